@@ -27,7 +27,7 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: { voicereel: 'src/main.ts', 'engine-worker': 'src/engine/worker.ts' },
+  entryPoints: { voicereel: 'src/cli/bin.ts', 'engine-worker': 'src/engine/worker.ts' },
   outdir: out,
   outExtension: { '.js': '.cjs' },
 });

@@ -1,0 +1,94 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Middleware } from 'koa';
+import { koaBody } from 'koa-body';
+import { errors } from '../../errors.js';
+import type { AppState } from '../context.js';
+
+/** Refuses by Content-Length before a byte of the body is read (koa-body alone may reset the socket). */
+function declaredLengthWithin(limit: number): Middleware<AppState> {
+  return async (ctx, next) => {
+    const declared = Number(ctx.get('content-length') || 0);
+    if (declared > limit) {
+      // Tell the client not to keep sending; Node closes the connection after this response.
+      ctx.set('Connection', 'close');
+      throw errors.payloadTooLarge(limit);
+    }
+    await next();
+  };
+}
+
+function requireType(types: string[], what: string): Middleware<AppState> {
+  return async (ctx, next) => {
+    if (!ctx.is(types)) throw errors.unsupportedMedia(`Content-Type must be ${what}.`);
+    await next();
+  };
+}
+
+export function jsonBody(limitBytes: number): Middleware<AppState>[] {
+  const parse = koaBody({ json: true, jsonStrict: true, multipart: false, urlencoded: false, text: false, jsonLimit: limitBytes });
+  return [
+    declaredLengthWithin(limitBytes),
+    requireType(['application/json', 'application/*+json'], 'application/json'),
+    async (ctx, next) => {
+      try {
+        await (parse as unknown as Middleware<AppState>)(ctx, async () => undefined);
+      } catch (err) {
+        throw mapParseError(err, limitBytes, 'JSON');
+      }
+      await next();
+    },
+  ];
+}
+
+export interface UploadedFile {
+  filepath: string;
+  originalFilename: string | null;
+  mimetype: string | null;
+  size: number;
+}
+
+/**
+ * Multipart with temp files in a directory of this request's own under `tmpDir`, removed when the
+ * request ends however it ends (formidable leaves partial files behind when it aborts on a limit).
+ */
+export function multipartBody(limitBytes: number, tmpDir: string): Middleware<AppState>[] {
+  return [
+    declaredLengthWithin(limitBytes + 1024 * 1024),
+    requireType(['multipart/form-data'], 'multipart/form-data'),
+    async (ctx, next) => {
+      const uploadDir = join(tmpDir, ctx.state.requestId);
+      await mkdir(uploadDir, { recursive: true });
+      const parse = koaBody({
+        multipart: true,
+        json: false,
+        urlencoded: false,
+        text: false,
+        formidable: {
+          uploadDir,
+          maxFileSize: limitBytes,
+          maxTotalFileSize: limitBytes,
+          maxFiles: 1,
+          maxFields: 20,
+          maxFieldsSize: 1024 * 1024,
+        },
+      });
+      try {
+        try {
+          await (parse as unknown as Middleware<AppState>)(ctx, async () => undefined);
+        } catch (err) {
+          throw mapParseError(err, limitBytes, 'multipart form');
+        }
+        await next();
+      } finally {
+        await rm(uploadDir, { recursive: true, force: true });
+      }
+    },
+  ];
+}
+
+function mapParseError(err: unknown, limit: number, what: string) {
+  const e = err as { status?: number; httpCode?: number; type?: string; code?: number };
+  if (e.status === 413 || e.httpCode === 413 || e.type === 'entity.too.large') return errors.payloadTooLarge(limit);
+  return errors.invalidInput(`The request body is not a valid ${what}.`);
+}

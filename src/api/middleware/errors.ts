@@ -1,0 +1,41 @@
+import type { Middleware } from 'koa';
+import { ApiError, errors } from '../../errors.js';
+import type { AppState } from '../context.js';
+
+/**
+ * Turns every failure into the SPEC's one error shape. Client errors pass through with their own
+ * message; body-parser errors are mapped to the catalogue; anything unknown becomes INTERNAL_ERROR
+ * and only the log sees it (5xx only, so bad input does not flood the log).
+ */
+export function errorHandler(): Middleware<AppState> {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      const apiError = toApiError(err);
+      if (apiError.status >= 500) ctx.state.log.error({ err }, 'request failed');
+      ctx.status = apiError.status;
+      for (const [k, v] of Object.entries(apiError.headers)) ctx.set(k, v);
+      ctx.body = {
+        error: {
+          code: apiError.code,
+          message: apiError.message,
+          ...(apiError.details ? { details: apiError.details } : {}),
+        },
+        request_id: ctx.state.requestId,
+      };
+    }
+  };
+}
+
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as { status?: number; statusCode?: number; httpCode?: number; type?: string; code?: unknown };
+  const status = e.status ?? e.statusCode ?? e.httpCode;
+  // co-body (JSON) and formidable (multipart) errors.
+  if (e.type === 'entity.parse.failed') return errors.invalidInput('The request body is not valid JSON.');
+  if (status === 413 || e.type === 'entity.too.large') return errors.payloadTooLarge();
+  if (status === 415) return errors.unsupportedMedia('Unsupported Content-Type for this route.');
+  if (status === 400) return errors.invalidInput('The request body is malformed.');
+  return errors.internal();
+}

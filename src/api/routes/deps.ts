@@ -1,0 +1,27 @@
+import type { Middleware } from 'koa';
+import type { Config } from '../../config/schema.js';
+import type { JobRunner } from '../../jobs/queue.js';
+import type { Clock } from '../../lib/clock.js';
+import type { KeyService } from '../../services/keys.js';
+import type { Presigner } from '../../services/presign.js';
+import type { SpeakerService } from '../../services/speakers.js';
+import type { SynthesisService } from '../../services/synthesis.js';
+import type { FileStore } from '../../services/file-store.js';
+import type { Store } from '../../store/index.js';
+import type { AppState } from '../context.js';
+
+export interface RouteDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  keys: KeyService;
+  speakers: SpeakerService;
+  synthesis: SynthesisService;
+  presigner: Presigner;
+  files: FileStore;
+  jobs: Pick<JobRunner, 'notify' | 'cancel'>;
+  ready: () => boolean;
+  /** Completes a signed request's check; mount after any body parser. */
+  signed: Middleware<AppState>;
+  bodies: { json: Middleware<AppState>[]; multipart: Middleware<AppState>[] };
+}

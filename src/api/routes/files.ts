@@ -1,0 +1,69 @@
+import { createReadStream, statSync } from 'node:fs';
+import Router from '@koa/router';
+import { errors } from '../../errors.js';
+import type { AppState } from '../context.js';
+import type { RouteDeps } from './deps.js';
+
+/**
+ * Presigned downloads. The URL names a file id; the path on disk comes from the database, so no
+ * URL can reach another file. Single byte ranges are served (what audio elements ask for).
+ */
+export function fileRoutes(deps: RouteDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  router.get('/files/:id', (ctx) => {
+    const id = ctx.params.id ?? '';
+    if (!deps.presigner.verify(id, ctx.query.exp, ctx.query.sig)) {
+      throw errors.notFound('File (or the link expired)');
+    }
+    const file = deps.store.files.get(id);
+    if (!file) throw errors.notFound('File');
+    const abs = deps.files.resolve(file.rel_path);
+    let size: number;
+    try {
+      size = statSync(abs).size;
+    } catch {
+      throw errors.notFound('File');
+    }
+    ctx.set('Accept-Ranges', 'bytes');
+    ctx.set('Cache-Control', 'private, max-age=0, no-store');
+    ctx.type = file.content_type;
+    ctx.attachment(file.rel_path.split('/').pop(), { type: 'inline' });
+    const range = parseRange(ctx.get('range'), size);
+    if (range === 'unsatisfiable') {
+      ctx.status = 416;
+      ctx.set('Content-Range', `bytes */${size}`);
+      ctx.body = '';
+      return;
+    }
+    if (range) {
+      ctx.status = 206;
+      ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+      ctx.length = range.end - range.start + 1;
+      ctx.body = createReadStream(abs, range);
+      return;
+    }
+    ctx.length = size;
+    ctx.body = createReadStream(abs);
+  });
+  return router;
+}
+
+/** RFC 9110 single range; multiple ranges are answered with the whole file (allowed by the RFC). */
+export function parseRange(header: string, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0) return 'unsatisfiable';
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+    if (start > end && m[2] !== '') return undefined;
+  }
+  if (start >= size) return 'unsatisfiable';
+  return { start, end };
+}

@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises';
+import Router from '@koa/router';
+import { errors } from '../../errors.js';
+import { isWellFormedId } from '../../lib/ids.js';
+import type { AppState } from '../context.js';
+import { principalOf } from '../context.js';
+import type { UploadedFile } from '../middleware/body.js';
+import type { RouteDeps } from './deps.js';
+import { parsePaging } from './paging.js';
+
+export function speakerRoutes(deps: RouteDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  const upload = deps.bodies.multipart;
+
+  router.post('/speakers', ...upload, deps.signed, async (ctx) => {
+    const fields = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const files = (ctx.request as { files?: Record<string, UploadedFile | UploadedFile[]> }).files ?? {};
+    const file = files.reference_audio;
+    if (Array.isArray(file)) throw errors.invalidInput('Send exactly one reference_audio file.');
+    const audio = file ? new Uint8Array(await readFile(file.filepath)) : undefined;
+    const created = await deps.speakers.register(principalOf(ctx.state), {
+      name: scalar(fields.name),
+      lang: scalar(fields.lang),
+      reference_script: scalar(fields.reference_script),
+      consent: scalar(fields.consent),
+      audio,
+    });
+    deps.jobs.notify();
+    ctx.status = 202;
+    ctx.set('Location', `/v1/jobs/${created.job_id}`);
+    ctx.body = created;
+  });
+
+  router.get('/speakers', deps.signed, (ctx) => {
+    const { page, pageSize } = parsePaging(ctx.query);
+    ctx.body = deps.speakers.list(principalOf(ctx.state), page, pageSize);
+  });
+
+  router.get('/speakers/:id', deps.signed, (ctx) => {
+    ctx.body = deps.speakers.get(principalOf(ctx.state), checkedId(ctx.params.id));
+  });
+
+  router.delete('/speakers/:id', deps.signed, (ctx) => {
+    deps.speakers.delete(principalOf(ctx.state), checkedId(ctx.params.id), (jobId) => deps.jobs.cancel(jobId));
+    ctx.status = 204;
+  });
+
+  return router;
+}
+
+function checkedId(id: string | undefined): string {
+  if (!id || !isWellFormedId(id, 'spk')) throw errors.notFound('Speaker');
+  return id;
+}
+
+/** Multipart fields repeat as arrays; a repeated field is ambiguous and refused. */
+function scalar(v: unknown): unknown {
+  if (Array.isArray(v)) throw errors.invalidInput('A form field was sent more than once.');
+  return v;
+}

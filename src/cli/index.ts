@@ -1,0 +1,26 @@
+import yargs from 'yargs';
+import { VERSION } from '../version.js';
+import { keysCommand } from './keys.js';
+import { serveCommand } from './serve.js';
+
+/** Parses argv and runs one command; each command lives in its own file. */
+export async function runCli(argv: string[]): Promise<void> {
+  await yargs(argv)
+    .scriptName('voicereel')
+    .version(VERSION)
+    .command(serveCommand)
+    .command(keysCommand)
+    .demandCommand(1, 'Name a command (try: voicereel serve).')
+    .strict()
+    .help()
+    .fail((msg, err, y) => {
+      if (err) {
+        console.error(`voicereel: ${err.message}`);
+      } else {
+        console.error(`${y.help()}`);
+        console.error(`\nvoicereel: ${msg}`);
+      }
+      process.exit(2);
+    })
+    .parseAsync();
+}

@@ -1,0 +1,75 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { systemClock } from '../lib/clock.js';
+import { resolveAppPaths } from '../runtime/paths.js';
+import { DEFAULT_PROJECT, KeyService, PROJECT_PATTERN } from '../services/keys.js';
+import { loadOrCreateSecrets } from '../services/secrets.js';
+import { closeDatabase, openDatabase } from '../store/db.js';
+import { KeysRepo } from '../store/keys-repo.js';
+import { type ConfigArgs, configFromArgs, withConfigOptions } from './options.js';
+
+/** Opens the same database the server uses (WAL lets both work at once) for one admin action. */
+function withKeys<T>(args: ConfigArgs, fn: (keys: KeyService) => T): T {
+  const config = configFromArgs(args);
+  mkdirSync(config.storage.data_dir, { recursive: true, mode: 0o750 });
+  const db = openDatabase(join(config.storage.data_dir, 'voicereel.db'), resolveAppPaths().sqliteAddon);
+  try {
+    return fn(new KeyService(new KeysRepo(db), loadOrCreateSecrets(config.storage.data_dir), systemClock));
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+type CreateArgs = ConfigArgs & { name: string; project: string; admin: boolean };
+
+const create: CommandModule<object, CreateArgs> = {
+  command: 'create',
+  describe: 'Create an API key and print it once',
+  builder: (y) =>
+    withConfigOptions(y)
+      .option('name', { type: 'string', demandOption: true, describe: 'a label for the key' })
+      .option('project', { type: 'string', default: DEFAULT_PROJECT })
+      .option('admin', { type: 'boolean', default: false }) as Argv<CreateArgs>,
+  handler: (args) => {
+    if (!PROJECT_PATTERN.test(args.project)) {
+      console.error('voicereel: --project must be lowercase letters, digits, "-" or "_"');
+      process.exit(2);
+    }
+    const created = withKeys(args, (k) => k.create({ name: args.name, project: args.project, admin: args.admin }));
+    process.stdout.write(`${JSON.stringify({ id: created.id, key: created.key, project: args.project, admin: args.admin })}\n`);
+  },
+};
+
+const list: CommandModule<object, ConfigArgs> = {
+  command: 'list',
+  describe: 'List API keys (never their secrets)',
+  builder: (y) => withConfigOptions(y),
+  handler: (args) => {
+    const items = withKeys(args, (k) => k.list());
+    process.stdout.write(`${JSON.stringify({ items }, null, 2)}\n`);
+  },
+};
+
+type RevokeArgs = ConfigArgs & { id: string };
+
+const revoke: CommandModule<object, RevokeArgs> = {
+  command: 'revoke <id>',
+  describe: 'Revoke an API key; it stops working at once',
+  builder: (y) => withConfigOptions(y).positional('id', { type: 'string', demandOption: true }) as Argv<RevokeArgs>,
+  handler: (args) => {
+    const ok = withKeys(args, (k) => (k.get(args.id) ? (k.revoke(args.id), true) : false));
+    if (!ok) {
+      console.error(`voicereel: no key with id ${args.id}`);
+      process.exit(1);
+    }
+    process.stdout.write(`revoked ${args.id}\n`);
+  },
+};
+
+export const keysCommand: CommandModule = {
+  command: 'keys <command>',
+  describe: 'Manage API keys',
+  builder: (y) => y.command(create).command(list).command(revoke).demandCommand(1),
+  handler: () => undefined,
+};

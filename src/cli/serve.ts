@@ -1,0 +1,27 @@
+import type { CommandModule } from 'yargs';
+import { start } from '../main.js';
+import { type ConfigArgs, configFromArgs, withConfigOptions } from './options.js';
+
+/** `voicereel serve`: resolve config, start, and own the process signals (handled here only). */
+export const serveCommand: CommandModule<object, ConfigArgs> = {
+  command: 'serve',
+  describe: 'Run the VoiceReel server',
+  builder: (y) => withConfigOptions(y),
+  handler: async (args) => {
+    const config = configFromArgs(args);
+    const server = await start(config);
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (++signals > 1) process.exit(130); // A second Ctrl-C means now.
+      void server.stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(`voicereel: error while stopping after ${signal}: ${String(err)}`);
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  },
+};

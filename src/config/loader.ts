@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { z } from 'zod';
+import { type Config, configSchema } from './schema.js';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigOverrides {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+}
+
+/**
+ * Loads the configuration once: file, then VR_* environment, then command-line flags.
+ * Relative data_dir is resolved against the working directory so every later path is absolute.
+ */
+export function loadConfig(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  flags: ConfigOverrides = {},
+): Config {
+  const raw = file ? readToml(file) : {};
+  applyOverride(raw, ['server', 'host'], env.VR_HOST);
+  applyOverride(raw, ['server', 'port'], env.VR_PORT === undefined ? undefined : toPort(env.VR_PORT, 'VR_PORT'));
+  applyOverride(raw, ['storage', 'data_dir'], env.VR_DATA_DIR);
+  applyOverride(raw, ['security', 'api_key'], env.VR_API_KEY);
+  applyOverride(raw, ['server', 'host'], flags.host);
+  applyOverride(raw, ['server', 'port'], flags.port);
+  applyOverride(raw, ['storage', 'data_dir'], flags.dataDir);
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describe(parsed.error, file));
+  const config = parsed.data;
+  config.storage.data_dir = resolve(config.storage.data_dir);
+  return config;
+}
+
+function readToml(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  try {
+    return parseToml(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError(`config file ${file} is not valid TOML: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+function applyOverride(raw: Record<string, unknown>, path: [string, string], value: unknown): void {
+  if (value === undefined || value === '') return;
+  const [section, key] = path;
+  const current = raw[section];
+  const target = current && typeof current === 'object' ? (current as Record<string, unknown>) : {};
+  target[key] = value;
+  raw[section] = target;
+}
+
+function toPort(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new ConfigError(`${name} must be an integer port, got "${value}"`);
+  return n;
+}
+
+function describe(error: z.ZodError, file: string | undefined): string {
+  const where = file ? ` in ${file}` : '';
+  const lines = error.issues.map((issue) => {
+    const unknown = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const base = issue.path.map(String).join('.');
+    if (unknown.length > 0) {
+      return unknown.map((k) => `unknown key "${base ? `${base}.` : ''}${k}"`).join('; ');
+    }
+    return `"${base || '(root)'}": ${issue.message}`;
+  });
+  return `invalid configuration${where}: ${lines.join('; ')}`;
+}

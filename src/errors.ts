@@ -1,0 +1,92 @@
+/**
+ * The one error catalogue. Every client-facing failure is an ApiError built by a factory below;
+ * anything else reaching the error middleware becomes INTERNAL_ERROR and only its request id is shown.
+ */
+export type ErrorCode =
+  | 'INVALID_INPUT'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA'
+  | 'INSUFFICIENT_REF'
+  | 'SCRIPT_MISMATCH'
+  | 'RATE_LIMITED'
+  | 'QUOTA_EXCEEDED'
+  | 'INTERNAL_ERROR'
+  | 'UNAVAILABLE'
+  | 'CANCELED';
+
+export class ApiError extends Error {
+  readonly expose = true;
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const errors = {
+  invalidInput: (message: string, details?: Record<string, unknown>) =>
+    new ApiError(400, 'INVALID_INPUT', message, details),
+  unauthorized: (message = 'A valid API key is required.') => new ApiError(401, 'UNAUTHORIZED', message),
+  forbidden: (message = 'This route needs an admin key.') => new ApiError(403, 'FORBIDDEN', message),
+  notFound: (what = 'Resource') => new ApiError(404, 'NOT_FOUND', `${what} not found.`),
+  methodNotAllowed: (allowed: string[]) =>
+    new ApiError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed on this route.', { allowed }, {
+      Allow: allowed.join(', '),
+    }),
+  payloadTooLarge: (limitBytes?: number) =>
+    limitBytes === undefined
+      ? new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.')
+      : new ApiError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limitBytes} bytes.`, {
+          limit_bytes: limitBytes,
+        }),
+  unsupportedMedia: (message: string) => new ApiError(415, 'UNSUPPORTED_MEDIA', message),
+  insufficientRef: (speechSeconds: number, requiredSeconds: number) =>
+    new ApiError(
+      422,
+      'INSUFFICIENT_REF',
+      `The reference has ${speechSeconds.toFixed(1)} s of speech; at least ${requiredSeconds} s are required.`,
+      { speech_seconds: round1(speechSeconds), required_seconds: requiredSeconds },
+    ),
+  scriptMismatch: (message: string) => new ApiError(422, 'SCRIPT_MISMATCH', message),
+  rateLimited: (retryAfterSeconds: number) =>
+    new ApiError(429, 'RATE_LIMITED', 'Too many requests for this key.', undefined, {
+      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    }),
+  quotaExceeded: (retryAfterSeconds: number, message = 'The monthly quota of this key is used up.') =>
+    new ApiError(429, 'QUOTA_EXCEEDED', message, undefined, {
+      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    }),
+  unavailable: (message: string, retryAfterSeconds = 5) =>
+    new ApiError(503, 'UNAVAILABLE', message, undefined, { 'Retry-After': String(retryAfterSeconds) }),
+  internal: () => new ApiError(500, 'INTERNAL_ERROR', 'Internal error.'),
+};
+
+/** A failure recorded on a job row: the same codes, no HTTP. */
+export interface JobError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Errors raised inside jobs that carry a client-safe code; anything else is recorded as INTERNAL_ERROR. */
+export class JobFailure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'JobFailure';
+  }
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}

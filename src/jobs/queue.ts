@@ -1,0 +1,160 @@
+import type { Logger } from 'pino';
+import { JobFailure } from '../errors.js';
+import type { Clock } from '../lib/clock.js';
+import type { JobRow, JobType } from '../store/jobs-repo.js';
+import type { JobsRepo } from '../store/jobs-repo.js';
+
+export interface JobHandlerContext {
+  signal: AbortSignal;
+  progress(fraction: number): void;
+}
+
+export interface JobHandler {
+  run(job: JobRow, ctx: JobHandlerContext): Promise<unknown>;
+  /** Called when a job fails, so domain state (a pending speaker) follows the job. */
+  onFailed?(job: JobRow, code: string, message: string): void;
+}
+
+export interface JobRunnerOptions {
+  concurrency: number;
+  maxAttempts: number;
+  /** Fallback poll, in case a wake-up is missed; new jobs normally start at once via notify(). */
+  pollMs?: number;
+}
+
+/**
+ * The durable queue's consumer. The job rows in SQLite are the queue: a job is claimed with one
+ * atomic UPDATE, so a crash at any point leaves either a queued row or a running row, and recover()
+ * at start-up requeues (or, past max attempts, fails) every running row. Nothing lives only in memory.
+ */
+export class JobRunner {
+  private readonly running = new Map<string, AbortController>();
+  private readonly inflight = new Set<Promise<void>>();
+  private stopping = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly jobs: JobsRepo,
+    private readonly handlers: Record<JobType, JobHandler>,
+    private readonly opts: JobRunnerOptions,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  /** Jobs left running by a crash or kill: retried while attempts remain, otherwise failed with a reason. */
+  recover(): { requeued: number; failed: number } {
+    let requeued = 0;
+    let failed = 0;
+    for (const job of this.jobs.running()) {
+      if (job.attempts < this.opts.maxAttempts) {
+        this.jobs.requeue(job.id);
+        requeued++;
+      } else {
+        const message = `The job was interrupted by a server restart ${job.attempts} times and was not retried again.`;
+        this.jobs.fail(job.id, 'INTERNAL_ERROR', message, this.clock.now());
+        this.handlers[job.type].onFailed?.(job, 'INTERNAL_ERROR', message);
+        failed++;
+      }
+    }
+    if (requeued + failed > 0) this.log.warn({ requeued, failed }, 'recovered jobs interrupted by a restart');
+    return { requeued, failed };
+  }
+
+  start(): void {
+    this.recover();
+    this.timer = setInterval(() => this.pump(), this.opts.pollMs ?? 1000);
+    this.timer.unref();
+    this.pump();
+  }
+
+  /** A job was queued: start it now if there is room. */
+  notify(): void {
+    setImmediate(() => this.pump());
+  }
+
+  /** Cancels a queued or running job; a running one is aborted on its worker. */
+  cancel(jobId: string): boolean {
+    const changed = this.jobs.cancel(jobId, this.clock.now());
+    this.running.get(jobId)?.abort(new JobFailure('CANCELED', 'Canceled by request.'));
+    return changed;
+  }
+
+  activeCount(): number {
+    return this.running.size;
+  }
+
+  /**
+   * Stops claiming, lets running jobs finish for up to `timeoutMs`, then aborts the rest and puts them
+   * back in the queue so the next start runs them again.
+   */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    const all = Promise.allSettled([...this.inflight]);
+    const timedOut = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref()),
+    ]);
+    if (timedOut) {
+      for (const [id, ctl] of this.running) {
+        this.jobs.requeue(id);
+        ctl.abort(new Error('server stopping'));
+      }
+      await all;
+    }
+  }
+
+  private pump(): void {
+    while (!this.stopping && this.running.size < this.opts.concurrency) {
+      const job = this.jobs.claimNext(this.clock.now());
+      if (!job) return;
+      const p = this.execute(job).finally(() => this.inflight.delete(p));
+      this.inflight.add(p);
+    }
+  }
+
+  private async execute(job: JobRow): Promise<void> {
+    const ctl = new AbortController();
+    this.running.set(job.id, ctl);
+    const log = this.log.child({ job_id: job.id, job_type: job.type });
+    log.info({ attempt: job.attempts }, 'job started');
+    let lastProgress = 0;
+    try {
+      await this.handlers[job.type].run(job, {
+        signal: ctl.signal,
+        progress: (f) => {
+          // Progress writes are cheap but not free; skip changes under 1 %.
+          if (f - lastProgress >= 0.01 || f >= 1) {
+            lastProgress = f;
+            this.jobs.setProgress(job.id, Math.min(0.99, f));
+          }
+        },
+      });
+      log.info('job succeeded');
+    } catch (err) {
+      this.settleFailure(job, err, ctl.signal, log);
+    } finally {
+      this.running.delete(job.id);
+      if (!this.stopping) this.notify();
+    }
+  }
+
+  private settleFailure(job: JobRow, err: unknown, signal: AbortSignal, log: Logger): void {
+    if (signal.aborted && this.stopping) {
+      log.info('job returned to the queue by shutdown');
+      return;
+    }
+    const failure = err instanceof JobFailure ? err : signal.reason instanceof JobFailure ? signal.reason : undefined;
+    if (failure?.code === 'CANCELED') {
+      log.info('job canceled');
+      return;
+    }
+    const code = failure?.code ?? 'INTERNAL_ERROR';
+    const message = failure?.message ?? 'Internal error while running the job.';
+    if (!failure) log.error({ err }, 'job failed unexpectedly');
+    else log.info({ code }, 'job failed');
+    if (this.jobs.fail(job.id, code, message, this.clock.now())) {
+      this.handlers[job.type].onFailed?.(job, code, message);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from './config/schema.js';
+import { createApp } from './api/app.js';
+import { createAudioBackend } from './engine/backend.js';
+import { createEnginePool, type EnginePool } from './engine/pool.js';
+import { runCleanup } from './jobs/cleanup.js';
+import { startCron } from './jobs/cron.js';
+import { JobRunner } from './jobs/queue.js';
+import { systemClock } from './lib/clock.js';
+import { createLogger } from './lib/logger.js';
+import { resolveAppPaths } from './runtime/paths.js';
+import { FileStore } from './services/file-store.js';
+import { KeyService } from './services/keys.js';
+import { Presigner } from './services/presign.js';
+import { loadOrCreateSecrets } from './services/secrets.js';
+import { SpeakerService, type RegisterJobPayload } from './services/speakers.js';
+import { SynthesisService, type SynthesizePayload } from './services/synthesis.js';
+import { UsageMeter } from './services/usage.js';
+import { closeDatabase, openDatabase } from './store/db.js';
+import { createStore } from './store/index.js';
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Composition root: config → store → engine pools → services → app → jobs → listen.
+ * Shutdown runs the same list backwards. Nothing here is a singleton; everything is passed down.
+ */
+export async function start(config: Config): Promise<RunningServer> {
+  const log = createLogger(config.log.level);
+  const clock = systemClock;
+  const paths = resolveAppPaths();
+  const dataDir = config.storage.data_dir;
+  mkdirSync(dataDir, { recursive: true, mode: 0o750 });
+
+  const db = openDatabase(join(dataDir, 'voicereel.db'), paths.sqliteAddon);
+  const store = createStore(db);
+  const secrets = loadOrCreateSecrets(dataDir);
+  const files = new FileStore(dataDir);
+  const keys = new KeyService(store.keys, secrets, clock);
+  bootstrapAdminKey(keys, config, log);
+
+  const synthThreads = config.engine.workers || Math.max(1, availableParallelism());
+  const workerData = { espeakData: paths.espeakData, kuromojiDict: paths.kuromojiDict };
+  const pools: EnginePool[] = [];
+  const synthPool = await createEnginePool({ workerFile: paths.engineWorker, threads: synthThreads, workerData });
+  pools.push(synthPool);
+  const analysisPool = await createEnginePool({
+    workerFile: paths.engineWorker,
+    threads: config.engine.analysis_workers,
+    workerData,
+  });
+  pools.push(analysisPool);
+  const backend = createAudioBackend({ synthesis: synthPool, analysis: analysisPool });
+
+  const usage = new UsageMeter(store.usage, clock, (fn) => db.transaction(fn)());
+  const speakers = new SpeakerService(store, files, backend, usage, clock, config.limits.min_reference_speech_seconds);
+  const synthesis = new SynthesisService(store, files, backend, usage, clock, config, synthThreads);
+  const owner = (job: { key_id: string; project: string }) => ({ keyId: job.key_id, project: job.project, admin: false });
+  const jobs = new JobRunner(
+    store.jobs,
+    {
+      synthesize: {
+        run: (job, ctx) => synthesis.run(job.id, owner(job), JSON.parse(job.payload_json) as SynthesizePayload, ctx),
+      },
+      register_speaker: {
+        run: (job) => speakers.completeRegistration(JSON.parse(job.payload_json) as RegisterJobPayload),
+        onFailed: (job, code, message) =>
+          speakers.failRegistration(JSON.parse(job.payload_json) as RegisterJobPayload, code, message),
+      },
+    },
+    { concurrency: config.jobs.concurrency, maxAttempts: config.jobs.max_attempts },
+    clock,
+    log,
+  );
+
+  const app = createApp({
+    config,
+    store,
+    clock,
+    keys,
+    speakers,
+    synthesis,
+    presigner: new Presigner(secrets.presignKey, config.security.presign_ttl_seconds, clock),
+    files,
+    jobs,
+    ready: () => backend.ready(),
+    log,
+    usage,
+    uploadTmpDir: join(dataDir, 'tmp'),
+  });
+
+  jobs.start();
+  const usageFlush = setInterval(() => usage.flush(), 1000);
+  usageFlush.unref();
+  const cleanup = () => runCleanup(store, files, clock, config.storage.retention_hours, log);
+  cleanup();
+  const crons = startCron([{ name: 'retention-cleanup', schedule: config.storage.cleanup_schedule, run: () => void cleanup() }], log);
+
+  const server = createServer(app.callback());
+  // Uploads of 30 MB over slow links need longer than Node's default request timeout.
+  server.requestTimeout = 10 * 60_000;
+  await listen(server, config.server.host, config.server.port);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+  log.info({ url, data_dir: dataDir, workers: synthThreads }, 'voicereel listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info('stopping: no new requests, finishing running jobs');
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      crons.stop();
+      await jobs.stop(config.server.shutdown_timeout_seconds * 1000);
+      clearInterval(usageFlush);
+      usage.flush();
+      await Promise.all(pools.map((p) => p.destroy()));
+      server.closeAllConnections();
+      await closed;
+      closeDatabase(db);
+      log.info('stopped');
+    })());
+  return { url, stop };
+}
+
+function bootstrapAdminKey(keys: KeyService, config: Config, log: ReturnType<typeof createLogger>): void {
+  const given = config.security.api_key;
+  if (given) {
+    const { id, created } = keys.ensure(given, 'bootstrap');
+    if (created) log.info({ key_id: id }, 'bootstrap admin key registered from VR_API_KEY');
+    return;
+  }
+  if (keys.hasActiveAdmin()) return;
+  const { id, key } = keys.create({ name: 'bootstrap', project: 'default', admin: true });
+  // Printed once, on stdout beside the logs, the only place it ever appears in clear.
+  process.stdout.write(
+    `\nVoiceReel admin API key (shown once, store it now): ${key}\n  key id: ${id}, project: default\n\n`,
+  );
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
+
+/**
+ * Files under the data dir, addressed by paths relative to it. Writes go to a temp name first and are
+ * renamed into place, so a crash never leaves a half-written file under a real name.
+ */
+export class FileStore {
+  constructor(readonly root: string) {
+    mkdirSync(root, { recursive: true });
+  }
+
+  /** Absolute path of a stored relative path; refuses anything that would leave the root. */
+  resolve(relPath: string): string {
+    const abs = normalize(join(this.root, relPath));
+    const rel = relative(this.root, abs);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) {
+      throw new Error(`path escapes the data dir: ${relPath}`);
+    }
+    return abs;
+  }
+
+  write(relPath: string, data: Uint8Array | string): number {
+    const abs = this.resolve(relPath);
+    mkdirSync(dirname(abs), { recursive: true });
+    const tmp = `${abs}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      writeFileSync(tmp, data);
+      renameSync(tmp, abs);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
+    return statSync(abs).size;
+  }
+
+  async read(relPath: string): Promise<Uint8Array> {
+    return new Uint8Array(await readFile(this.resolve(relPath)));
+  }
+
+  /** Removes a file or directory; a file already gone is not an error. */
+  remove(relPath: string): void {
+    rmSync(this.resolve(relPath), { force: true, recursive: true });
+  }
+}

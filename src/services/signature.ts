@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import { hmacHex } from './secrets.js';
+import { constantTimeEqualHex } from './keys.js';
+
+/** `X-VR-Signature: k=<key id>,t=<unix seconds>,v1=<hex>` as the SPEC defines it. */
+export interface SignatureHeader {
+  keyId: string;
+  timestamp: number;
+  v1: string;
+}
+
+export function parseSignatureHeader(value: string): SignatureHeader | undefined {
+  const parts = new Map<string, string>();
+  for (const piece of value.split(',')) {
+    const eq = piece.indexOf('=');
+    if (eq <= 0) return undefined;
+    parts.set(piece.slice(0, eq).trim(), piece.slice(eq + 1).trim());
+  }
+  const keyId = parts.get('k');
+  const t = parts.get('t');
+  const v1 = parts.get('v1');
+  if (!keyId || !t || !v1 || !/^\d{1,12}$/.test(t) || !/^[0-9a-f]{64}$/i.test(v1)) return undefined;
+  return { keyId, timestamp: Number(t), v1: v1.toLowerCase() };
+}
+
+export function bodyDigest(body: Buffer | string): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+export function expectedSignature(key: string, t: number, method: string, pathWithQuery: string, bodySha: string): string {
+  return hmacHex(key, `${t}.${method.toUpperCase()}.${pathWithQuery}.${bodySha}`);
+}
+
+export function signatureMatches(expected: string, given: string): boolean {
+  return constantTimeEqualHex(expected, given);
+}

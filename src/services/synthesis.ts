@@ -1,0 +1,291 @@
+import type { AudioFormat, VoiceProfile } from '../audio/types.js';
+import { OUTPUT_SAMPLE_RATES } from '../audio/types.js';
+import { buildCaptionUnits } from '../captions/units.js';
+import { renderCaptions } from '../captions/format.js';
+import type { CaptionFormat, CaptionUnit } from '../captions/types.js';
+import type { Config } from '../config/schema.js';
+import type { Language, RenderedSpeech } from '../engine/types.js';
+import { errors, JobFailure } from '../errors.js';
+import { type Clock, monthOf, msUntilNextMonth } from '../lib/clock.js';
+import { newId } from '../lib/ids.js';
+import type { Store } from '../store/index.js';
+import type { AudioBackend } from './backend.js';
+import type { FileStore } from './file-store.js';
+import type { Principal } from './keys.js';
+import { normalizeText } from './text/split.js';
+import type { UsageMeter } from './usage.js';
+
+export interface SynthesizePayload {
+  script: Array<{ speaker_id: string; text: string }>;
+  output_format: AudioFormat;
+  sample_rate: number;
+  caption_format: CaptionFormat;
+  characters: number;
+}
+
+export interface SynthesisResult {
+  duration: number;
+  format: AudioFormat;
+  sample_rate: number;
+  caption_format: CaptionFormat;
+  audio_file: string;
+  caption_file: string;
+  captions: CaptionUnit[];
+}
+
+export interface JobContext {
+  signal: AbortSignal;
+  progress(fraction: number): void;
+}
+
+const FORMATS: readonly AudioFormat[] = ['wav', 'mp3'];
+const CAPTION_FORMATS: readonly CaptionFormat[] = ['json', 'vtt', 'srt'];
+const AUDIO_TYPES: Record<AudioFormat, string> = { wav: 'audio/wav', mp3: 'audio/mpeg' };
+
+export class SynthesisService {
+  constructor(
+    private readonly store: Store,
+    private readonly files: FileStore,
+    private readonly backend: AudioBackend,
+    private readonly usage: UsageMeter,
+    private readonly clock: Clock,
+    private readonly config: Config,
+    /** Lines rendered at once: the synthesis pool's thread count. */
+    private readonly parallelism: number,
+  ) {}
+
+  /** Validates the whole request against the caller's project before anything is queued. */
+  validate(who: Principal, body: unknown): SynthesizePayload {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw errors.invalidInput('The body must be a JSON object.');
+    }
+    const b = body as Record<string, unknown>;
+    const limits = this.config.limits;
+    if (!Array.isArray(b.script) || b.script.length === 0) {
+      throw errors.invalidInput('script must be a non-empty array of { speaker_id, text } lines.', { field: 'script' });
+    }
+    if (b.script.length > limits.max_script_lines) {
+      throw errors.invalidInput(`script has more than ${limits.max_script_lines} lines.`, { field: 'script' });
+    }
+    let characters = 0;
+    const script = b.script.map((line: unknown, i: number) => {
+      const field = `script[${i}]`;
+      if (!line || typeof line !== 'object') throw errors.invalidInput(`${field} must be an object.`, { field });
+      const l = line as Record<string, unknown>;
+      if (typeof l.speaker_id !== 'string' || l.speaker_id === '') {
+        throw errors.invalidInput(`${field}.speaker_id is required.`, { field: `${field}.speaker_id` });
+      }
+      if (typeof l.text !== 'string' || normalizeText(l.text) === '') {
+        throw errors.invalidInput(`${field}.text is required.`, { field: `${field}.text` });
+      }
+      const text = normalizeText(l.text);
+      if (text.length > limits.max_line_chars) {
+        throw errors.invalidInput(`${field}.text is longer than ${limits.max_line_chars} characters.`, {
+          field: `${field}.text`,
+        });
+      }
+      const speaker = this.store.speakers.get(l.speaker_id, who.admin ? undefined : who.project);
+      if (!speaker) {
+        throw errors.invalidInput(`${field}.speaker_id names an unknown speaker.`, { field: `${field}.speaker_id` });
+      }
+      if (speaker.status !== 'ready') {
+        throw errors.invalidInput(`${field}.speaker_id names a speaker that is ${speaker.status}, not ready.`, {
+          field: `${field}.speaker_id`,
+        });
+      }
+      characters += [...text].length;
+      return { speaker_id: speaker.id, text };
+    });
+    if (characters > limits.max_script_chars) {
+      throw errors.invalidInput(`script has more than ${limits.max_script_chars} characters.`, { field: 'script' });
+    }
+    const output_format = pick(b.output_format, FORMATS, 'wav', 'output_format');
+    const caption_format = pick(b.caption_format, CAPTION_FORMATS, 'json', 'caption_format');
+    const sample_rate = b.sample_rate ?? this.config.synthesis.default_sample_rate;
+    if (typeof sample_rate !== 'number' || !(OUTPUT_SAMPLE_RATES as readonly number[]).includes(sample_rate)) {
+      throw errors.invalidInput(`sample_rate must be one of: ${OUTPUT_SAMPLE_RATES.join(', ')}.`, {
+        field: 'sample_rate',
+        supported: OUTPUT_SAMPLE_RATES,
+      });
+    }
+    return { script, output_format, sample_rate, caption_format, characters };
+  }
+
+  /** Quota and queue depth, checked before the job row exists. */
+  admit(who: Principal, payload: SynthesizePayload): void {
+    const quota = this.config.limits.monthly_character_quota;
+    if (quota > 0) {
+      const now = this.clock.now();
+      const used = this.store.usage.charactersFor(who.keyId, monthOf(now));
+      if (used + payload.characters > quota) {
+        throw errors.quotaExceeded(
+          msUntilNextMonth(now) / 1000,
+          `This request needs ${payload.characters} characters; ${Math.max(0, quota - used)} of the monthly ${quota} remain.`,
+        );
+      }
+    }
+    if (this.store.jobs.activeCount() >= this.config.limits.queue_max_depth) {
+      throw errors.unavailable('The job queue is full; try again shortly.', 10);
+    }
+  }
+
+  enqueue(who: Principal, payload: SynthesizePayload): { job_id: string } {
+    const id = newId('job');
+    this.store.jobs.insert({
+      id,
+      project: who.project,
+      key_id: who.keyId,
+      type: 'synthesize',
+      payload_json: JSON.stringify(payload),
+      created_at: this.clock.now(),
+    });
+    return { job_id: id };
+  }
+
+  /** The job: render every line on the pool, mix, write audio and captions, then commit. */
+  async run(jobId: string, owner: Principal, payload: SynthesizePayload, ctx: JobContext): Promise<SynthesisResult> {
+    const voices = this.resolveVoices(payload);
+    const gapSeconds = this.config.synthesis.sentence_gap_ms / 1000;
+    const total = payload.script.length + 1;
+    let done = 0;
+    const rendered = await mapLimited(payload.script, this.parallelism, async (line) => {
+      const voice = voices.get(line.speaker_id);
+      if (!voice) throw new JobFailure('INVALID_INPUT', `Speaker ${line.speaker_id} no longer exists.`);
+      const speech = await this.backend.renderLine(
+        { text: line.text, lang: voice.lang, profile: voice.profile, sentenceGapSeconds: gapSeconds },
+        ctx.signal,
+      );
+      ctx.progress(++done / total);
+      return speech;
+    });
+    ctx.signal.throwIfAborted();
+
+    const mixed = await this.backend.mix(
+      {
+        segments: rendered.map((r, i) => ({
+          samples: r.samples,
+          sampleRate: r.sampleRate,
+          gapBefore: this.gapBefore(payload, i),
+        })),
+        sampleRate: payload.sample_rate,
+        format: payload.output_format,
+        targetLufs: this.config.synthesis.target_lufs,
+        mp3Kbps: this.config.synthesis.mp3_kbps,
+        tailSeconds: 0.3,
+      },
+      ctx.signal,
+    );
+    ctx.signal.throwIfAborted();
+    const captions = this.captions(payload, rendered, mixed.placements, voices);
+    return this.commit(jobId, owner, payload, mixed.bytes, mixed.durationSeconds, captions);
+  }
+
+  private commit(
+    jobId: string,
+    owner: Principal,
+    payload: SynthesizePayload,
+    audio: Uint8Array,
+    duration: number,
+    captions: CaptionUnit[],
+  ): SynthesisResult {
+    const rendered = renderCaptions(captions, payload.caption_format);
+    const audioRel = `jobs/${jobId}/audio.${payload.output_format}`;
+    const captionRel = `jobs/${jobId}/captions.${rendered.extension}`;
+    const audioBytes = this.files.write(audioRel, audio);
+    const captionBytes = this.files.write(captionRel, rendered.body);
+    const now = this.clock.now();
+    const retention = this.config.storage.retention_hours;
+    const expires = retention > 0 ? now + retention * 3600_000 : null;
+    const audioId = newId('file');
+    const captionId = newId('file');
+    const result: SynthesisResult = {
+      duration: Math.round(duration * 1000) / 1000,
+      format: payload.output_format,
+      sample_rate: payload.sample_rate,
+      caption_format: payload.caption_format,
+      audio_file: audioId,
+      caption_file: captionId,
+      captions,
+    };
+    const common = { job_id: jobId, project: owner.project, created_at: now, expires_at: expires };
+    const committed = this.store.db.transaction(() => {
+      this.store.files.insert({ ...common, id: audioId, kind: 'audio', rel_path: audioRel, content_type: AUDIO_TYPES[payload.output_format], bytes: audioBytes });
+      this.store.files.insert({ ...common, id: captionId, kind: 'captions', rel_path: captionRel, content_type: rendered.contentType, bytes: captionBytes });
+      if (!this.store.jobs.succeed(jobId, result, now)) throw new JobFailure('CANCELED', 'The job was canceled.');
+      this.usage.record(owner, { synthesized_seconds: duration, characters: payload.characters });
+      return true;
+    });
+    try {
+      committed();
+    } catch (err) {
+      this.files.remove(`jobs/${jobId}`);
+      throw err;
+    }
+    return result;
+  }
+
+  private resolveVoices(payload: SynthesizePayload) {
+    const voices = new Map<string, { lang: Language; profile: VoiceProfile | null; name: string }>();
+    for (const { speaker_id } of payload.script) {
+      if (voices.has(speaker_id)) continue;
+      const s = this.store.speakers.get(speaker_id);
+      if (!s || s.status !== 'ready') {
+        throw new JobFailure('INVALID_INPUT', `Speaker ${speaker_id} was deleted or is not ready.`);
+      }
+      const profile = s.profile_json ? (JSON.parse(s.profile_json) as VoiceProfile) : null;
+      voices.set(speaker_id, { lang: s.lang as Language, profile, name: s.name });
+    }
+    return voices;
+  }
+
+  /** Pauses: a short lead-in, a longer pause when the speaker changes than between one speaker's lines. */
+  private gapBefore(payload: SynthesizePayload, i: number): number {
+    if (i === 0) return 0.25;
+    const s = this.config.synthesis;
+    const changed = payload.script[i]?.speaker_id !== payload.script[i - 1]?.speaker_id;
+    return (changed ? s.speaker_change_gap_ms : s.line_gap_ms) / 1000;
+  }
+
+  private captions(
+    payload: SynthesizePayload,
+    rendered: RenderedSpeech[],
+    placements: Array<{ start: number; end: number }>,
+    voices: Map<string, { name: string }>,
+  ): CaptionUnit[] {
+    return buildCaptionUnits(
+      payload.script.map((line, i) => {
+        const placement = placements[i] ?? { start: 0, end: 0 };
+        return {
+          speakerId: line.speaker_id,
+          speakerName: voices.get(line.speaker_id)?.name,
+          text: line.text,
+          placement,
+          words: rendered[i]?.words ?? [],
+          wordsOffset: placement.start,
+        };
+      }),
+    );
+  }
+}
+
+function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T, field: string): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw errors.invalidInput(`${field} must be one of: ${allowed.join(', ')}.`, { field, supported: allowed });
+  }
+  return value as T;
+}
+
+/** Runs `fn` over items with at most `limit` in flight, keeping order; the first failure rejects. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return out;
+}

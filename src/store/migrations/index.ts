@@ -1,0 +1,9 @@
+import * as initial from './2026-11-22-initial.js';
+
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+/** In order of their dated ids; never edit a migration that has shipped, add a new one. */
+export const migrations: Migration[] = [initial];

@@ -1,0 +1,104 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const BUNDLE = resolve('build/voicereel.cjs');
+
+export interface TestServer {
+  url: string;
+  adminKey: string;
+  dataDir: string;
+  proc: ChildProcess;
+  logs: string[];
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+export interface StartOptions {
+  dataDir?: string;
+  adminKey?: string;
+  /** TOML text written to a config file passed with --config. */
+  config?: string;
+  env?: Record<string, string>;
+  waitReady?: boolean;
+}
+
+/** Starts the real bundled server as a child process on a free loopback port. */
+export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'vr-test-'));
+  const adminKey = opts.adminKey ?? `vr_test_${randomBytes(16).toString('hex')}`;
+  const args = [BUNDLE, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir];
+  if (opts.config !== undefined) {
+    const file = join(dataDir, 'test.toml');
+    writeFileSync(file, opts.config);
+    args.push('--config', file);
+  }
+  const proc = spawn(process.execPath, args, {
+    env: { ...process.env, VR_API_KEY: adminKey, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join('\n')}`)), 60_000);
+    const onLine = (line: string) => {
+      logs.push(line);
+      if (line.includes('voicereel listening')) {
+        clearTimeout(timer);
+        resolveUrl((JSON.parse(line) as { url: string }).url);
+      }
+    };
+    lines(proc.stdout, onLine);
+    lines(proc.stderr, onLine);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${logs.join('\n')}`));
+    });
+  });
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const server: TestServer = {
+    url,
+    adminKey,
+    dataDir,
+    proc,
+    logs,
+    stop: async () => {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      await exited;
+    },
+    kill: async () => {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+  if (opts.waitReady !== false) await waitReady(url);
+  return server;
+}
+
+export async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const res = await fetch(`${url}/readyz`).catch(() => undefined);
+    if (res?.status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server never became ready');
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function lines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+  let buf = '';
+  stream?.setEncoding('utf8');
+  stream?.on('data', (chunk: string) => {
+    buf += chunk;
+    let i: number;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      onLine(buf.slice(0, i));
+      buf = buf.slice(i + 1);
+    }
+  });
+}
