@@ -32,7 +32,7 @@ await build({
   outExtension: { '.js': '.cjs' },
 });
 // piscina starts each thread from `${__dirname}/worker.js`; bundle its bootstrap there.
-await build({ ...common, entryPoints: [require.resolve('piscina/dist/worker.js')], outfile: join(out, 'worker.js') });
+await build({ ...common, entryPoints: [join(dirname(require.resolve('piscina')), 'worker.js')], outfile: join(out, 'worker.js') });
 writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'commonjs' }) + '\n');
 
 const espeakDir = dirname(require.resolve('@echogarden/espeak-ng-emscripten'));

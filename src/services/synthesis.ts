@@ -250,7 +250,7 @@ export class SynthesisService {
     payload: SynthesizePayload,
     rendered: RenderedSpeech[],
     placements: Array<{ start: number; end: number }>,
-    voices: Map<string, { name: string }>,
+    voices: Map<string, { name: string; lang: Language }>,
   ): CaptionUnit[] {
     return buildCaptionUnits(
       payload.script.map((line, i) => {
@@ -258,6 +258,7 @@ export class SynthesisService {
         return {
           speakerId: line.speaker_id,
           speakerName: voices.get(line.speaker_id)?.name,
+          lang: voices.get(line.speaker_id)?.lang,
           text: line.text,
           placement,
           words: rendered[i]?.words ?? [],

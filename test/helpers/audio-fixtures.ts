@@ -12,12 +12,19 @@ export const LIBRIVOX_DIR = '/usr/share/pocketsphinx/test/data/librivox';
 
 export function sine(freq: number, seconds: number, sampleRate: number, amplitude = 0.5): PcmAudio {
   const samples = new Float32Array(Math.round(seconds * sampleRate));
-  for (let i = 0; i < samples.length; i++) samples[i] = amplitude * Math.sin((2 * Math.PI * freq * i) / sampleRate);
+  for (let i = 0; i < samples.length; i++)
+    samples[i] = amplitude * Math.sin((2 * Math.PI * freq * i) / sampleRate);
   return { samples, sampleRate };
 }
 
 /** Linear chirp from f0 to f1 Hz. */
-export function chirp(f0: number, f1: number, seconds: number, sampleRate: number, amplitude = 0.5): PcmAudio {
+export function chirp(
+  f0: number,
+  f1: number,
+  seconds: number,
+  sampleRate: number,
+  amplitude = 0.5,
+): PcmAudio {
   const samples = new Float32Array(Math.round(seconds * sampleRate));
   const k = (f1 - f0) / seconds;
   for (let i = 0; i < samples.length; i++) {
@@ -55,6 +62,32 @@ export function whiteNoise(seconds: number, sampleRate: number, rmsDbfs: number,
   return { samples, sampleRate };
 }
 
+/**
+ * A more realistic noise bed than white noise: tilted towards low frequencies (one-pole low-pass mixed
+ * with the white source) and slowly swelling by +-3 dB, as ventilation and room tone do. RMS is about
+ * `rmsDbfs` on average.
+ */
+export function roomNoise(seconds: number, sampleRate: number, rmsDbfs: number, seed = 1): PcmAudio {
+  const white = whiteNoise(seconds, sampleRate, 0, seed).samples;
+  const a = Math.exp((-2 * Math.PI * 400) / sampleRate);
+  const y = new Float32Array(white.length);
+  let lp = 0;
+  let sumSq = 0;
+  for (let i = 0; i < white.length; i++) {
+    lp = a * lp + (1 - a) * white[i]!;
+    const t = i / sampleRate;
+    const swell = Math.pow(
+      10,
+      (3 * Math.sin(2 * Math.PI * 0.23 * t) * Math.sin(2 * Math.PI * 0.071 * t + 1)) / 20,
+    );
+    y[i] = (4 * lp + 0.3 * white[i]!) * swell;
+    sumSq += y[i]! * y[i]!;
+  }
+  const scale = Math.pow(10, rmsDbfs / 20) / Math.sqrt(sumSq / y.length);
+  for (let i = 0; i < y.length; i++) y[i] = y[i]! * scale;
+  return { samples: y, sampleRate };
+}
+
 /** Approximate magnitude response of a formant resonance (a Lorentzian around `centre`), 1 at the peak. */
 function formantGain(freq: number, centre: number, bandwidth: number): number {
   const x = (freq - centre) / (bandwidth / 2);
@@ -84,7 +117,8 @@ export function vowel(
   let meanF0 = 0;
   for (let i = 0; i < 100; i++) meanF0 += freq((i / 100) * seconds) / 100;
   const weights: number[] = [];
-  for (let k = 1; k * meanF0 < sampleRate / 2 - 200; k++) {
+  // Harmonics above 10 kHz would weigh almost nothing and only slow the fixture down.
+  for (let k = 1; k * meanF0 < Math.min(sampleRate / 2 - 200, 10000); k++) {
     const f = k * meanF0;
     const env = formants.reduce((sum, [c, bw]) => sum + formantGain(f, c, bw), 0.02);
     weights.push(env / k);
@@ -108,7 +142,13 @@ export function vowel(
  * Syllable-like bursts: a vowel with a raised-cosine envelope per syllable, `rate` syllables per
  * second, each occupying `duty` of its slot, separated by near-silence.
  */
-export function syllableTrain(rate: number, seconds: number, sampleRate: number, f0 = 140, duty = 0.6): PcmAudio {
+export function syllableTrain(
+  rate: number,
+  seconds: number,
+  sampleRate: number,
+  f0 = 140,
+  duty = 0.6,
+): PcmAudio {
   const base = vowel((t) => f0 * (1 + 0.05 * Math.sin(2 * Math.PI * 0.7 * t)), seconds, sampleRate, 0.5);
   const slot = 1 / rate;
   for (let i = 0; i < base.samples.length; i++) {
@@ -149,7 +189,13 @@ export function rmsOf(samples: Float32Array, from = 0, to = samples.length): num
 }
 
 /** Amplitude of the `freq` component by correlation with sin/cos over a range (a one-bin DFT). */
-export function toneAmplitude(samples: Float32Array, sampleRate: number, freq: number, from = 0, to = samples.length): number {
+export function toneAmplitude(
+  samples: Float32Array,
+  sampleRate: number,
+  freq: number,
+  from = 0,
+  to = samples.length,
+): number {
   let re = 0;
   let im = 0;
   for (let i = from; i < to; i++) {
@@ -171,9 +217,13 @@ export function run(cmd: string, args: string[]): string {
 
 /** ffmpeg's EBU R128 integrated loudness (the "I:" line of the ebur128 summary), LUFS. */
 export function ffmpegIntegratedLoudness(path: string): number {
-  const res = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-i', path, '-af', 'ebur128', '-f', 'null', '-'], {
-    encoding: 'utf8',
-  });
+  const res = spawnSync(
+    'ffmpeg',
+    ['-hide_banner', '-nostats', '-i', path, '-af', 'ebur128', '-f', 'null', '-'],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (res.status !== 0) throw new Error(`ffmpeg failed: ${res.stderr}`);
   // The summary comes last; take the final "I:" value.
   const matches = [...res.stderr.matchAll(/I:\s+(-?[\d.]+|-inf)\s+LUFS/g)];
@@ -182,13 +232,23 @@ export function ffmpegIntegratedLoudness(path: string): number {
   return last[1] === '-inf' ? -Infinity : Number(last[1]);
 }
 
-export function ffprobeStream(path: string): { sampleRate: number; channels: number; duration: number; codec: string } {
+export function ffprobeStream(path: string): {
+  sampleRate: number;
+  channels: number;
+  duration: number;
+  codec: string;
+} {
   const json = JSON.parse(run('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', path])) as {
     streams: { sample_rate: string; channels: number; duration: string; codec_name: string }[];
   };
   const s = json.streams[0];
   if (!s) throw new Error(`ffprobe found no stream in ${path}`);
-  return { sampleRate: Number(s.sample_rate), channels: s.channels, duration: Number(s.duration), codec: s.codec_name };
+  return {
+    sampleRate: Number(s.sample_rate),
+    channels: s.channels,
+    duration: Number(s.duration),
+    codec: s.codec_name,
+  };
 }
 
 /** Renders text with espeak-ng to a WAV file and returns its path. */

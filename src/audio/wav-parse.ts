@@ -1,0 +1,149 @@
+/**
+ * Minimal RIFF/WAVE reader. Written rather than using node-wav because that package builds typed-array
+ * views at the data offset (throws on odd offsets), scales negative and positive values differently and
+ * trusts the data chunk size; real uploads break all three assumptions.
+ */
+
+/** Thrown for anything the parser cannot make sense of; decodeAudio turns it into a user-facing error. */
+export class WavFormatError extends Error {}
+
+const FORMAT_PCM = 0x0001;
+const FORMAT_IEEE_FLOAT = 0x0003;
+const FORMAT_MPEG_LAYER3 = 0x0055;
+const FORMAT_EXTENSIBLE = 0xfffe;
+
+export interface WavContents {
+  kind: 'pcm';
+  sampleRate: number;
+  channels: number;
+  /** One Float32Array per channel, in [-1, 1]. */
+  channelData: Float32Array[];
+}
+
+/** A WAV wrapper around MP3 frames (format tag 0x55); the caller decodes the payload. */
+export interface WavMp3Payload {
+  kind: 'mp3';
+  data: Uint8Array;
+}
+
+interface FmtChunk {
+  formatTag: number;
+  channels: number;
+  sampleRate: number;
+  blockAlign: number;
+  bitsPerSample: number;
+}
+
+export function isWav(bytes: Uint8Array): boolean {
+  const id = ascii(bytes, 0);
+  return (id === 'RIFF' || id === 'RF64') && ascii(bytes, 8) === 'WAVE';
+}
+
+export function parseWav(bytes: Uint8Array): WavContents | WavMp3Payload {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let fmt: FmtChunk | undefined;
+  let data: { offset: number; size: number } | undefined;
+
+  // The RIFF size field is ignored: it is often wrong (streamed writers leave 0 or 0xFFFFFFFF) and the
+  // chunk walk below is bounded by the real byte length anyway.
+  let pos = 12;
+  while (pos + 8 <= bytes.length) {
+    const id = ascii(bytes, pos);
+    let size = view.getUint32(pos + 4, true);
+    const body = pos + 8;
+    if (id === 'fmt ') {
+      fmt = readFmt(view, body, Math.min(size, bytes.length - body));
+    } else if (id === 'data') {
+      const remaining = bytes.length - body;
+      // 0xFFFFFFFF (RF64 / unseekable writers) and oversize claims both mean "up to the end of the file".
+      // A zero size followed by something that is not a chunk header is the same streaming case.
+      if (size > remaining || (size === 0 && remaining > 0 && !looksLikeChunkId(bytes, body)))
+        size = remaining;
+      data ??= { offset: body, size };
+      if (fmt) break; // Everything after the samples is metadata we do not need.
+    } else if (size > bytes.length - body) {
+      break; // A truncated metadata chunk; keep whatever was found before it.
+    }
+    // Chunks are word aligned: an odd-sized body is followed by one pad byte.
+    pos = body + size + (size & 1);
+  }
+
+  if (!fmt) throw new WavFormatError('WAV file has no format chunk');
+  if (!data) throw new WavFormatError('WAV file has no audio data');
+  const payload = bytes.subarray(data.offset, data.offset + data.size);
+  if (fmt.formatTag === FORMAT_MPEG_LAYER3) return { kind: 'mp3', data: payload };
+  return { kind: 'pcm', ...decodeSamples(fmt, payload) };
+}
+
+function readFmt(view: DataView, offset: number, size: number): FmtChunk {
+  if (size < 16) throw new WavFormatError('WAV format chunk is too short');
+  let formatTag = view.getUint16(offset, true);
+  const channels = view.getUint16(offset + 2, true);
+  const sampleRate = view.getUint32(offset + 4, true);
+  const blockAlign = view.getUint16(offset + 12, true);
+  const bitsPerSample = view.getUint16(offset + 14, true);
+  if (formatTag === FORMAT_EXTENSIBLE) {
+    // WAVEFORMATEXTENSIBLE: the real format is the first two bytes of the SubFormat GUID. The
+    // "valid bits" field does not matter for decoding because samples are left-justified in their container.
+    if (size < 26) throw new WavFormatError('WAV extensible format chunk is too short');
+    formatTag = view.getUint16(offset + 24, true);
+  }
+  return { formatTag, channels, sampleRate, blockAlign, bitsPerSample };
+}
+
+function decodeSamples(fmt: FmtChunk, payload: Uint8Array): Omit<WavContents, 'kind'> {
+  const { formatTag, channels, sampleRate, bitsPerSample } = fmt;
+  if (channels < 1) throw new WavFormatError('WAV file declares no channels');
+  if (sampleRate < 1) throw new WavFormatError('WAV file declares no sample rate');
+  const bytesPerSample = Math.ceil(bitsPerSample / 8);
+  const read = sampleReader(formatTag, bytesPerSample);
+  // Derive the frame size ourselves; some writers put nonsense in blockAlign, but a larger value
+  // (padding after each frame) is legitimate and must be honoured.
+  const frameBytes = Math.max(channels * bytesPerSample, fmt.blockAlign);
+  const frames = Math.floor(payload.length / frameBytes);
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const channelData: Float32Array[] = [];
+  for (let c = 0; c < channels; c++) {
+    const out = new Float32Array(frames);
+    let offset = c * bytesPerSample;
+    for (let i = 0; i < frames; i++, offset += frameBytes) out[i] = read(view, offset);
+    channelData.push(out);
+  }
+  return { sampleRate, channels, channelData };
+}
+
+type SampleReader = (view: DataView, offset: number) => number;
+
+// Integer PCM is scaled by 2^(bits-1) for both signs, so encode/decode of k/32768 round-trips exactly.
+function sampleReader(formatTag: number, bytesPerSample: number): SampleReader {
+  if (formatTag === FORMAT_PCM) {
+    switch (bytesPerSample) {
+      case 1:
+        return (v, o) => (v.getUint8(o) - 128) / 128; // 8-bit WAV is the one unsigned format.
+      case 2:
+        return (v, o) => v.getInt16(o, true) / 32768;
+      case 3:
+        return (v, o) => ((v.getUint8(o + 2) << 24) | (v.getUint16(o, true) << 8)) / 2147483648;
+      case 4:
+        return (v, o) => v.getInt32(o, true) / 2147483648;
+    }
+  } else if (formatTag === FORMAT_IEEE_FLOAT) {
+    if (bytesPerSample === 4) return (v, o) => v.getFloat32(o, true);
+    if (bytesPerSample === 8) return (v, o) => v.getFloat64(o, true);
+  }
+  throw new WavFormatError(`unsupported WAV encoding (format ${formatTag}, ${bytesPerSample * 8}-bit)`);
+}
+
+function ascii(bytes: Uint8Array, offset: number): string {
+  if (offset + 4 > bytes.length) return '';
+  return String.fromCharCode(bytes[offset]!, bytes[offset + 1]!, bytes[offset + 2]!, bytes[offset + 3]!);
+}
+
+function looksLikeChunkId(bytes: Uint8Array, offset: number): boolean {
+  if (offset + 8 > bytes.length) return false;
+  for (let i = 0; i < 4; i++) {
+    const b = bytes[offset + i]!;
+    if (b < 0x20 || b > 0x7e) return false;
+  }
+  return true;
+}

@@ -1,0 +1,35 @@
+// Text a customer might put in a script, on purpose or not, that could break a caption file.
+export const HOSTILE_TEXTS = [
+  '<script>alert("x")</script>',
+  'a --> b --> c',
+  'arrow at the end -->',
+  '&amp; &lt;b&gt; & < > && <<>>',
+  '<v Mallory>fake voice</v>',
+  '<c.red>styled</c> <i>italic</i> <00:00:01.000> timestamp tag',
+  'first line\nsecond line\n\nafter a blank line\r\n\r\nand CRLF',
+  'NOTE this is not a comment',
+  'WEBVTT',
+  '12\n00:00:01,000 --> 00:00:02,000\ninjected cue',
+  '00:00:01.000 --> 00:00:02.000',
+  'emoji 😀👍🏽 family 👨‍👩‍👧 flag 🇰🇷',
+  '안녕하세요, 반갑습니다. <b>굵게</b>',
+  'こんにちは。「引用」--> テスト！',
+  'control\u0000chars\u0007and\u001bescape\u007f',
+  '\u2028line separator\u2029paragraph',
+  '   ',
+  '',
+  'x'.repeat(300),
+  'word '.repeat(60),
+];
+
+export const HOSTILE_NAMES = [
+  'Dr. <Evil>',
+  'A & B',
+  'x-->y',
+  '<>',
+  '',
+  '  ',
+  'Name\nWith\nNewlines',
+  '김철수',
+  '山田 太郎',
+];
