@@ -20,6 +20,8 @@ const common = {
   format: 'cjs',
   sourcemap: 'linked',
   logLevel: 'warning',
+  // piscina's optional native helper for thread priorities; absent is fine, bundling it is not possible.
+  external: ['@napi-rs/nice'],
   // ESM sources (ours, yargs, the eSpeak module) read import.meta.url; in the CJS bundle it is the bundle's own URL.
   define: { 'import.meta.url': '__vr_import_meta_url' },
   banner: { js: 'const __vr_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
@@ -32,7 +34,11 @@ await build({
   outExtension: { '.js': '.cjs' },
 });
 // piscina starts each thread from `${__dirname}/worker.js`; bundle its bootstrap there.
-await build({ ...common, entryPoints: [join(dirname(require.resolve('piscina')), 'worker.js')], outfile: join(out, 'worker.js') });
+await build({
+  ...common,
+  entryPoints: [join(dirname(require.resolve('piscina')), 'worker.js')],
+  outfile: join(out, 'worker.js'),
+});
 writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'commonjs' }) + '\n');
 
 const espeakDir = dirname(require.resolve('@echogarden/espeak-ng-emscripten'));
@@ -41,4 +47,7 @@ cpSync(join(dirname(require.resolve('kuromoji')), '..', 'dict'), join(out, 'asse
   recursive: true,
 });
 const sqliteDir = dirname(require.resolve('better-sqlite3/package.json'));
-cpSync(join(sqliteDir, 'build', 'Release', 'better_sqlite3.node'), join(out, 'native', 'better_sqlite3.node'));
+cpSync(
+  join(sqliteDir, 'build', 'Release', 'better_sqlite3.node'),
+  join(out, 'native', 'better_sqlite3.node'),
+);

@@ -39,9 +39,15 @@ export const errors = {
   forbidden: (message = 'This route needs an admin key.') => new ApiError(403, 'FORBIDDEN', message),
   notFound: (what = 'Resource') => new ApiError(404, 'NOT_FOUND', `${what} not found.`),
   methodNotAllowed: (allowed: string[]) =>
-    new ApiError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed on this route.', { allowed }, {
-      Allow: allowed.join(', '),
-    }),
+    new ApiError(
+      405,
+      'METHOD_NOT_ALLOWED',
+      'Method not allowed on this route.',
+      { allowed },
+      {
+        Allow: allowed.join(', '),
+      },
+    ),
   payloadTooLarge: (limitBytes?: number) =>
     limitBytes === undefined
       ? new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.')

@@ -5,8 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from './config/schema.js';
 import { createApp } from './api/app.js';
-import { createAudioBackend } from './engine/backend.js';
-import { createEnginePool, type EnginePool } from './engine/pool.js';
+import { startEngines } from './engine/backend.js';
 import { runCleanup } from './jobs/cleanup.js';
 import { startCron } from './jobs/cron.js';
 import { JobRunner } from './jobs/queue.js';
@@ -47,27 +46,35 @@ export async function start(config: Config): Promise<RunningServer> {
   bootstrapAdminKey(keys, config, log);
 
   const synthThreads = config.engine.workers || Math.max(1, availableParallelism());
-  const workerData = { espeakData: paths.espeakData, kuromojiDict: paths.kuromojiDict };
-  const pools: EnginePool[] = [];
-  const synthPool = await createEnginePool({ workerFile: paths.engineWorker, threads: synthThreads, workerData });
-  pools.push(synthPool);
-  const analysisPool = await createEnginePool({
+  const engines = startEngines({
     workerFile: paths.engineWorker,
-    threads: config.engine.analysis_workers,
-    workerData,
+    synthesisThreads: synthThreads,
+    analysisThreads: config.engine.analysis_workers,
+    workerData: { espeakData: paths.espeakData, kuromojiDict: paths.kuromojiDict },
   });
-  pools.push(analysisPool);
-  const backend = createAudioBackend({ synthesis: synthPool, analysis: analysisPool });
+  const backend = engines.backend;
 
   const usage = new UsageMeter(store.usage, clock, (fn) => db.transaction(fn)());
-  const speakers = new SpeakerService(store, files, backend, usage, clock, config.limits.min_reference_speech_seconds);
+  const speakers = new SpeakerService(
+    store,
+    files,
+    backend,
+    usage,
+    clock,
+    config.limits.min_reference_speech_seconds,
+  );
   const synthesis = new SynthesisService(store, files, backend, usage, clock, config, synthThreads);
-  const owner = (job: { key_id: string; project: string }) => ({ keyId: job.key_id, project: job.project, admin: false });
+  const owner = (job: { key_id: string; project: string }) => ({
+    keyId: job.key_id,
+    project: job.project,
+    admin: false,
+  });
   const jobs = new JobRunner(
     store.jobs,
     {
       synthesize: {
-        run: (job, ctx) => synthesis.run(job.id, owner(job), JSON.parse(job.payload_json) as SynthesizePayload, ctx),
+        run: (job, ctx) =>
+          synthesis.run(job.id, owner(job), JSON.parse(job.payload_json) as SynthesizePayload, ctx),
       },
       register_speaker: {
         run: (job) => speakers.completeRegistration(JSON.parse(job.payload_json) as RegisterJobPayload),
@@ -96,17 +103,27 @@ export async function start(config: Config): Promise<RunningServer> {
     uploadTmpDir: join(dataDir, 'tmp'),
   });
 
-  jobs.start();
   const usageFlush = setInterval(() => usage.flush(), 1000);
   usageFlush.unref();
   const cleanup = () => runCleanup(store, files, clock, config.storage.retention_hours, log);
   cleanup();
-  const crons = startCron([{ name: 'retention-cleanup', schedule: config.storage.cleanup_schedule, run: () => void cleanup() }], log);
+  const crons = startCron(
+    [{ name: 'retention-cleanup', schedule: config.storage.cleanup_schedule, run: () => void cleanup() }],
+    log,
+  );
 
   const server = createServer(app.callback());
   // Uploads of 30 MB over slow links need longer than Node's default request timeout.
   server.requestTimeout = 10 * 60_000;
-  await listen(server, config.server.host, config.server.port);
+  try {
+    await listen(server, config.server.host, config.server.port);
+  } catch (err) {
+    crons.stop();
+    clearInterval(usageFlush);
+    await engines.destroy();
+    closeDatabase(db);
+    throw err;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
@@ -122,12 +139,24 @@ export async function start(config: Config): Promise<RunningServer> {
       await jobs.stop(config.server.shutdown_timeout_seconds * 1000);
       clearInterval(usageFlush);
       usage.flush();
-      await Promise.all(pools.map((p) => p.destroy()));
+      await engines.destroy();
       server.closeAllConnections();
       await closed;
       closeDatabase(db);
       log.info('stopped');
     })());
+  // Jobs wait for warm workers; a pool that cannot start ends the process so systemd restarts it.
+  engines.whenReady.then(
+    () => {
+      log.info({ workers: synthThreads }, 'speech engines ready');
+      jobs.start();
+    },
+    (err: unknown) => {
+      log.fatal({ err }, 'speech engines failed to start');
+      process.exitCode = 1;
+      void stop();
+    },
+  );
   return { url, stop };
 }
 

@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
-import { errors } from '../errors.js';
 import type { UsageMeter } from '../services/usage.js';
 import type { AppState } from './context.js';
 import { authenticate, type AuthDeps, verifySignature } from './middleware/auth.js';
@@ -68,14 +67,10 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     api.use(r.routes());
   }
 
-  const methodNotAllowed = { throw: true, methodNotAllowed: () => errors.methodNotAllowed([]) };
   app.use(requestContext(deps.log));
   app.use(errorHandler());
-  app.use(open.routes()).use(open.allowedMethods(methodNotAllowed));
-  app.use(files.routes()).use(files.allowedMethods(methodNotAllowed));
-  app.use(api.routes()).use(api.allowedMethods(methodNotAllowed));
-  app.use(() => {
-    throw errors.notFound('Route');
-  });
+  app.use(open.routes()).use(open.allowedMethods());
+  app.use(files.routes()).use(files.allowedMethods());
+  app.use(api.routes()).use(api.allowedMethods());
   return app;
 }

@@ -36,8 +36,12 @@ const create: CommandModule<object, CreateArgs> = {
       console.error('voicereel: --project must be lowercase letters, digits, "-" or "_"');
       process.exit(2);
     }
-    const created = withKeys(args, (k) => k.create({ name: args.name, project: args.project, admin: args.admin }));
-    process.stdout.write(`${JSON.stringify({ id: created.id, key: created.key, project: args.project, admin: args.admin })}\n`);
+    const created = withKeys(args, (k) =>
+      k.create({ name: args.name, project: args.project, admin: args.admin }),
+    );
+    process.stdout.write(
+      `${JSON.stringify({ id: created.id, key: created.key, project: args.project, admin: args.admin })}\n`,
+    );
   },
 };
 
@@ -56,7 +60,8 @@ type RevokeArgs = ConfigArgs & { id: string };
 const revoke: CommandModule<object, RevokeArgs> = {
   command: 'revoke <id>',
   describe: 'Revoke an API key; it stops working at once',
-  builder: (y) => withConfigOptions(y).positional('id', { type: 'string', demandOption: true }) as Argv<RevokeArgs>,
+  builder: (y) =>
+    withConfigOptions(y).positional('id', { type: 'string', demandOption: true }) as Argv<RevokeArgs>,
   handler: (args) => {
     const ok = withKeys(args, (k) => (k.get(args.id) ? (k.revoke(args.id), true) : false));
     if (!ok) {

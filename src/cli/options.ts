@@ -14,15 +14,20 @@ export function withConfigOptions<T>(y: Argv<T>): Argv<T & ConfigArgs> {
     .option('config', { type: 'string', describe: 'TOML config file', alias: 'c' })
     .option('host', { type: 'string', describe: 'listen address (overrides VR_HOST and the file)' })
     .option('port', { type: 'number', describe: 'listen port (overrides VR_PORT and the file)' })
-    .option('data-dir', { type: 'string', describe: 'data directory (overrides VR_DATA_DIR and the file)' }) as Argv<
-    T & ConfigArgs
-  >;
+    .option('data-dir', {
+      type: 'string',
+      describe: 'data directory (overrides VR_DATA_DIR and the file)',
+    }) as Argv<T & ConfigArgs>;
 }
 
 /** Config errors end the process with the message naming the key; nothing starts half-configured. */
 export function configFromArgs(args: ConfigArgs): Config {
   try {
-    return loadConfig(args.config, process.env, { host: args.host, port: args.port, dataDir: args['data-dir'] });
+    return loadConfig(args.config, process.env, {
+      host: args.host,
+      port: args.port,
+      dataDir: args['data-dir'],
+    });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`voicereel: ${err.message}`);

@@ -28,7 +28,11 @@ export function loadConfig(
 ): Config {
   const raw = file ? readToml(file) : {};
   applyOverride(raw, ['server', 'host'], env.VR_HOST);
-  applyOverride(raw, ['server', 'port'], env.VR_PORT === undefined ? undefined : toPort(env.VR_PORT, 'VR_PORT'));
+  applyOverride(
+    raw,
+    ['server', 'port'],
+    env.VR_PORT === undefined ? undefined : toPort(env.VR_PORT, 'VR_PORT'),
+  );
   applyOverride(raw, ['storage', 'data_dir'], env.VR_DATA_DIR);
   applyOverride(raw, ['security', 'api_key'], env.VR_API_KEY);
   applyOverride(raw, ['server', 'host'], flags.host);
@@ -47,7 +51,9 @@ function readToml(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new ConfigError(
+      `cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
   }
   try {
     return parseToml(text) as Record<string, unknown>;

@@ -18,7 +18,12 @@ const storage = z
   .object({
     data_dir: z.string().min(1).default('./var'),
     /** Job audio, captions and reference audio are deleted this many hours after creation; 0 keeps them. */
-    retention_hours: z.number().int().min(0).max(24 * 365).default(48),
+    retention_hours: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 365)
+      .default(48),
     /** Cron expression (node-cron, with seconds optional) for the cleanup sweep. */
     cleanup_schedule: z
       .string()
@@ -33,7 +38,12 @@ const security = z
     api_key: z.string().default(''),
     require_signature: z.boolean().default(false),
     signature_window_seconds: z.number().int().min(10).max(3600).default(300),
-    presign_ttl_seconds: z.number().int().min(10).max(7 * 24 * 3600).default(900),
+    presign_ttl_seconds: z
+      .number()
+      .int()
+      .min(10)
+      .max(7 * 24 * 3600)
+      .default(900),
   })
   .strict();
 
@@ -78,15 +88,19 @@ const synthesis = z
     line_gap_ms: z.number().int().min(0).max(10000).default(350),
     speaker_change_gap_ms: z.number().int().min(0).max(10000).default(550),
     sentence_gap_ms: z.number().int().min(0).max(10000).default(180),
-    default_sample_rate: z.union([
-      z.literal(8000),
-      z.literal(16000),
-      z.literal(22050),
-      z.literal(24000),
-      z.literal(44100),
-      z.literal(48000),
-    ]).default(24000),
-    mp3_kbps: z.union([z.literal(64), z.literal(96), z.literal(128), z.literal(160), z.literal(192)]).default(128),
+    default_sample_rate: z
+      .union([
+        z.literal(8000),
+        z.literal(16000),
+        z.literal(22050),
+        z.literal(24000),
+        z.literal(44100),
+        z.literal(48000),
+      ])
+      .default(24000),
+    mp3_kbps: z
+      .union([z.literal(64), z.literal(96), z.literal(128), z.literal(160), z.literal(192)])
+      .default(128),
   })
   .strict();
 

@@ -14,7 +14,13 @@ export interface CleanupReport {
  * Rows go first only after their file is gone (or already missing), so a crash mid-sweep simply
  * leaves work for the next run. Speakers keep their voice profile; only the recording is deleted.
  */
-export function runCleanup(store: Store, files: FileStore, clock: Clock, retentionHours: number, log: Logger): CleanupReport {
+export function runCleanup(
+  store: Store,
+  files: FileStore,
+  clock: Clock,
+  retentionHours: number,
+  log: Logger,
+): CleanupReport {
   const now = clock.now();
   const report: CleanupReport = { files: 0, references: 0, signatures: store.signatures.purge(now) };
   if (retentionHours > 0) {

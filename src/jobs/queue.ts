@@ -120,7 +120,7 @@ export class JobRunner {
     log.info({ attempt: job.attempts }, 'job started');
     let lastProgress = 0;
     try {
-      await this.handlers[job.type].run(job, {
+      const result = await this.handlers[job.type].run(job, {
         signal: ctl.signal,
         progress: (f) => {
           // Progress writes are cheap but not free; skip changes under 1 %.
@@ -130,6 +130,9 @@ export class JobRunner {
           }
         },
       });
+      // A handler may already have succeeded the job inside its own transaction (with its files);
+      // this update only touches a job still running, so it is then a no-op.
+      this.jobs.succeed(job.id, result ?? null, this.clock.now());
       log.info('job succeeded');
     } catch (err) {
       this.settleFailure(job, err, ctl.signal, log);
@@ -144,7 +147,8 @@ export class JobRunner {
       log.info('job returned to the queue by shutdown');
       return;
     }
-    const failure = err instanceof JobFailure ? err : signal.reason instanceof JobFailure ? signal.reason : undefined;
+    const failure =
+      err instanceof JobFailure ? err : signal.reason instanceof JobFailure ? signal.reason : undefined;
     if (failure?.code === 'CANCELED') {
       log.info('job canceled');
       return;

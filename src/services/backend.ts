@@ -9,7 +9,11 @@ export interface AudioBackend {
   /** Quick look at an upload: can it be decoded, and how much speech does it hold? */
   inspectReference(bytes: Uint8Array): Promise<ReferenceInspection>;
   /** The full analysis a registration job runs: voice profile and transcript plausibility. */
-  analyzeReference(req: { bytes: Uint8Array; transcript: string; lang: Language }): Promise<ReferenceAnalysis>;
+  analyzeReference(req: {
+    bytes: Uint8Array;
+    transcript: string;
+    lang: Language;
+  }): Promise<ReferenceAnalysis>;
   /** One script line in one voice: sentences split, spoken, joined with short pauses, silence trimmed. */
   renderLine(req: RenderLineRequest, signal?: AbortSignal): Promise<RenderedSpeech>;
   /** Places rendered lines on one timeline, levels loudness, resamples and encodes. */

@@ -22,7 +22,8 @@ export class Presigner {
 
   verify(fileId: string, exp: unknown, sig: unknown): boolean {
     if (typeof exp !== 'string' || typeof sig !== 'string') return false;
-    if (!isWellFormedId(fileId, 'file') || !/^\d{1,12}$/.test(exp) || !/^[0-9a-f]{64}$/.test(sig)) return false;
+    if (!isWellFormedId(fileId, 'file') || !/^\d{1,12}$/.test(exp) || !/^[0-9a-f]{64}$/.test(sig))
+      return false;
     if (Number(exp) * 1000 < this.clock.now()) return false;
     return constantTimeEqualHex(hmacHex(this.key, `${fileId}.${exp}`), sig);
   }

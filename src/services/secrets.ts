@@ -31,7 +31,11 @@ export function loadOrCreateSecrets(dataDir: string): Secrets {
   const master = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
   if (master.length !== 32) throw new Error(`${file} is not a 32-byte hex secret`);
   const derive = (label: string) => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), label, 32));
-  return { keyPepper: derive('voicereel key hash'), sealKey: derive('voicereel key seal'), presignKey: derive('voicereel presign') };
+  return {
+    keyPepper: derive('voicereel key hash'),
+    sealKey: derive('voicereel key seal'),
+    presignKey: derive('voicereel presign'),
+  };
 }
 
 export function hmacHex(key: Buffer | string, data: string | Buffer): string {

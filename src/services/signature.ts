@@ -27,7 +27,13 @@ export function bodyDigest(body: Buffer | string): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-export function expectedSignature(key: string, t: number, method: string, pathWithQuery: string, bodySha: string): string {
+export function expectedSignature(
+  key: string,
+  t: number,
+  method: string,
+  pathWithQuery: string,
+  bodySha: string,
+): string {
   return hmacHex(key, `${t}.${method.toUpperCase()}.${pathWithQuery}.${bodySha}`);
 }
 

@@ -62,10 +62,13 @@ export class SpeakerService {
     const script = requiredText(input.reference_script, 'reference_script', MAX_SCRIPT);
     const consent = optionalText(input.consent, 'consent', MAX_CONSENT);
     if (!input.audio || input.audio.length === 0) {
-      throw errors.invalidInput('reference_audio is required (a WAV or MP3 file).', { field: 'reference_audio' });
+      throw errors.invalidInput('reference_audio is required (a WAV or MP3 file).', {
+        field: 'reference_audio',
+      });
     }
     const inspection = await this.backend.inspectReference(input.audio);
-    if (!inspection.ok) throw errors.unsupportedMedia(`reference_audio cannot be decoded: ${inspection.reason}`);
+    if (!inspection.ok)
+      throw errors.unsupportedMedia(`reference_audio cannot be decoded: ${inspection.reason}`);
     if (inspection.speechSeconds < this.minSpeechSeconds) {
       throw errors.insufficientRef(inspection.speechSeconds, this.minSpeechSeconds);
     }
@@ -111,10 +114,14 @@ export class SpeakerService {
   }
 
   /** The registration job: full analysis, then the speaker is ready or failed with a reason. */
-  async completeRegistration(payload: RegisterJobPayload): Promise<{ speaker_id: string; profile: VoiceProfile }> {
+  async completeRegistration(
+    payload: RegisterJobPayload,
+  ): Promise<{ speaker_id: string; profile: VoiceProfile }> {
     const speaker = this.store.speakers.get(payload.speaker_id);
-    if (!speaker) throw new JobFailure('NOT_FOUND', 'The speaker was deleted before its registration finished.');
-    if (!speaker.reference_file) throw new JobFailure('NOT_FOUND', 'The reference audio is no longer stored.');
+    if (!speaker)
+      throw new JobFailure('NOT_FOUND', 'The speaker was deleted before its registration finished.');
+    if (!speaker.reference_file)
+      throw new JobFailure('NOT_FOUND', 'The reference audio is no longer stored.');
     const bytes = await this.files.read(speaker.reference_file);
     const analysis = await this.backend.analyzeReference({
       bytes,
@@ -186,7 +193,10 @@ function toView(row: SpeakerRow): SpeakerView {
 
 export function parseLanguage(value: unknown, field = 'lang'): Language {
   if (typeof value !== 'string' || !(LANGUAGES as readonly string[]).includes(value)) {
-    throw errors.invalidInput(`${field} must be one of: ${LANGUAGES.join(', ')}.`, { field, supported: LANGUAGES });
+    throw errors.invalidInput(`${field} must be one of: ${LANGUAGES.join(', ')}.`, {
+      field,
+      supported: LANGUAGES,
+    });
   }
   return value as Language;
 }
@@ -196,7 +206,8 @@ export function requiredText(value: unknown, field: string, max: number): string
     throw errors.invalidInput(`${field} is required.`, { field });
   }
   const text = value.trim();
-  if (text.length > max) throw errors.invalidInput(`${field} is longer than ${max} characters.`, { field, max });
+  if (text.length > max)
+    throw errors.invalidInput(`${field} is longer than ${max} characters.`, { field, max });
   return text;
 }
 

@@ -62,15 +62,20 @@ export class SynthesisService {
     const b = body as Record<string, unknown>;
     const limits = this.config.limits;
     if (!Array.isArray(b.script) || b.script.length === 0) {
-      throw errors.invalidInput('script must be a non-empty array of { speaker_id, text } lines.', { field: 'script' });
+      throw errors.invalidInput('script must be a non-empty array of { speaker_id, text } lines.', {
+        field: 'script',
+      });
     }
     if (b.script.length > limits.max_script_lines) {
-      throw errors.invalidInput(`script has more than ${limits.max_script_lines} lines.`, { field: 'script' });
+      throw errors.invalidInput(`script has more than ${limits.max_script_lines} lines.`, {
+        field: 'script',
+      });
     }
     let characters = 0;
     const script = b.script.map((line: unknown, i: number) => {
       const field = `script[${i}]`;
-      if (!line || typeof line !== 'object') throw errors.invalidInput(`${field} must be an object.`, { field });
+      if (!line || typeof line !== 'object')
+        throw errors.invalidInput(`${field} must be an object.`, { field });
       const l = line as Record<string, unknown>;
       if (typeof l.speaker_id !== 'string' || l.speaker_id === '') {
         throw errors.invalidInput(`${field}.speaker_id is required.`, { field: `${field}.speaker_id` });
@@ -86,23 +91,33 @@ export class SynthesisService {
       }
       const speaker = this.store.speakers.get(l.speaker_id, who.admin ? undefined : who.project);
       if (!speaker) {
-        throw errors.invalidInput(`${field}.speaker_id names an unknown speaker.`, { field: `${field}.speaker_id` });
-      }
-      if (speaker.status !== 'ready') {
-        throw errors.invalidInput(`${field}.speaker_id names a speaker that is ${speaker.status}, not ready.`, {
+        throw errors.invalidInput(`${field}.speaker_id names an unknown speaker.`, {
           field: `${field}.speaker_id`,
         });
+      }
+      if (speaker.status !== 'ready') {
+        throw errors.invalidInput(
+          `${field}.speaker_id names a speaker that is ${speaker.status}, not ready.`,
+          {
+            field: `${field}.speaker_id`,
+          },
+        );
       }
       characters += [...text].length;
       return { speaker_id: speaker.id, text };
     });
     if (characters > limits.max_script_chars) {
-      throw errors.invalidInput(`script has more than ${limits.max_script_chars} characters.`, { field: 'script' });
+      throw errors.invalidInput(`script has more than ${limits.max_script_chars} characters.`, {
+        field: 'script',
+      });
     }
     const output_format = pick(b.output_format, FORMATS, 'wav', 'output_format');
     const caption_format = pick(b.caption_format, CAPTION_FORMATS, 'json', 'caption_format');
     const sample_rate = b.sample_rate ?? this.config.synthesis.default_sample_rate;
-    if (typeof sample_rate !== 'number' || !(OUTPUT_SAMPLE_RATES as readonly number[]).includes(sample_rate)) {
+    if (
+      typeof sample_rate !== 'number' ||
+      !(OUTPUT_SAMPLE_RATES as readonly number[]).includes(sample_rate)
+    ) {
       throw errors.invalidInput(`sample_rate must be one of: ${OUTPUT_SAMPLE_RATES.join(', ')}.`, {
         field: 'sample_rate',
         supported: OUTPUT_SAMPLE_RATES,
@@ -143,7 +158,12 @@ export class SynthesisService {
   }
 
   /** The job: render every line on the pool, mix, write audio and captions, then commit. */
-  async run(jobId: string, owner: Principal, payload: SynthesizePayload, ctx: JobContext): Promise<SynthesisResult> {
+  async run(
+    jobId: string,
+    owner: Principal,
+    payload: SynthesizePayload,
+    ctx: JobContext,
+  ): Promise<SynthesisResult> {
     const voices = this.resolveVoices(payload);
     const gapSeconds = this.config.synthesis.sentence_gap_ms / 1000;
     const total = payload.script.length + 1;
@@ -209,9 +229,24 @@ export class SynthesisService {
     };
     const common = { job_id: jobId, project: owner.project, created_at: now, expires_at: expires };
     const committed = this.store.db.transaction(() => {
-      this.store.files.insert({ ...common, id: audioId, kind: 'audio', rel_path: audioRel, content_type: AUDIO_TYPES[payload.output_format], bytes: audioBytes });
-      this.store.files.insert({ ...common, id: captionId, kind: 'captions', rel_path: captionRel, content_type: rendered.contentType, bytes: captionBytes });
-      if (!this.store.jobs.succeed(jobId, result, now)) throw new JobFailure('CANCELED', 'The job was canceled.');
+      this.store.files.insert({
+        ...common,
+        id: audioId,
+        kind: 'audio',
+        rel_path: audioRel,
+        content_type: AUDIO_TYPES[payload.output_format],
+        bytes: audioBytes,
+      });
+      this.store.files.insert({
+        ...common,
+        id: captionId,
+        kind: 'captions',
+        rel_path: captionRel,
+        content_type: rendered.contentType,
+        bytes: captionBytes,
+      });
+      if (!this.store.jobs.succeed(jobId, result, now))
+        throw new JobFailure('CANCELED', 'The job was canceled.');
       this.usage.record(owner, { synthesized_seconds: duration, characters: payload.characters });
       return true;
     });
@@ -272,7 +307,10 @@ export class SynthesisService {
 function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T, field: string): T {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw errors.invalidInput(`${field} must be one of: ${allowed.join(', ')}.`, { field, supported: allowed });
+    throw errors.invalidInput(`${field} must be one of: ${allowed.join(', ')}.`, {
+      field,
+      supported: allowed,
+    });
   }
   return value as T;
 }

@@ -33,7 +33,8 @@ export class UsageMeter {
     const batch = this.pending;
     this.pending = new Map();
     this.runInTransaction(() => {
-      for (const [k, v] of batch) this.repo.add(k.split('\u0000')[0] ?? '', v.project, v.month, { requests: v.requests });
+      for (const [k, v] of batch)
+        this.repo.add(k.split('\u0000')[0] ?? '', v.project, v.month, { requests: v.requests });
     });
   }
 }
@@ -72,7 +73,10 @@ export function buildUsageReport(repo: UsageRepo, month: string, project?: strin
     addInto(p, r);
     byProject.set(r.project, p);
   }
-  const round = (t: UsageTotals): UsageTotals => ({ ...t, synthesized_seconds: Math.round(t.synthesized_seconds * 1000) / 1000 });
+  const round = (t: UsageTotals): UsageTotals => ({
+    ...t,
+    synthesized_seconds: Math.round(t.synthesized_seconds * 1000) / 1000,
+  });
   return {
     month,
     keys: rows.map((r) => ({
@@ -95,5 +99,9 @@ export function usageReportCsv(report: UsageReport): string {
   const header = 'month,project,key_id,requests,synthesized_seconds,characters,registrations';
   const line = (project: string, key: string, t: UsageTotals) =>
     [report.month, project, key, t.requests, t.synthesized_seconds, t.characters, t.registrations].join(',');
-  return [header, ...report.keys.map((k) => line(k.project, k.key_id, k)), line('*', '*', report.total)].join('\n') + '\n';
+  return (
+    [header, ...report.keys.map((k) => line(k.project, k.key_id, k)), line('*', '*', report.total)].join(
+      '\n',
+    ) + '\n'
+  );
 }

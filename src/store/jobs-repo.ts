@@ -101,7 +101,9 @@ export class JobsRepo {
   /** A running job given back to the queue (graceful stop, or recovery after a crash). */
   requeue(id: string): void {
     this.db
-      .prepare("UPDATE jobs SET status = 'queued', started_at = NULL, progress = 0 WHERE id = ? AND status = 'running'")
+      .prepare(
+        "UPDATE jobs SET status = 'queued', started_at = NULL, progress = 0 WHERE id = ? AND status = 'running'",
+      )
       .run(id);
   }
 

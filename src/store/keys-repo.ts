@@ -13,7 +13,8 @@ export interface ApiKeyRow {
 }
 
 type RawRow = Omit<ApiKeyRow, 'admin'> & { admin: number };
-const toRow = (r: RawRow | undefined): ApiKeyRow | undefined => (r ? { ...r, admin: r.admin === 1 } : undefined);
+const toRow = (r: RawRow | undefined): ApiKeyRow | undefined =>
+  r ? { ...r, admin: r.admin === 1 } : undefined;
 
 export class KeysRepo {
   constructor(private readonly db: Db) {}
@@ -28,7 +29,9 @@ export class KeysRepo {
   }
 
   byHash(hash: string): ApiKeyRow | undefined {
-    return toRow(this.db.prepare('SELECT * FROM api_keys WHERE key_hash = ?').get(hash) as RawRow | undefined);
+    return toRow(
+      this.db.prepare('SELECT * FROM api_keys WHERE key_hash = ?').get(hash) as RawRow | undefined,
+    );
   }
 
   byId(id: string): ApiKeyRow | undefined {
@@ -49,8 +52,10 @@ export class KeysRepo {
   }
 
   revoke(id: string, at: number): boolean {
-    return this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id)
-      .changes > 0;
+    return (
+      this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id)
+        .changes > 0
+    );
   }
 
   touch(id: string, at: number): void {

@@ -10,9 +10,7 @@ export function migrate(db: Db): string[] {
     id TEXT PRIMARY KEY,
     applied_at INTEGER NOT NULL
   )`);
-  const applied = new Set(
-    db.prepare('SELECT id FROM schema_migrations').pluck().all() as string[],
-  );
+  const applied = new Set(db.prepare('SELECT id FROM schema_migrations').pluck().all() as string[]);
   const ran: string[] = [];
   for (const m of migrations) {
     if (applied.has(m.id)) continue;

@@ -6,10 +6,9 @@ export class SignaturesRepo {
   /** Records a signature; false when it was already seen (a replay). */
   remember(signature: string, expiresAt: number): boolean {
     return (
-      this.db.prepare('INSERT OR IGNORE INTO seen_signatures (signature, expires_at) VALUES (?, ?)').run(
-        signature,
-        expiresAt,
-      ).changes > 0
+      this.db
+        .prepare('INSERT OR IGNORE INTO seen_signatures (signature, expires_at) VALUES (?, ?)')
+        .run(signature, expiresAt).changes > 0
     );
   }
 

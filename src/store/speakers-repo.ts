@@ -69,7 +69,10 @@ export class SpeakersRepo {
     const items = this.db
       .prepare(`SELECT * FROM speakers ${where} ORDER BY created_at, id LIMIT @limit OFFSET @offset`)
       .all({ project, limit, offset }) as SpeakerRow[];
-    const total = this.db.prepare(`SELECT COUNT(*) FROM speakers ${where}`).pluck().get({ project }) as number;
+    const total = this.db
+      .prepare(`SELECT COUNT(*) FROM speakers ${where}`)
+      .pluck()
+      .get({ project }) as number;
     return { items, total };
   }
 

@@ -10,7 +10,9 @@ export interface UsageRow {
   registrations: number;
 }
 
-export type UsageDelta = Partial<Pick<UsageRow, 'requests' | 'synthesized_seconds' | 'characters' | 'registrations'>>;
+export type UsageDelta = Partial<
+  Pick<UsageRow, 'requests' | 'synthesized_seconds' | 'characters' | 'registrations'>
+>;
 
 export class UsageRepo {
   constructor(private readonly db: Db) {}
@@ -41,7 +43,9 @@ export class UsageRepo {
     return (
       project === undefined
         ? this.db.prepare('SELECT * FROM usage WHERE month = ? ORDER BY project, key_id').all(month)
-        : this.db.prepare('SELECT * FROM usage WHERE month = ? AND project = ? ORDER BY key_id').all(month, project)
+        : this.db
+            .prepare('SELECT * FROM usage WHERE month = ? AND project = ? ORDER BY key_id')
+            .all(month, project)
     ) as UsageRow[];
   }
 

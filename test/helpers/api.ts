@@ -8,7 +8,12 @@ export class Api {
     readonly key: string,
   ) {}
 
-  async json<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  async json<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const res = await fetch(`${this.url}${path}`, {
       method,
       headers: {
@@ -22,14 +27,24 @@ export class Api {
     return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
-  async registerSpeaker(fields: { name: string; lang: string; script: string; file: string; consent?: string }) {
+  async registerSpeaker(fields: {
+    name: string;
+    lang: string;
+    script: string;
+    file: string;
+    consent?: string;
+  }) {
     const form = new FormData();
     form.set('name', fields.name);
     form.set('lang', fields.lang);
     form.set('reference_script', fields.script);
     if (fields.consent) form.set('consent', fields.consent);
     form.set('reference_audio', new Blob([readFileSync(fields.file)]), basename(fields.file));
-    const res = await fetch(`${this.url}/v1/speakers`, { method: 'POST', headers: { 'X-VR-APIKEY': this.key }, body: form });
+    const res = await fetch(`${this.url}/v1/speakers`, {
+      method: 'POST',
+      headers: { 'X-VR-APIKEY': this.key },
+      body: form,
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 

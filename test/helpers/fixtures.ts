@@ -40,10 +40,18 @@ export const JAPANESE_TEXT =
   'しゅうまつには かぞくと いっしょに いちばへ いって くだものと やさいを かいます。';
 
 /** eSpeak NG speaking `text` `repeat` times in a given voice, as 16-bit WAV (the reference upload). */
-export function espeakReference(name: string, voice: string, text: string, repeat: number, pitch = 50, wpm = 160) {
+export function espeakReference(
+  name: string,
+  voice: string,
+  text: string,
+  repeat: number,
+  pitch = 50,
+  wpm = 160,
+) {
   const file = fixturePath(`${name}.wav`);
   const script = Array.from({ length: repeat }, () => text).join(' ');
-  if (!existsSync(file)) execFileSync('espeak-ng', ['-v', voice, '-p', String(pitch), '-s', String(wpm), '-w', file, script]);
+  if (!existsSync(file))
+    execFileSync('espeak-ng', ['-v', voice, '-p', String(pitch), '-s', String(wpm), '-w', file, script]);
   return { file, script };
 }
 
@@ -56,12 +64,18 @@ export function convert(src: string, name: string, soxArgs: string[]): string {
 
 export function toMp3(src: string, name: string): string {
   const out = fixturePath(name);
-  if (!existsSync(out)) execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', src, '-codec:a', 'libmp3lame', '-b:a', '96k', out]);
+  if (!existsSync(out))
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', src, '-codec:a', 'libmp3lame', '-b:a', '96k', out]);
   return out;
 }
 
 /** ffprobe's view of a file: the independent check of what we encoded. */
-export function ffprobe(file: string): { codec: string; sampleRate: number; channels: number; duration: number } {
+export function ffprobe(file: string): {
+  codec: string;
+  sampleRate: number;
+  channels: number;
+  duration: number;
+} {
   const out = execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file], {
     encoding: 'utf8',
   });
@@ -71,5 +85,10 @@ export function ffprobe(file: string): { codec: string; sampleRate: number; chan
   };
   const s = j.streams[0];
   if (!s) throw new Error(`ffprobe found no stream in ${file}`);
-  return { codec: s.codec_name, sampleRate: Number(s.sample_rate), channels: s.channels, duration: Number(j.format.duration) };
+  return {
+    codec: s.codec_name,
+    sampleRate: Number(s.sample_rate),
+    channels: s.channels,
+    duration: Number(j.format.duration),
+  };
 }

@@ -40,7 +40,8 @@ export function authenticate(deps: AuthDeps): Middleware<AppState> {
 }
 
 function keyFromHeaders(ctx: Parameters<Middleware<AppState>>[0], deps: AuthDeps): Principal {
-  if (deps.requireSignature) throw errors.unauthorized('This server requires signed requests (X-VR-Signature).');
+  if (deps.requireSignature)
+    throw errors.unauthorized('This server requires signed requests (X-VR-Signature).');
   const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
   const key = ctx.get('x-vr-apikey') || bearer;
   if (!key) throw errors.unauthorized();
@@ -49,9 +50,14 @@ function keyFromHeaders(ctx: Parameters<Middleware<AppState>>[0], deps: AuthDeps
   return principal;
 }
 
-function startSignedRequest(ctx: Parameters<Middleware<AppState>>[0], header: string, deps: AuthDeps): Principal {
+function startSignedRequest(
+  ctx: Parameters<Middleware<AppState>>[0],
+  header: string,
+  deps: AuthDeps,
+): Principal {
   const sig = parseSignatureHeader(header);
-  if (!sig) throw errors.unauthorized('X-VR-Signature is malformed; expected k=<key id>,t=<unix seconds>,v1=<hex>.');
+  if (!sig)
+    throw errors.unauthorized('X-VR-Signature is malformed; expected k=<key id>,t=<unix seconds>,v1=<hex>.');
   const nowSeconds = deps.clock.now() / 1000;
   if (Math.abs(nowSeconds - sig.timestamp) > deps.windowSeconds) {
     throw errors.unauthorized('The request signature is stale; check the client clock.');

@@ -26,7 +26,14 @@ function requireType(types: string[], what: string): Middleware<AppState> {
 }
 
 export function jsonBody(limitBytes: number): Middleware<AppState>[] {
-  const parse = koaBody({ json: true, jsonStrict: true, multipart: false, urlencoded: false, text: false, jsonLimit: limitBytes });
+  const parse = koaBody({
+    json: true,
+    jsonStrict: true,
+    multipart: false,
+    urlencoded: false,
+    text: false,
+    jsonLimit: limitBytes,
+  });
   return [
     declaredLengthWithin(limitBytes),
     requireType(['application/json', 'application/*+json'], 'application/json'),
@@ -89,6 +96,7 @@ export function multipartBody(limitBytes: number, tmpDir: string): Middleware<Ap
 
 function mapParseError(err: unknown, limit: number, what: string) {
   const e = err as { status?: number; httpCode?: number; type?: string; code?: number };
-  if (e.status === 413 || e.httpCode === 413 || e.type === 'entity.too.large') return errors.payloadTooLarge(limit);
+  if (e.status === 413 || e.httpCode === 413 || e.type === 'entity.too.large')
+    return errors.payloadTooLarge(limit);
   return errors.invalidInput(`The request body is not a valid ${what}.`);
 }

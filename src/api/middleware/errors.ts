@@ -11,11 +11,12 @@ export function errorHandler(): Middleware<AppState> {
   return async (ctx, next) => {
     try {
       await next();
+      throwIfUnanswered(ctx.status, ctx.body, ctx.response.get('Allow'));
     } catch (err) {
       const apiError = toApiError(err);
       if (apiError.status >= 500) ctx.state.log.error({ err }, 'request failed');
       ctx.status = apiError.status;
-      for (const [k, v] of Object.entries(apiError.headers)) ctx.set(k, v);
+      for (const [k, v] of Object.entries(apiError.headers)) if (v) ctx.set(k, v);
       ctx.body = {
         error: {
           code: apiError.code,
@@ -26,6 +27,13 @@ export function errorHandler(): Middleware<AppState> {
       };
     }
   };
+}
+
+/** No route answered: the router leaves 404, or 405/501 with an Allow header; give them the error shape. */
+function throwIfUnanswered(status: number, body: unknown, allow: string): void {
+  if (body !== undefined && body !== null) return;
+  if (status === 404) throw errors.notFound('Route');
+  if (status === 405 || status === 501) throw errors.methodNotAllowed(allow ? allow.split(/,\s*/) : []);
 }
 
 function toApiError(err: unknown): ApiError {

@@ -49,7 +49,10 @@ export function fileRoutes(deps: RouteDeps): Router<AppState> {
 }
 
 /** RFC 9110 single range; multiple ranges are answered with the whole file (allowed by the RFC). */
-export function parseRange(header: string, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+export function parseRange(
+  header: string,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | undefined {
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return undefined;
   let start: number;

@@ -41,7 +41,9 @@ export function speakerRoutes(deps: RouteDeps): Router<AppState> {
   });
 
   router.delete('/speakers/:id', deps.signed, (ctx) => {
-    deps.speakers.delete(principalOf(ctx.state), checkedId(ctx.params.id), (jobId) => deps.jobs.cancel(jobId));
+    deps.speakers.delete(principalOf(ctx.state), checkedId(ctx.params.id), (jobId) =>
+      deps.jobs.cancel(jobId),
+    );
     ctx.status = 204;
   });
 

@@ -8,7 +8,12 @@ export function voiceRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
   router.get('/voices', deps.signed, (ctx) => {
     ctx.body = {
-      items: LANGUAGES.map((lang) => ({ id: `builtin-${lang}`, engine: 'builtin', lang, name: `Built-in ${lang}` })),
+      items: LANGUAGES.map((lang) => ({
+        id: `builtin-${lang}`,
+        engine: 'builtin',
+        lang,
+        name: `Built-in ${lang}`,
+      })),
     };
   });
   return router;

@@ -30,7 +30,10 @@ describe('config loader', () => {
   it('documents every key of the schema in the example file', async () => {
     const { parse } = await import('smol-toml');
     const { readFileSync } = await import('node:fs');
-    const example = parse(readFileSync('voicereel.example.toml', 'utf8')) as Record<string, Record<string, unknown>>;
+    const example = parse(readFileSync('voicereel.example.toml', 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
     const defaults = configSchema.parse({}) as Record<string, Record<string, unknown>>;
     for (const [section, keys] of Object.entries(defaults)) {
       expect(Object.keys(example[section] ?? {}).sort(), section).toEqual(Object.keys(keys).sort());
@@ -48,7 +51,9 @@ describe('config loader', () => {
   });
 
   it('names a bad value', () => {
-    expect(() => loadConfig(file('bad.toml', '[limits]\nqueue_max_depth = -3\n'), {})).toThrow(/limits\.queue_max_depth/);
+    expect(() => loadConfig(file('bad.toml', '[limits]\nqueue_max_depth = -3\n'), {})).toThrow(
+      /limits\.queue_max_depth/,
+    );
     expect(() => loadConfig(file('type.toml', '[server]\nport = "eighty"\n'), {})).toThrow(/server\.port/);
   });
 

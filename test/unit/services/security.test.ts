@@ -58,7 +58,11 @@ describe('keys at rest', () => {
 describe('request signatures', () => {
   it('parses the SPEC header and rejects malformed ones', () => {
     const v1 = 'a'.repeat(64);
-    expect(parseSignatureHeader(`k=key_x,t=1700000000,v1=${v1}`)).toEqual({ keyId: 'key_x', timestamp: 1700000000, v1 });
+    expect(parseSignatureHeader(`k=key_x,t=1700000000,v1=${v1}`)).toEqual({
+      keyId: 'key_x',
+      timestamp: 1700000000,
+      v1,
+    });
     expect(parseSignatureHeader(`k=key_x,t=abc,v1=${v1}`)).toBeUndefined();
     expect(parseSignatureHeader('k=key_x,t=1700000000,v1=zz')).toBeUndefined();
     expect(parseSignatureHeader('garbage')).toBeUndefined();

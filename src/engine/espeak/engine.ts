@@ -1,0 +1,72 @@
+import { nonSilentRegions } from '../../audio/vad.js';
+import { createJapaneseReader, type JapaneseReader } from '../japanese.js';
+import {
+  LANGUAGES,
+  type Language,
+  type RenderedSpeech,
+  type SpeakRequest,
+  type SpeechEngine,
+} from '../types.js';
+import { createVoiceMapper } from './calibration.js';
+import { loadEspeak } from './module.js';
+import { buildEspeakInput, foldUnspeakable, splitWords, type TextUnit } from './text.js';
+import { wordTimings } from './timing.js';
+
+export interface EspeakEnginePaths {
+  espeakData: string;
+  kuromojiDict: string;
+}
+
+/** Pauses shorter than this inside a sentence do not end a word early (stop closures, short gaps). */
+const PAUSE_SECONDS = 0.12;
+/** Level below which eSpeak's output counts as silence when ending words. */
+const SILENCE_DB = -45;
+
+/** The engine plus the Japanese reader it already holds, for workers that need kana (analysis). */
+export interface EspeakEngine extends SpeechEngine {
+  toKana(text: string): string;
+}
+
+/** Short enough to cost little, long enough for V8 to compile eSpeak's hot WASM paths. */
+const WARM_UP: Record<Language, string> = { en: 'Hello there.', ko: '안녕하세요.', ja: 'こんにちは。' };
+
+/**
+ * The built-in engine: eSpeak NG (WASM) for ko/en/ja, kuromoji to read Japanese kanji. Both load
+ * from the given paths in parallel (~0.8 s, mostly the dictionary); each language is then spoken
+ * once so the first real request does not pay for WASM tier-up. Voice calibration happens lazily per
+ * language and variant on first use of a profile.
+ */
+export async function createEspeakEngine(paths: EspeakEnginePaths): Promise<EspeakEngine> {
+  const [espeak, japanese] = await Promise.all([
+    loadEspeak(paths.espeakData),
+    createJapaneseReader(paths.kuromojiDict),
+  ]);
+  const voices = createVoiceMapper(espeak);
+  for (const lang of LANGUAGES) espeak.synthesize(WARM_UP[lang], voices.settingsFor(lang, null));
+
+  async function speak(req: SpeakRequest): Promise<RenderedSpeech> {
+    if (!LANGUAGES.includes(req.lang)) throw new RangeError(`unsupported language: ${String(req.lang)}`);
+    const units = foldUnspeakable(unitsFor(req.lang, req.text, japanese));
+    if (units.length === 0) return { samples: new Float32Array(0), sampleRate: espeak.sampleRate, words: [] };
+    const input = buildEspeakInput(units);
+    const settings = voices.settingsFor(req.lang, req.profile);
+    const out = espeak.synthesize(input.text, settings);
+    const duration = out.samples.length / espeak.sampleRate;
+    const sound = nonSilentRegions(
+      { samples: out.samples, sampleRate: espeak.sampleRate },
+      { thresholdDb: SILENCE_DB, minGapSeconds: PAUSE_SECONDS },
+    );
+    return {
+      samples: out.samples,
+      sampleRate: espeak.sampleRate,
+      words: wordTimings(units, input, out.words, sound, espeak.sampleRate, duration),
+    };
+  }
+
+  return { name: 'espeak-ng', languages: LANGUAGES, speak, toKana: (text) => japanese.toKana(text) };
+}
+
+function unitsFor(lang: Language, text: string, japanese: JapaneseReader): TextUnit[] {
+  if (lang === 'ja') return japanese.words(text).map((w) => ({ source: w.surface, speak: w.kana }));
+  return splitWords(text);
+}

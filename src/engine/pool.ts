@@ -1,0 +1,113 @@
+import type { Transferable } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { PingResult, WorkerTask } from './tasks.js';
+
+export interface EnginePool {
+  run<T>(task: WorkerTask, opts?: { signal?: AbortSignal; transfer?: Transferable[] }): Promise<T>;
+  /** Worker threads (fixed). */
+  readonly size: number;
+  /** Tasks waiting for a free thread. */
+  queued(): number;
+  /** Threads running a task right now. */
+  busy(): number;
+  destroy(): Promise<void>;
+}
+
+export interface EnginePoolOptions {
+  /** The bundled worker (build/engine-worker.cjs); piscina's worker.js must sit beside the pool code. */
+  workerFile: string;
+  threads: number;
+  workerData: unknown;
+  /** How long every thread may take to load its engine. Default 120 s (slow disks, busy CPUs). */
+  startupTimeoutMs?: number;
+}
+
+/**
+ * Starts `threads` engine workers and resolves only once every one of them has answered a ping,
+ * i.e. has its engine loaded; that is what /readyz reports. A worker that cannot start (missing
+ * worker file, bad asset path) rejects the returned promise with the worker's own error, and the
+ * pool is torn down: piscina gives up respawning workers that fail while bootstrapping, which
+ * would otherwise leave a pool that queues work forever.
+ */
+export async function createEnginePool(opts: EnginePoolOptions): Promise<EnginePool> {
+  const threads = Math.max(1, Math.floor(opts.threads));
+  const piscina = new Piscina({
+    filename: opts.workerFile,
+    minThreads: threads,
+    maxThreads: threads,
+    // One task per thread: synthesis is CPU-bound, interleaving would only add latency.
+    concurrentTasksPerWorker: 1,
+    // Threads are never retired for idleness: each one holds a loaded engine (~1 s to rebuild).
+    idleTimeout: 2 ** 31 - 1,
+    workerData: opts.workerData,
+  });
+  // A worker dying with no task in hand is reported as a pool 'error'; unhandled, that would
+  // crash the process. Keep the latest one for the start-up message and to surface later.
+  let lastError: Error | undefined;
+  piscina.on('error', (err: unknown) => {
+    lastError = err instanceof Error ? err : new Error(String(err));
+  });
+
+  let inFlight = 0;
+  const pool: EnginePool = {
+    size: threads,
+    async run<T>(task: WorkerTask, runOpts: { signal?: AbortSignal; transfer?: Transferable[] } = {}) {
+      inFlight++;
+      try {
+        return (await piscina.run(task, {
+          signal: runOpts.signal ?? null,
+          transferList: runOpts.transfer as never,
+        })) as T;
+      } finally {
+        inFlight--;
+      }
+    },
+    queued: () => piscina.queueSize,
+    busy: () => Math.max(0, Math.min(threads, inFlight - piscina.queueSize)),
+    destroy: () => piscina.destroy(),
+  };
+
+  try {
+    await withTimeout(warmUp(pool, threads), opts.startupTimeoutMs ?? 120_000, () => lastError);
+  } catch (err) {
+    await piscina.destroy().catch(() => {});
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`engine workers failed to start (${opts.workerFile}): ${reason}`, { cause: err });
+  }
+  return pool;
+}
+
+/**
+ * Pings until every thread has answered. Concurrent pings land on distinct idle threads (one task
+ * per thread), so this normally takes a single round.
+ */
+async function warmUp(pool: EnginePool, threads: number): Promise<PingResult[]> {
+  const seen = new Map<number, PingResult>();
+  for (let round = 0; seen.size < threads; round++) {
+    if (round >= 5) throw new Error(`only ${seen.size} of ${threads} threads answered`);
+    const replies = await Promise.all(
+      Array.from({ length: threads - seen.size }, () => pool.run<PingResult>({ kind: 'ping' })),
+    );
+    for (const r of replies) seen.set(r.threadId, r);
+  }
+  return [...seen.values()];
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, lastError: () => Error | undefined): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const detail = lastError()?.message;
+      reject(new Error(`no answer within ${ms} ms${detail ? ` (last worker error: ${detail})` : ''}`));
+    }, ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

@@ -1,0 +1,49 @@
+import type {
+  MixedProgram,
+  MixRequest,
+  ReferenceAnalysis,
+  ReferenceInspection,
+  RenderLineRequest,
+} from '../services/backend.js';
+import type { Language, RenderedSpeech, SpeakRequest } from './types.js';
+import type { AnalyzeRequest } from './work/analyze.js';
+
+/**
+ * What the main thread may ask an engine worker to do. A discriminated union on `kind`: add a
+ * member here, its result type to TaskResults, and a handler in handlers.ts (the compiler insists).
+ */
+export type WorkerTask =
+  | { kind: 'ping' }
+  | { kind: 'speak'; req: SpeakRequest }
+  | { kind: 'inspect'; bytes: Uint8Array }
+  | { kind: 'analyze'; req: AnalyzeRequest }
+  | { kind: 'renderLine'; req: RenderLineRequest }
+  | { kind: 'mix'; req: MixRequest };
+
+export type TaskKind = WorkerTask['kind'];
+export type TaskOf<K extends TaskKind> = Extract<WorkerTask, { kind: K }>;
+
+/** A worker's answer to `ping`: proof that its engine is loaded, and which thread it is. */
+export interface PingResult {
+  threadId: number;
+  engine: string;
+  languages: readonly Language[];
+  /** Milliseconds the engine took to load on this thread. */
+  startupMs: number;
+}
+
+/** Result type per task kind. `speak` samples arrive transferred, not copied. */
+export interface TaskResults {
+  ping: PingResult;
+  speak: RenderedSpeech;
+  inspect: ReferenceInspection;
+  analyze: ReferenceAnalysis;
+  renderLine: RenderedSpeech;
+  mix: MixedProgram;
+}
+
+/** `workerData` every engine worker is started with (paths from resolveAppPaths). */
+export interface EngineWorkerData {
+  espeakData: string;
+  kuromojiDict: string;
+}

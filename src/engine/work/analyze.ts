@@ -1,0 +1,50 @@
+import { analyzeVoice } from '../../audio/profile.js';
+import { detectSpeech } from '../../audio/vad.js';
+import type { ReferenceAnalysis } from '../../services/backend.js';
+import { guessLanguage } from '../../services/text/script.js';
+import { checkTranscriptPlausibility } from '../../services/text/syllables.js';
+import type { Language } from '../types.js';
+import { decodeReference } from './inspect.js';
+
+export interface AnalyzeRequest {
+  bytes: Uint8Array;
+  transcript: string;
+  lang: Language;
+}
+
+/**
+ * Builds the voice profile and checks that the transcript plausibly belongs to the recording: the
+ * transcript must be written in the declared language, and its syllable count over the measured
+ * speech time must be a human speaking rate for that language. Japanese is counted in morae of its
+ * kana reading, which `toKana` provides (kanji alone say little about length).
+ */
+export async function analyzeReference(
+  req: AnalyzeRequest,
+  toKana?: (text: string) => string,
+): Promise<ReferenceAnalysis> {
+  const decoded = await decodeReference(req.bytes);
+  if ('error' in decoded) throw new Error(`stored reference no longer decodes: ${decoded.error}`);
+  const speech = detectSpeech(decoded.audio);
+  const profile = analyzeVoice(decoded.audio, speech.regions);
+  const written = guessLanguage(req.transcript);
+  if (written !== req.lang) {
+    return {
+      profile,
+      speechSeconds: speech.speechSeconds,
+      plausibility: {
+        ok: false,
+        rate: 0,
+        reason: `the transcript looks like "${written}" text, not "${req.lang}"`,
+      },
+    };
+  }
+  const reading = req.lang === 'ja' && toKana ? toKana(req.transcript) : undefined;
+  const check = checkTranscriptPlausibility(req.transcript, req.lang, speech.speechSeconds, reading);
+  return {
+    profile,
+    speechSeconds: speech.speechSeconds,
+    plausibility: check.ok
+      ? { ok: true, rate: check.rate }
+      : { ok: false, rate: check.rate, reason: check.reason },
+  };
+}

@@ -1,0 +1,122 @@
+import { build } from 'esbuild';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEnginePool, type EnginePool } from '../../../src/engine/pool.js';
+import type { EngineWorkerData, PingResult } from '../../../src/engine/tasks.js';
+import type { RenderedSpeech } from '../../../src/engine/types.js';
+import { enginePaths } from './assets.js';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Lays out what scripts/build.mjs produces for the engine, in a temp dir: the worker bundled as
+ * CommonJS with the same import.meta.url shim, piscina's bootstrap beside it, and the assets copied
+ * (so the worker can only use the paths it is given).
+ */
+async function bundleWorker(dir: string): Promise<{ workerFile: string; workerData: EngineWorkerData }> {
+  const common = {
+    bundle: true,
+    platform: 'node' as const,
+    target: 'node20',
+    format: 'cjs' as const,
+    logLevel: 'warning' as const,
+    define: { 'import.meta.url': '__vr_import_meta_url' },
+    banner: { js: 'const __vr_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
+  };
+  await build({
+    ...common,
+    entryPoints: { 'engine-worker': 'src/engine/worker.ts' },
+    outdir: dir,
+    outExtension: { '.js': '.cjs' },
+  });
+  // piscina/dist/worker.js is not in piscina's "exports"; resolve it beside the main entry. Its
+  // optional @napi-rs/nice native addon (only for niceIncrement) cannot be bundled.
+  await build({
+    ...common,
+    entryPoints: [join(dirname(require.resolve('piscina')), 'worker.js')],
+    outfile: join(dir, 'worker.js'),
+    external: ['@napi-rs/nice'],
+  });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'commonjs' }) + '\n');
+  const src = enginePaths();
+  const workerData = {
+    espeakData: join(dir, 'assets', 'espeak-ng.data'),
+    kuromojiDict: join(dir, 'assets', 'kuromoji-dict'),
+  };
+  cpSync(src.espeakData, workerData.espeakData);
+  cpSync(src.kuromojiDict, workerData.kuromojiDict, { recursive: true });
+  return { workerFile: join(dir, 'engine-worker.cjs'), workerData };
+}
+
+describe('engine pool on the bundled worker', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vr-engine-'));
+  let bundle: { workerFile: string; workerData: EngineWorkerData };
+  let pool: EnginePool | undefined;
+
+  beforeAll(async () => {
+    bundle = await bundleWorker(dir);
+  });
+  afterAll(async () => {
+    await pool?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts two warmed-up threads and speaks on both at once', async () => {
+    const t = performance.now();
+    pool = await createEnginePool({ ...bundle, threads: 2 });
+    console.log(`pool of 2 ready in ${(performance.now() - t).toFixed(0)} ms`);
+    expect(pool.size).toBe(2);
+    expect(pool.busy()).toBe(0);
+
+    const threads = new Set(
+      (
+        await Promise.all([pool.run<PingResult>({ kind: 'ping' }), pool.run<PingResult>({ kind: 'ping' })])
+      ).map((p) => p.threadId),
+    );
+    expect(threads.size).toBe(2);
+
+    const requests = [
+      { text: 'Hello there, how are you today?', lang: 'en' as const, profile: null },
+      { text: '안녕하세요. 오늘 날씨가 좋네요.', lang: 'ko' as const, profile: null },
+      { text: '今日は良い天気ですね。', lang: 'ja' as const, profile: null },
+      { text: 'The pool runs two of these at a time.', lang: 'en' as const, profile: null },
+    ];
+    const started = performance.now();
+    const pending = requests.map((req) => pool!.run<RenderedSpeech>({ kind: 'speak', req }));
+    expect(pool.busy() + pool.queued()).toBe(4);
+    expect(pool.busy()).toBeLessThanOrEqual(2);
+    const results = await Promise.all(pending);
+    console.log(`4 speak tasks on 2 threads: ${(performance.now() - started).toFixed(0)} ms`);
+
+    expect(results.map((r) => r.words.length)).toEqual([6, 4, 3, 9]);
+    for (const r of results) {
+      expect(r.samples).toBeInstanceOf(Float32Array);
+      expect(r.sampleRate).toBe(22050);
+      expect(r.samples.length).toBeGreaterThan(22050 / 2);
+    }
+    expect(results[2]!.words.map((w) => w.text)).toEqual(['今日は', '良い', '天気ですね。']);
+    expect(pool.busy()).toBe(0);
+    expect(pool.queued()).toBe(0);
+  });
+
+  it('rejects with the worker’s reason when the engine cannot load', async () => {
+    const bad = { ...bundle.workerData, espeakData: join(dir, 'missing', 'espeak-ng.data') };
+    await expect(
+      createEnginePool({ workerFile: bundle.workerFile, threads: 1, workerData: bad }),
+    ).rejects.toThrow(/engine workers failed to start.*missing\/espeak-ng\.data/);
+  });
+
+  it('rejects instead of hanging when the worker file is missing', async () => {
+    await expect(
+      createEnginePool({
+        workerFile: join(dir, 'nope.cjs'),
+        threads: 1,
+        workerData: bundle.workerData,
+        startupTimeoutMs: 20_000,
+      }),
+    ).rejects.toThrow(/engine workers failed to start.*nope\.cjs.*Cannot find module/);
+  });
+});
