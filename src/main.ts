@@ -112,7 +112,11 @@ export async function start(config: Config): Promise<RunningServer> {
     log,
   );
 
-  const server = createServer(app.callback());
+  const handler = app.callback();
+  const server = createServer(handler);
+  // Expect: 100-continue goes to the app too; the body middleware sends the 100 only once the
+  // declared size is accepted, so an oversized upload is refused before it is sent.
+  server.on('checkContinue', handler);
   // Uploads of 30 MB over slow links need longer than Node's default request timeout.
   server.requestTimeout = 10 * 60_000;
   try {

@@ -20,7 +20,6 @@ const storage = z
     /** Job audio, captions and reference audio are deleted this many hours after creation; 0 keeps them. */
     retention_hours: z
       .number()
-      .int()
       .min(0)
       .max(24 * 365)
       .default(48),

@@ -52,5 +52,8 @@ export interface MixRequest {
 export interface MixedProgram {
   bytes: Uint8Array;
   durationSeconds: number;
+  /** Where each segment's samples lie in the program (word times are relative to this start). */
   placements: Array<{ start: number; end: number }>;
+  /** Where each segment is audible in the program: the caption times. */
+  speech: Array<{ start: number; end: number }>;
 }

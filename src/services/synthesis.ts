@@ -9,7 +9,7 @@ import { errors, JobFailure } from '../errors.js';
 import { type Clock, monthOf, msUntilNextMonth } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { Store } from '../store/index.js';
-import type { AudioBackend } from './backend.js';
+import type { AudioBackend, MixedProgram } from './backend.js';
 import type { FileStore } from './file-store.js';
 import type { Principal } from './keys.js';
 import { normalizeText } from './text/split.js';
@@ -196,7 +196,7 @@ export class SynthesisService {
       ctx.signal,
     );
     ctx.signal.throwIfAborted();
-    const captions = this.captions(payload, rendered, mixed.placements, voices);
+    const captions = this.captions(payload, rendered, mixed, voices);
     return this.commit(jobId, owner, payload, mixed.bytes, mixed.durationSeconds, captions);
   }
 
@@ -284,18 +284,18 @@ export class SynthesisService {
   private captions(
     payload: SynthesizePayload,
     rendered: RenderedSpeech[],
-    placements: Array<{ start: number; end: number }>,
+    mixed: Pick<MixedProgram, 'placements' | 'speech'>,
     voices: Map<string, { name: string; lang: Language }>,
   ): CaptionUnit[] {
     return buildCaptionUnits(
       payload.script.map((line, i) => {
-        const placement = placements[i] ?? { start: 0, end: 0 };
+        const placement = mixed.placements[i] ?? { start: 0, end: 0 };
         return {
           speakerId: line.speaker_id,
           speakerName: voices.get(line.speaker_id)?.name,
           lang: voices.get(line.speaker_id)?.lang,
           text: line.text,
-          placement,
+          placement: mixed.speech[i] ?? placement,
           words: rendered[i]?.words ?? [],
           wordsOffset: placement.start,
         };

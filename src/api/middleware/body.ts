@@ -1,21 +1,36 @@
 import { mkdir, rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import { errors } from '../../errors.js';
 import type { AppState } from '../context.js';
 
-/** Refuses by Content-Length before a byte of the body is read (koa-body alone may reset the socket). */
+/**
+ * Refuses by Content-Length before a byte of the body is read. A client that asked
+ * `Expect: 100-continue` (curl does for large uploads) never sends the body at all; one that sends
+ * anyway gets the 413 at once while the rest of its upload is discarded, up to a cap, because closing
+ * the socket under a client that is still writing turns the answer into a connection reset.
+ */
 function declaredLengthWithin(limit: number): Middleware<AppState> {
   return async (ctx, next) => {
     const declared = Number(ctx.get('content-length') || 0);
     if (declared > limit) {
-      // Tell the client not to keep sending; Node closes the connection after this response.
-      ctx.set('Connection', 'close');
+      discardBody(ctx.req, limit * 2 + 1024 * 1024);
       throw errors.payloadTooLarge(limit);
     }
+    if (ctx.get('expect').toLowerCase() === '100-continue') ctx.res.writeContinue();
     await next();
   };
+}
+
+function discardBody(req: IncomingMessage, cap: number): void {
+  if (req.headers.expect?.toLowerCase() === '100-continue') return;
+  let seen = 0;
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > cap) req.socket.destroy();
+  });
 }
 
 function requireType(types: string[], what: string): Middleware<AppState> {

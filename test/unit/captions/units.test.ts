@@ -3,7 +3,7 @@ import { toWebVtt } from '../../../src/captions/vtt.js';
 import { buildCaptionUnits, type CaptionLine } from '../../../src/captions/units.js';
 import type { CaptionUnit } from '../../../src/captions/types.js';
 import type { WordTiming } from '../../../src/engine/types.js';
-import { parseVtt } from './webvtt.js';
+import { parseVtt } from '../../helpers/webvtt.js';
 
 /** Word timings for space-separated text, as an engine would report them: one word every `step` s. */
 function wordsFor(text: string, step: number, lead = 0): WordTiming[] {

@@ -4,7 +4,7 @@ import type { CaptionUnit } from '../../../src/captions/types.js';
 import { toWebVtt } from '../../../src/captions/vtt.js';
 import { normalizeText } from '../../../src/services/text/normalize.js';
 import { HOSTILE_NAMES, HOSTILE_TEXTS } from './hostile.js';
-import { nodeText, parseVtt, type VttCue } from './webvtt.js';
+import { nodeText, parseVtt, type VttCue } from '../../helpers/webvtt.js';
 
 const unit = (start: number, end: number, text: string, extra: Partial<CaptionUnit> = {}): CaptionUnit => ({
   start,

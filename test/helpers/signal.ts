@@ -1,0 +1,52 @@
+import { execFileSync } from 'node:child_process';
+
+/**
+ * Decodes any audio file with ffmpeg (independent of our decoder) to mono float samples at its own
+ * rate, and measures 10 ms frame levels: what the tests compare caption times against.
+ */
+export function ffmpegDecode(file: string, sampleRate: number): Float32Array {
+  const raw = execFileSync(
+    'ffmpeg',
+    ['-v', 'error', '-i', file, '-f', 'f32le', '-ac', '1', '-ar', String(sampleRate), '-'],
+    {
+      maxBuffer: 1 << 30,
+    },
+  );
+  return new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+}
+
+export const FRAME_SECONDS = 0.01;
+
+export function frameLevelsDb(samples: Float32Array, sampleRate: number): number[] {
+  const n = Math.round(sampleRate * FRAME_SECONDS);
+  const levels: number[] = [];
+  for (let i = 0; i + n <= samples.length; i += n) {
+    let sum = 0;
+    for (let j = i; j < i + n; j++) sum += (samples[j] ?? 0) ** 2;
+    levels.push(10 * Math.log10(sum / n + 1e-20));
+  }
+  return levels;
+}
+
+/** First frame at or after `from` seconds whose level reaches `thresholdDb`; its time in seconds. */
+export function onsetAfter(levels: number[], from: number, thresholdDb: number): number {
+  for (let i = Math.max(0, Math.floor(from / FRAME_SECONDS)); i < levels.length; i++) {
+    if ((levels[i] ?? -Infinity) >= thresholdDb) return i * FRAME_SECONDS;
+  }
+  return Infinity;
+}
+
+/** End of the last frame before `until` seconds whose level reaches `thresholdDb`. */
+export function offsetBefore(levels: number[], until: number, thresholdDb: number): number {
+  for (let i = Math.min(levels.length, Math.ceil(until / FRAME_SECONDS)) - 1; i >= 0; i--) {
+    if ((levels[i] ?? -Infinity) >= thresholdDb) return (i + 1) * FRAME_SECONDS;
+  }
+  return -Infinity;
+}
+
+export function maxLevel(levels: number[], from: number, to: number): number {
+  let max = -Infinity;
+  for (let i = Math.ceil(from / FRAME_SECONDS); i < Math.floor(to / FRAME_SECONDS); i++)
+    max = Math.max(max, levels[i] ?? -Infinity);
+  return max;
+}
