@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
@@ -131,6 +131,41 @@ describe('request signing', () => {
     const good = await fetch(`${server.url}/v1/synthesize`, { method: 'POST', headers: post2.headers, body });
     // Signature accepted; the empty script is then refused as input.
     expect(good.status).toBe(400);
+  });
+
+  it('verifies signatures over multipart bodies as sent on the wire', async () => {
+    const { body: key } = await admin.json<{ id: string; key: string }>('POST', '/v1/keys', {
+      name: 'm',
+      project: 'sig',
+    });
+    const junk = fixturePath('junk-signed.wav');
+    writeFileSync(junk, Buffer.from('not audio '.repeat(500)));
+    const form = new FormData();
+    form.set('name', 'signed');
+    form.set('lang', 'en');
+    form.set('reference_script', 'hello');
+    form.set('reference_audio', new Blob([readFileSync(junk)]), 'junk.wav');
+    // Serialize the form once so the signed bytes are exactly the bytes sent.
+    const req = new Request('http://x/', { method: 'POST', body: form });
+    const raw = Buffer.from(await req.arrayBuffer());
+    const contentType = req.headers.get('content-type') as string;
+    const send = async (body: Buffer) => {
+      const t = Math.floor(Date.now() / 1000);
+      const sha = createHash('sha256').update(raw).digest('hex');
+      const v1 = createHmac('sha256', key.key).update(`${t}.POST./v1/speakers.${sha}`).digest('hex');
+      return fetch(`${server.url}/v1/speakers`, {
+        method: 'POST',
+        headers: { 'X-VR-Signature': `k=${key.id},t=${t},v1=${v1}`, 'Content-Type': contentType },
+        body,
+      });
+    };
+    // Signature accepted, then the audio is refused as undecodable: 415, not 401.
+    const ok = await send(raw);
+    expect(ok.status).toBe(415);
+    const altered = Buffer.from(raw);
+    const at = altered.indexOf('not audio');
+    altered[at] = 'N'.charCodeAt(0);
+    expect((await send(altered)).status).toBe(401);
   });
 
   it('refuses a malformed signature header', async () => {

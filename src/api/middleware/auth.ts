@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Middleware } from 'koa';
 import { errors } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
@@ -68,12 +69,6 @@ function startSignedRequest(
   if (plainKey && deps.keys.authenticate(plainKey)?.keyId !== signing.principal.keyId) {
     throw errors.unauthorized('X-VR-APIKEY and the signature name different keys.');
   }
-  const hash = createHash('sha256');
-  ctx.state.bodyDigest = new Promise((resolve, reject) => {
-    ctx.req.on('data', (chunk: Buffer) => hash.update(chunk));
-    ctx.req.on('end', () => resolve(hash.digest('hex')));
-    ctx.req.on('error', reject);
-  });
   const pathWithQuery = ctx.originalUrl;
   ctx.state.pendingSignature = {
     expected: (bodySha) => expectedSignature(signing.key, sig.timestamp, ctx.method, pathWithQuery, bodySha),
@@ -83,13 +78,28 @@ function startSignedRequest(
   return signing.principal;
 }
 
+/**
+ * Starts hashing a signed request's body. Body parsers call this in the same tick in which they start
+ * reading, so hash and parser see the same chunks; starting earlier would let data flow past a parser
+ * that is not listening yet.
+ */
+export function beginBodyDigest(ctx: { req: IncomingMessage; state: AppState }): void {
+  if (!ctx.state.pendingSignature || ctx.state.bodyDigest) return;
+  const hash = createHash('sha256');
+  ctx.state.bodyDigest = new Promise((resolve, reject) => {
+    ctx.req.on('data', (chunk: Buffer) => hash.update(chunk));
+    ctx.req.on('end', () => resolve(hash.digest('hex')));
+    ctx.req.on('error', reject);
+  });
+}
+
 /** Completes a signed request's check once the body is read; a no-op for key-header requests. */
 export function verifySignature(deps: Pick<AuthDeps, 'signatures'>): Middleware<AppState> {
   return async (ctx, next) => {
     const pending = ctx.state.pendingSignature;
     if (pending) {
-      // Routes without a body parser still drain the (empty) body so 'end' fires.
-      if (ctx.req.readableFlowing === null) ctx.req.resume();
+      // Routes without a body parser hash (and so drain) the body here.
+      beginBodyDigest(ctx);
       const digest = await (ctx.state.bodyDigest as Promise<string>);
       if (!signatureMatches(pending.expected(digest), pending.given)) {
         throw errors.unauthorized('The request signature does not match.');

@@ -5,6 +5,7 @@ import type { Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import { errors } from '../../errors.js';
 import type { AppState } from '../context.js';
+import { beginBodyDigest } from './auth.js';
 
 /**
  * Refuses by Content-Length before a byte of the body is read. A client that asked
@@ -54,6 +55,7 @@ export function jsonBody(limitBytes: number): Middleware<AppState>[] {
     requireType(['application/json', 'application/*+json'], 'application/json'),
     async (ctx, next) => {
       try {
+        beginBodyDigest(ctx);
         await (parse as unknown as Middleware<AppState>)(ctx, async () => undefined);
       } catch (err) {
         throw mapParseError(err, limitBytes, 'JSON');
@@ -97,6 +99,7 @@ export function multipartBody(limitBytes: number, tmpDir: string): Middleware<Ap
       });
       try {
         try {
+          beginBodyDigest(ctx);
           await (parse as unknown as Middleware<AppState>)(ctx, async () => undefined);
         } catch (err) {
           throw mapParseError(err, limitBytes, 'multipart form');
