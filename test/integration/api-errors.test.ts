@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
@@ -246,6 +246,28 @@ describe('routing and bodies', () => {
     const { body } = await admin.json<{ total: number }>('GET', '/v1/speakers');
     expect(body.total).toBe(0);
     expect(listDir(join(server.dataDir, 'references'))).toEqual([]);
+  });
+
+  it('answers an unexpected failure with INTERNAL_ERROR, logs it with the request id and leaks nothing', async () => {
+    // A real fault: a plain file where the references directory must be created.
+    const blocker = join(server.dataDir, 'references');
+    rmSync(blocker, { recursive: true, force: true });
+    writeFileSync(blocker, 'not a directory');
+    try {
+      const { file, script } = librivoxReference();
+      const res = await admin.registerSpeaker({ name: 'x', lang: 'en', script, file });
+      expect(res.status).toBe(500);
+      expectErrorShape(res.body, 'INTERNAL_ERROR');
+      const text = JSON.stringify(res.body);
+      expect(text).not.toMatch(/ENOTDIR|EEXIST|references|\/tmp|at /);
+      const requestId = (res.body as { request_id: string }).request_id;
+      const logged = server.logs.find((l) => l.includes(requestId) && l.includes('"level":"error"'));
+      expect(logged).toBeDefined();
+      // Nothing half-done: no speaker row, no job.
+      expect((await admin.json<{ total: number }>('GET', '/v1/speakers')).body.total).toBe(0);
+    } finally {
+      rmSync(blocker, { force: true });
+    }
   });
 
   it('validates registration fields', async () => {
