@@ -12,7 +12,8 @@ export interface CleanupReport {
 /**
  * The retention sweep: expired job files and reference audio older than the retention period.
  * Rows go first only after their file is gone (or already missing), so a crash mid-sweep simply
- * leaves work for the next run. Speakers keep their voice profile; only the recording is deleted.
+ * leaves work for the next run. Speakers keep their voice profile; only the recording is deleted,
+ * and only once the registration that analyses it has finished.
  */
 export function runCleanup(
   store: Store,

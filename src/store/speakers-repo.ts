@@ -97,10 +97,16 @@ export class SpeakersRepo {
     return this.db.prepare('DELETE FROM speakers WHERE id = ?').run(id).changes > 0;
   }
 
-  /** Reference files older than `before`: the retention sweep deletes them and forgets the path. */
+  /**
+   * Reference files older than `before`: the retention sweep deletes them and forgets the path.
+   * A pending speaker's recording is kept: its registration job still has to analyse it.
+   */
   referencesCreatedBefore(before: number): Array<{ id: string; reference_file: string }> {
     return this.db
-      .prepare('SELECT id, reference_file FROM speakers WHERE reference_file IS NOT NULL AND created_at < ?')
+      .prepare(
+        `SELECT id, reference_file FROM speakers
+         WHERE reference_file IS NOT NULL AND status <> 'pending' AND created_at < ?`,
+      )
       .all(before) as Array<{ id: string; reference_file: string }>;
   }
 

@@ -1,0 +1,250 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api } from '../helpers/api.js';
+import { librivoxReference } from '../helpers/fixtures.js';
+import { removeDir, startServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * Back-pressure and limits (SPEC error table): queue full → 503 UNAVAILABLE, per-key rate limit →
+ * 429 RATE_LIMITED, monthly character quota → 429 QUOTA_EXCEEDED, all with Retry-After and the one
+ * error shape; an `Expect: 100-continue` upload over the limit is refused before its body is sent.
+ *
+ * Phase A (queue depth 1, 2 MB uploads) registers a voice and creates keys on a data dir; phase B
+ * restarts on the same data dir with the rate limit and quota on, so its keys start with full budgets.
+ */
+
+const run = promisify(execFile);
+const dataDir = mkdtempSync(join(tmpdir(), 'vr-limits-'));
+const scratch = mkdtempSync(join(tmpdir(), 'vr-limits-out-'));
+const adminKey = `vr_test_limits_${Date.now().toString(36)}`;
+let server: TestServer | undefined;
+let admin: Api;
+let speakerId: string;
+const keys: Record<'quota' | 'rate' | 'other', string> = { quota: '', rate: '', other: '' };
+
+const listDir = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
+
+function expectErrorShape(body: unknown, code: string) {
+  const b = body as { error: { code: string; message: string }; request_id: string };
+  expect(b.error.code).toBe(code);
+  expect(typeof b.error.message).toBe('string');
+  expect(b.error.message.length).toBeGreaterThan(0);
+  expect(b.request_id).toMatch(/^req_/);
+}
+
+function retryAfter(headers: Headers): number {
+  const value = headers.get('retry-after');
+  expect(value, 'Retry-After header').toMatch(/^\d+$/);
+  return Number(value);
+}
+
+function line(text: string) {
+  return { speaker_id: speakerId, text };
+}
+
+beforeAll(async () => {
+  server = await startServer({
+    dataDir,
+    adminKey,
+    config:
+      '[engine]\nworkers = 1\n[jobs]\nconcurrency = 1\n[limits]\nqueue_max_depth = 1\nmax_upload_mb = 2\n',
+  });
+  admin = new Api(server.url, adminKey);
+  const { file, script } = librivoxReference();
+  const reg = await admin.registerSpeaker({ name: 'Narrator', lang: 'en', script, file });
+  expect(reg.status).toBe(202);
+  speakerId = reg.body.speaker_id as string;
+  expect((await admin.waitJob(reg.body.job_id as string, 60_000)).status).toBe('succeeded');
+  for (const name of ['quota', 'rate', 'other'] as const) {
+    const res = await admin.json<{ key: string }>('POST', '/v1/keys', { name, project: 'default' });
+    expect(res.status).toBe(201);
+    keys[name] = res.body.key;
+  }
+});
+
+afterAll(async () => {
+  await server?.kill();
+  removeDir(dataDir);
+  removeDir(scratch);
+});
+
+describe('queue depth and uploads (queue_max_depth = 1, max_upload_mb = 2)', () => {
+  it('answers 503 UNAVAILABLE with Retry-After while the queue is full, and accepts again once it drains', async () => {
+    const long = Array.from({ length: 30 }, (_, i) =>
+      line(`Line ${i + 1} keeps the only worker busy for a while, so the queue stays full.`),
+    );
+    const first = await admin.json<{ job_id: string }>('POST', '/v1/synthesize', { script: long });
+    expect(first.status).toBe(202);
+
+    const refused = await admin.json('POST', '/v1/synthesize', { script: [line('One more, please.')] });
+    expect(refused.status).toBe(503);
+    expectErrorShape(refused.body, 'UNAVAILABLE');
+    expect(retryAfter(refused.headers)).toBeGreaterThanOrEqual(1);
+    expect(refused.headers.get('content-type')).toMatch(/application\/json/);
+
+    // Canceling the long job frees the slot; the same request is then accepted and runs.
+    expect((await admin.json('DELETE', `/v1/jobs/${first.body.job_id}`)).status).toBe(204);
+    const accepted = await admin.json<{ job_id: string }>('POST', '/v1/synthesize', {
+      script: [line('One more, please.')],
+    });
+    expect(accepted.status).toBe(202);
+    expect((await admin.waitJob(accepted.body.job_id, 45_000)).status).toBe('succeeded');
+  });
+
+  it('refuses an Expect: 100-continue upload over max_upload_mb with 413 before the body is sent', async () => {
+    const big = join(scratch, 'big.wav');
+    writeFileSync(big, Buffer.alloc(3 * 1024 * 1024, 7));
+    const out = join(scratch, 'body.json');
+    const { stdout } = await run('curl', [
+      '-sS',
+      '--max-time',
+      '20',
+      '--expect100-timeout',
+      '15',
+      '-o',
+      out,
+      '-w',
+      '%{http_code} %{size_upload}',
+      '-H',
+      `X-VR-APIKEY: ${adminKey}`,
+      '-H',
+      'Expect: 100-continue',
+      '-F',
+      'name=big',
+      '-F',
+      'lang=en',
+      '-F',
+      'reference_script=hello',
+      '-F',
+      `reference_audio=@${big};type=audio/wav`,
+      `${server?.url}/v1/speakers`,
+    ]);
+    const [status, uploaded] = stdout.trim().split(' ').map(Number);
+    expect(status).toBe(413);
+    // The server answered the 100-continue with the final 413, so curl never sent the 3 MB body.
+    expect(uploaded).toBeLessThan(64 * 1024);
+    expectErrorShape(JSON.parse(readFileSync(out, 'utf8')), 'PAYLOAD_TOO_LARGE');
+    expect(listDir(join(dataDir, 'tmp'))).toEqual([]);
+    expect((await admin.json<{ total: number }>('GET', '/v1/speakers')).body.total).toBe(1);
+  });
+
+  it('sends 100 Continue for an upload within the limit, so the upload goes through at once', async () => {
+    const { file, script } = librivoxReference();
+    const started = Date.now();
+    const out = join(scratch, 'ok.json');
+    const { stdout } = await run('curl', [
+      '-sS',
+      '--max-time',
+      '30',
+      // Without a 100 Continue from the server curl would wait this long before sending anyway.
+      '--expect100-timeout',
+      '25',
+      '-o',
+      out,
+      '-w',
+      '%{http_code} %{size_upload}',
+      '-H',
+      `X-VR-APIKEY: ${adminKey}`,
+      '-H',
+      'Expect: 100-continue',
+      '-F',
+      'name=Continued',
+      '-F',
+      'lang=en',
+      '-F',
+      `reference_script=${script}`,
+      '-F',
+      `reference_audio=@${file};type=audio/wav`,
+      `${server?.url}/v1/speakers`,
+    ]);
+    const [status, uploaded] = stdout.trim().split(' ').map(Number);
+    expect(status).toBe(202);
+    expect(uploaded).toBeGreaterThan(1_500_000);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const body = JSON.parse(readFileSync(out, 'utf8')) as { job_id: string };
+    expect((await admin.waitJob(body.job_id, 45_000)).status).toBe('succeeded');
+    expect(listDir(join(dataDir, 'tmp'))).toEqual([]);
+  });
+});
+
+describe('rate limit and monthly quota (rate_limit_per_minute = 5, monthly_character_quota = 50)', () => {
+  beforeAll(async () => {
+    await server?.stop();
+    server = await startServer({
+      dataDir,
+      adminKey,
+      config: '[limits]\nrate_limit_per_minute = 5\nmonthly_character_quota = 50\n',
+    });
+    admin = new Api(server.url, adminKey);
+  });
+
+  it('answers 429 RATE_LIMITED with Retry-After after 5 requests a minute, per key', async () => {
+    const limited = new Api(server?.url ?? '', keys.rate);
+    for (let i = 0; i < 5; i++) {
+      const res = await limited.json('GET', '/v1/speakers');
+      expect(res.status, `request ${i + 1}`).toBe(200);
+    }
+    const refused = await limited.json('GET', '/v1/speakers');
+    expect(refused.status).toBe(429);
+    expectErrorShape(refused.body, 'RATE_LIMITED');
+    const wait = retryAfter(refused.headers);
+    // One token comes back every 12 s at 5 per minute.
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(60);
+    // Another key has its own budget.
+    expect((await new Api(server?.url ?? '', keys.other).json('GET', '/v1/speakers')).status).toBe(200);
+  });
+
+  it('answers 429 QUOTA_EXCEEDED with Retry-After for a request over the monthly characters, and accepts one within it', async () => {
+    const client = new Api(server?.url ?? '', keys.quota);
+    const sixty = 'This sentence is exactly sixty characters long, give or tak.';
+    const twenty = 'Twenty chars here ok';
+    const forty = 'A forty character sentence for quota ok';
+    const thirty = 'Thirty characters, no more ok';
+    expect([sixty.length, twenty.length, forty.length, thirty.length]).toEqual([60, 20, 39, 29]);
+
+    const over = await client.json('POST', '/v1/synthesize', { script: [line(sixty)] });
+    expect(over.status).toBe(429);
+    expectErrorShape(over.body, 'QUOTA_EXCEEDED');
+    const wait = retryAfter(over.headers);
+    // Until the next calendar month (UTC) begins.
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(31 * 24 * 3600);
+
+    const small = await client.json<{ job_id: string }>('POST', '/v1/synthesize', { script: [line(twenty)] });
+    expect(small.status).toBe(202);
+    // Poll sparingly: the admin key is rate limited too (5 a minute).
+    let status = 'queued';
+    for (let i = 0; i < 5 && (status === 'queued' || status === 'running'); i++) {
+      await new Promise((r) => setTimeout(r, 1500));
+      status = (await admin.json<{ status: string }>('GET', `/v1/jobs/${small.body.job_id}`)).body.status;
+    }
+    expect(status).toBe('succeeded');
+
+    // 20 used: 39 more would pass 50, 29 more fits exactly within it.
+    const second = await client.json('POST', '/v1/synthesize', { script: [line(forty)] });
+    expect(second.status).toBe(429);
+    expectErrorShape(second.body, 'QUOTA_EXCEEDED');
+    expect((second.body as { error: { message: string } }).error.message).toMatch(/30/);
+    const fits = await client.json('POST', '/v1/synthesize', { script: [line(thirty)] });
+    expect(fits.status).toBe(202);
+  });
+
+  // KNOWN BUG, kept as an expected failure: SynthesisService.admit() (src/services/synthesis.ts) counts
+  // only characters of jobs that already succeeded, so jobs still queued or running do not count and a
+  // burst of requests passes the quota (four 29-character jobs were all accepted under a quota of 50).
+  // When admit() also counts the key's queued/running synthesis jobs, this starts passing: drop `.fails`.
+  it.fails('counts characters of jobs still queued or running against the quota', async () => {
+    const client = new Api(server?.url ?? '', keys.other);
+    const text = 'Thirty characters, no more ok';
+    const first = await client.json('POST', '/v1/synthesize', { script: [line(text)] });
+    expect(first.status).toBe(202);
+    // 29 in flight + 29 more > 50, sent before the first job can have finished.
+    const second = await client.json('POST', '/v1/synthesize', { script: [line(text)] });
+    expect(second.status).toBe(429);
+  });
+});
