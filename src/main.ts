@@ -55,14 +55,10 @@ export async function start(config: Config): Promise<RunningServer> {
   const backend = engines.backend;
 
   const usage = new UsageMeter(store.usage, clock, (fn) => db.transaction(fn)());
-  const speakers = new SpeakerService(
-    store,
-    files,
-    backend,
-    usage,
-    clock,
-    config.limits.min_reference_speech_seconds,
-  );
+  const speakers = new SpeakerService(store, files, backend, usage, clock, {
+    minSpeechSeconds: config.limits.min_reference_speech_seconds,
+    queueMaxDepth: config.limits.queue_max_depth,
+  });
   const synthesis = new SynthesisService(store, files, backend, usage, clock, config, synthThreads);
   const owner = (job: { key_id: string; project: string }) => ({
     keyId: job.key_id,

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
 import type { FileStore } from '../services/file-store.js';
@@ -28,6 +29,7 @@ export function runCleanup(
     for (const f of store.files.expired(now)) {
       files.remove(f.rel_path);
       store.files.delete(f.id);
+      files.removeDirIfEmpty(dirname(f.rel_path));
       report.files++;
     }
     for (const s of store.speakers.referencesCreatedBefore(now - retentionHours * 3600_000)) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 
@@ -38,6 +38,16 @@ export class FileStore {
 
   async read(relPath: string): Promise<Uint8Array> {
     return new Uint8Array(await readFile(this.resolve(relPath)));
+  }
+
+  /** Removes a directory once it holds nothing (a job's folder after its last file expired). */
+  removeDirIfEmpty(relPath: string): void {
+    try {
+      rmdirSync(this.resolve(relPath));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'ENOENT') throw err;
+    }
   }
 
   /** Removes a file or directory; a file already gone is not an error. */

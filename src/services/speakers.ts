@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { Store } from '../store/index.js';
 import type { SpeakerRow } from '../store/speakers-repo.js';
+import { ensureQueueRoom } from './admission.js';
 import type { AudioBackend } from './backend.js';
 import type { FileStore } from './file-store.js';
 import type { Principal } from './keys.js';
@@ -52,7 +53,7 @@ export class SpeakerService {
     private readonly backend: AudioBackend,
     private readonly usage: UsageMeter,
     private readonly clock: Clock,
-    private readonly minSpeechSeconds: number,
+    private readonly limits: { minSpeechSeconds: number; queueMaxDepth: number },
   ) {}
 
   /** Validates, inspects the audio on a worker, then stores file, speaker and job together. */
@@ -66,11 +67,12 @@ export class SpeakerService {
         field: 'reference_audio',
       });
     }
+    ensureQueueRoom(this.store.jobs, this.limits.queueMaxDepth);
     const inspection = await this.backend.inspectReference(input.audio);
     if (!inspection.ok)
       throw errors.unsupportedMedia(`reference_audio cannot be decoded: ${inspection.reason}`);
-    if (inspection.speechSeconds < this.minSpeechSeconds) {
-      throw errors.insufficientRef(inspection.speechSeconds, this.minSpeechSeconds);
+    if (inspection.speechSeconds < this.limits.minSpeechSeconds) {
+      throw errors.insufficientRef(inspection.speechSeconds, this.limits.minSpeechSeconds);
     }
 
     const speakerId = newId('spk');

@@ -9,6 +9,7 @@ import { errors, JobFailure } from '../errors.js';
 import { type Clock, monthOf, msUntilNextMonth } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { Store } from '../store/index.js';
+import { ensureQueueRoom } from './admission.js';
 import type { AudioBackend, MixedProgram } from './backend.js';
 import type { FileStore } from './file-store.js';
 import type { Principal } from './keys.js';
@@ -131,7 +132,10 @@ export class SynthesisService {
     const quota = this.config.limits.monthly_character_quota;
     if (quota > 0) {
       const now = this.clock.now();
-      const used = this.store.usage.charactersFor(who.keyId, monthOf(now));
+      // Jobs accepted but not finished count too, or quick requests could overrun the quota.
+      const used =
+        this.store.usage.charactersFor(who.keyId, monthOf(now)) +
+        this.store.jobs.pendingCharacters(who.keyId);
       if (used + payload.characters > quota) {
         throw errors.quotaExceeded(
           msUntilNextMonth(now) / 1000,
@@ -139,9 +143,7 @@ export class SynthesisService {
         );
       }
     }
-    if (this.store.jobs.activeCount() >= this.config.limits.queue_max_depth) {
-      throw errors.unavailable('The job queue is full; try again shortly.', 10);
-    }
+    ensureQueueRoom(this.store.jobs, this.config.limits.queue_max_depth);
   }
 
   enqueue(who: Principal, payload: SynthesizePayload): { job_id: string } {

@@ -48,6 +48,17 @@ export class JobsRepo {
       .get() as number;
   }
 
+  /** Characters of a key's synthesis jobs not finished yet: they count against its quota already. */
+  pendingCharacters(keyId: string): number {
+    return this.db
+      .prepare(
+        `SELECT COALESCE(SUM(json_extract(payload_json, '$.characters')), 0) FROM jobs
+         WHERE key_id = ? AND type = 'synthesize' AND status IN ('queued', 'running')`,
+      )
+      .pluck()
+      .get(keyId) as number;
+  }
+
   /** Atomically takes the oldest queued job; the UPDATE's WHERE makes a double claim impossible. */
   claimNext(at: number): JobRow | undefined {
     return this.db
