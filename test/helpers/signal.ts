@@ -17,13 +17,18 @@ export function ffmpegDecode(file: string, sampleRate: number): Float32Array {
 
 export const FRAME_SECONDS = 0.01;
 
+/**
+ * Peak level of each 10 ms frame, dBFS: a frame counts as audible when any of its samples does.
+ * (An RMS level lags a decaying word ending by tens of milliseconds, which would blur the check.)
+ */
 export function frameLevelsDb(samples: Float32Array, sampleRate: number): number[] {
-  const n = Math.round(sampleRate * FRAME_SECONDS);
+  // Frame edges at exact multiples of 10 ms (22050 Hz has no whole number of samples per frame).
+  const edge = (f: number) => Math.floor(f * sampleRate * FRAME_SECONDS + 1e-9);
   const levels: number[] = [];
-  for (let i = 0; i + n <= samples.length; i += n) {
-    let sum = 0;
-    for (let j = i; j < i + n; j++) sum += (samples[j] ?? 0) ** 2;
-    levels.push(10 * Math.log10(sum / n + 1e-20));
+  for (let f = 0; edge(f + 1) <= samples.length; f++) {
+    let peak = 0;
+    for (let j = edge(f); j < edge(f + 1); j++) peak = Math.max(peak, Math.abs(samples[j] ?? 0));
+    levels.push(20 * Math.log10(peak + 1e-12));
   }
   return levels;
 }

@@ -174,7 +174,7 @@ async function synthesize(output_format: string, sample_rate: number, caption_fo
 
 function checkAlignment(file: string, rate: number, units: Unit[]) {
   const levels = frameLevelsDb(ffmpegDecode(file, rate), rate);
-  const tolerance = 0.03; // one 20 ms audio frame plus the 10 ms analysis frame
+  const tolerance = 0.02; // the SPEC's one audio frame of 20 ms
   units.forEach((u, i) => {
     const prevEnd = i === 0 ? 0 : (units[i - 1] as Unit).end;
     const nextStart = i === units.length - 1 ? Infinity : (units[i + 1] as Unit).start;

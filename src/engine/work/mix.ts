@@ -1,7 +1,6 @@
 import { durationOf } from '../../audio/dsp.js';
 import { encodeMp3, encodeWav } from '../../audio/encode.js';
 import { mixProgram, type Placement } from '../../audio/mix.js';
-import { nonSilentRegions } from '../../audio/vad.js';
 import type { MixedProgram, MixRequest } from '../../services/backend.js';
 
 /** The last step of a synthesis job, on a worker: level, place, resample, encode. */
@@ -23,22 +22,24 @@ export function mixAndEncode(req: MixRequest): MixedProgram {
 }
 
 /**
- * Where a placed segment is audible in the finished program (levelled, resampled): captions must
- * start and end there, not at the segment's edges, which keep a little room tone around the speech.
+ * Where a placed segment is audible in the finished program (levelled, resampled): from its first to
+ * its last sample at or above AUDIBLE_DB. Captions start and end there, not at the segment's edges,
+ * which keep a little room around the speech.
  */
 function audibleWithin(samples: Float32Array, rate: number, p: Placement): Placement {
   const from = Math.round(p.start * rate);
-  const slice = { samples: samples.subarray(from, Math.round(p.end * rate)), sampleRate: rate };
-  const regions = nonSilentRegions(slice, {
-    thresholdDb: AUDIBLE_DB,
-    minGapSeconds: 0,
-    minDurationSeconds: 0,
-  });
-  const first = regions[0];
-  const last = regions[regions.length - 1];
-  if (!first || !last) return p;
-  return { start: p.start + first.start, end: p.start + last.end };
+  const to = Math.min(samples.length, Math.round(p.end * rate));
+  let first = -1;
+  let last = -1;
+  for (let i = from; i < to; i++) {
+    if (Math.abs(samples[i] as number) >= AUDIBLE_AMPLITUDE) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+  if (first < 0) return p;
+  return { start: first / rate, end: (last + 1) / rate };
 }
 
-/** Level that counts as speech in the output; the same threshold a listener's meter would use for "silence". */
-const AUDIBLE_DB = -45;
+/** Sample level that counts as sound in the output: -45 dBFS. */
+const AUDIBLE_AMPLITUDE = 10 ** (-45 / 20);
