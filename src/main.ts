@@ -83,6 +83,9 @@ export async function start(config: Config): Promise<RunningServer> {
     log,
   );
 
+  // Rows left running by a crash are settled before anyone can read them through the API.
+  jobs.recover();
+
   const app = createApp({
     config,
     store,

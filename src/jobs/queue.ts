@@ -60,8 +60,8 @@ export class JobRunner {
     return { requeued, failed };
   }
 
+  /** Starts claiming jobs. Call recover() first, before the API serves anyone. */
   start(): void {
-    this.recover();
     this.timer = setInterval(() => this.pump(), this.opts.pollMs ?? 1000);
     this.timer.unref();
     this.pump();
