@@ -1,9 +1,10 @@
 import { createHash, createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
+import { expectErrorShape, listDir } from '../helpers/expect.js';
 import { fixturePath, librivoxReference } from '../helpers/fixtures.js';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
 
@@ -18,16 +19,6 @@ afterAll(async () => {
   await server?.stop();
   if (server) removeDir(server.dataDir);
 });
-
-const listDir = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
-
-function expectErrorShape(body: unknown, code: string) {
-  const b = body as { error: { code: string; message: string }; request_id: string };
-  expect(b.error.code).toBe(code);
-  expect(typeof b.error.message).toBe('string');
-  expect(b.error.message.length).toBeGreaterThan(0);
-  expect(b.request_id).toMatch(/^req_/);
-}
 
 describe('authentication', () => {
   it('refuses a request without a key, with the SPEC error shape and a request id', async () => {

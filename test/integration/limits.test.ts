@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
+import { expectErrorShape, listDir } from '../helpers/expect.js';
 import { librivoxReference } from '../helpers/fixtures.js';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
 
@@ -25,16 +26,6 @@ let server: TestServer | undefined;
 let admin: Api;
 let speakerId: string;
 const keys: Record<'quota' | 'rate' | 'other', string> = { quota: '', rate: '', other: '' };
-
-const listDir = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
-
-function expectErrorShape(body: unknown, code: string) {
-  const b = body as { error: { code: string; message: string }; request_id: string };
-  expect(b.error.code).toBe(code);
-  expect(typeof b.error.message).toBe('string');
-  expect(b.error.message.length).toBeGreaterThan(0);
-  expect(b.request_id).toMatch(/^req_/);
-}
 
 function retryAfter(headers: Headers): number {
   const value = headers.get('retry-after');

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
+import { listDir } from '../helpers/expect.js';
 import { librivoxReference } from '../helpers/fixtures.js';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
 
@@ -31,7 +32,6 @@ interface Setup {
 let short: Setup | undefined;
 let keep: Setup | undefined;
 
-const listDir = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
 const referenceFiles = (s: Setup, speakerId: string) =>
   listDir(join(s.server.dataDir, 'references')).filter((f) => f.startsWith(`${speakerId}.`));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

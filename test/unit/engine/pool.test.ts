@@ -1,54 +1,24 @@
-import { build } from 'esbuild';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnginePool, type EnginePool } from '../../../src/engine/pool.js';
 import type { EngineWorkerData, PingResult } from '../../../src/engine/tasks.js';
 import type { RenderedSpeech } from '../../../src/engine/types.js';
-import { enginePaths } from './assets.js';
-
-const require = createRequire(import.meta.url);
 
 /**
- * Lays out what scripts/build.mjs produces for the engine, in a temp dir: the worker bundled as
- * CommonJS with the same import.meta.url shim, piscina's bootstrap beside it, and the assets copied
- * (so the worker can only use the paths it is given).
+ * The real bundle from build/ (vitest's global setup runs scripts/build.mjs): the worker bundled as
+ * CommonJS, piscina's bootstrap beside it, and the assets it is told about through workerData.
  */
-async function bundleWorker(dir: string): Promise<{ workerFile: string; workerData: EngineWorkerData }> {
-  const common = {
-    bundle: true,
-    platform: 'node' as const,
-    target: 'node20',
-    format: 'cjs' as const,
-    logLevel: 'warning' as const,
-    define: { 'import.meta.url': '__vr_import_meta_url' },
-    banner: { js: 'const __vr_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
+function bundledWorker(): { workerFile: string; workerData: EngineWorkerData } {
+  const dir = resolve('build');
+  return {
+    workerFile: join(dir, 'engine-worker.cjs'),
+    workerData: {
+      espeakData: join(dir, 'assets', 'espeak-ng.data'),
+      kuromojiDict: join(dir, 'assets', 'kuromoji-dict'),
+    },
   };
-  await build({
-    ...common,
-    entryPoints: { 'engine-worker': 'src/engine/worker.ts' },
-    outdir: dir,
-    outExtension: { '.js': '.cjs' },
-  });
-  // piscina/dist/worker.js is not in piscina's "exports"; resolve it beside the main entry. Its
-  // optional @napi-rs/nice native addon (only for niceIncrement) cannot be bundled.
-  await build({
-    ...common,
-    entryPoints: [join(dirname(require.resolve('piscina')), 'worker.js')],
-    outfile: join(dir, 'worker.js'),
-    external: ['@napi-rs/nice'],
-  });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'commonjs' }) + '\n');
-  const src = enginePaths();
-  const workerData = {
-    espeakData: join(dir, 'assets', 'espeak-ng.data'),
-    kuromojiDict: join(dir, 'assets', 'kuromoji-dict'),
-  };
-  cpSync(src.espeakData, workerData.espeakData);
-  cpSync(src.kuromojiDict, workerData.kuromojiDict, { recursive: true });
-  return { workerFile: join(dir, 'engine-worker.cjs'), workerData };
 }
 
 describe('engine pool on the bundled worker', () => {
@@ -57,7 +27,7 @@ describe('engine pool on the bundled worker', () => {
   let pool: EnginePool | undefined;
 
   beforeAll(async () => {
-    bundle = await bundleWorker(dir);
+    bundle = bundledWorker();
   });
   afterAll(async () => {
     await pool?.destroy();
