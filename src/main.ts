@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from './config/schema.js';
@@ -8,7 +7,7 @@ import { createApp } from './api/app.js';
 import { startEngines } from './engine/backend.js';
 import { runCleanup } from './jobs/cleanup.js';
 import { startCron } from './jobs/cron.js';
-import { JobRunner } from './jobs/queue.js';
+import { type JobHandler, JobRunner } from './jobs/queue.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
 import { resolveAppPaths } from './runtime/paths.js';
@@ -21,6 +20,7 @@ import { SynthesisService, type SynthesizePayload } from './services/synthesis.j
 import { UsageMeter } from './services/usage.js';
 import { closeDatabase, openDatabase } from './store/db.js';
 import { createStore } from './store/index.js';
+import type { JobRow, JobType } from './store/jobs-repo.js';
 
 export interface RunningServer {
   url: string;
@@ -60,24 +60,9 @@ export async function start(config: Config): Promise<RunningServer> {
     queueMaxDepth: config.limits.queue_max_depth,
   });
   const synthesis = new SynthesisService(store, files, backend, usage, clock, config, synthThreads);
-  const owner = (job: { key_id: string; project: string }) => ({
-    keyId: job.key_id,
-    project: job.project,
-    admin: false,
-  });
   const jobs = new JobRunner(
     store.jobs,
-    {
-      synthesize: {
-        run: (job, ctx) =>
-          synthesis.run(job.id, owner(job), JSON.parse(job.payload_json) as SynthesizePayload, ctx),
-      },
-      register_speaker: {
-        run: (job) => speakers.completeRegistration(JSON.parse(job.payload_json) as RegisterJobPayload),
-        onFailed: (job, code, message) =>
-          speakers.failRegistration(JSON.parse(job.payload_json) as RegisterJobPayload, code, message),
-      },
-    },
+    jobHandlers(speakers, synthesis),
     { concurrency: config.jobs.concurrency, maxAttempts: config.jobs.max_attempts },
     clock,
     log,
@@ -111,13 +96,7 @@ export async function start(config: Config): Promise<RunningServer> {
     log,
   );
 
-  const handler = app.callback();
-  const server = createServer(handler);
-  // Expect: 100-continue goes to the app too; the body middleware sends the 100 only once the
-  // declared size is accepted, so an oversized upload is refused before it is sent.
-  server.on('checkContinue', handler);
-  // Uploads of 30 MB over slow links need longer than Node's default request timeout.
-  server.requestTimeout = 10 * 60_000;
+  const server = createHttpServer(app.callback());
   try {
     await listen(server, config.server.host, config.server.port);
   } catch (err) {
@@ -152,7 +131,7 @@ export async function start(config: Config): Promise<RunningServer> {
   engines.whenReady.then(
     () => {
       log.info({ workers: synthThreads }, 'speech engines ready');
-      jobs.start();
+      if (!stopping) jobs.start();
     },
     (err: unknown) => {
       log.fatal({ err }, 'speech engines failed to start');
@@ -161,6 +140,32 @@ export async function start(config: Config): Promise<RunningServer> {
     },
   );
   return { url, stop };
+}
+
+/** What each job type runs; the payload was validated when the job was accepted. */
+function jobHandlers(speakers: SpeakerService, synthesis: SynthesisService): Record<JobType, JobHandler> {
+  const owner = (job: JobRow) => ({ keyId: job.key_id, project: job.project, admin: false });
+  const registration = (job: JobRow) => JSON.parse(job.payload_json) as RegisterJobPayload;
+  return {
+    synthesize: {
+      run: (job, ctx) =>
+        synthesis.run(job.id, owner(job), JSON.parse(job.payload_json) as SynthesizePayload, ctx),
+    },
+    register_speaker: {
+      run: (job) => speakers.completeRegistration(registration(job)),
+      onFailed: (job, code, message) => speakers.failRegistration(registration(job), code, message),
+    },
+  };
+}
+
+function createHttpServer(handler: RequestListener): Server {
+  const server = createServer(handler);
+  // Expect: 100-continue goes to the app too; the body middleware sends the 100 only once the
+  // declared size is accepted, so an oversized upload is refused before it is sent.
+  server.on('checkContinue', handler);
+  // Uploads of 30 MB over slow links need longer than Node's default request timeout.
+  server.requestTimeout = 10 * 60_000;
+  return server;
 }
 
 function bootstrapAdminKey(keys: KeyService, config: Config, log: ReturnType<typeof createLogger>): void {
