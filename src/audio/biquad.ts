@@ -61,3 +61,32 @@ export function highPass(sampleRate: number, f0: number, q = Math.SQRT1_2): Biqu
     a2: (1 - alpha) / a0,
   };
 }
+
+/**
+ * RBJ shelving filters, shelf slope S = 1 (the steepest without a bump in the response). Gain is
+ * `gainDb` beyond the corner and 0 dB on the other side; at `f0` itself the gain is `gainDb / 2`.
+ * One section: minimum phase, a group delay of well under a millisecond at speech frequencies.
+ */
+export function highShelf(sampleRate: number, f0: number, gainDb: number): Biquad {
+  return shelf(sampleRate, f0, gainDb, 1);
+}
+
+export function lowShelf(sampleRate: number, f0: number, gainDb: number): Biquad {
+  return shelf(sampleRate, f0, gainDb, -1);
+}
+
+/** The cookbook's two shelves differ only in the sign of the cos terms (`side`: +1 high, −1 low). */
+function shelf(sampleRate: number, f0: number, gainDb: number, side: 1 | -1): Biquad {
+  const A = Math.pow(10, gainDb / 40);
+  const w = (2 * Math.PI * Math.min(f0, sampleRate * 0.499)) / sampleRate;
+  const cos = side * Math.cos(w);
+  const twoSqrtAAlpha = Math.sqrt(A) * Math.sin(w) * Math.SQRT2; // 2·√A·α with α = sin(w)/2·√2 at S = 1
+  const a0 = A + 1 - (A - 1) * cos + twoSqrtAAlpha;
+  return {
+    b0: (A * (A + 1 + (A - 1) * cos + twoSqrtAAlpha)) / a0,
+    b1: (-2 * side * A * (A - 1 + (A + 1) * cos)) / a0,
+    b2: (A * (A + 1 + (A - 1) * cos - twoSqrtAAlpha)) / a0,
+    a1: (2 * side * (A - 1 - (A + 1) * cos)) / a0,
+    a2: (A + 1 - (A - 1) * cos - twoSqrtAAlpha) / a0,
+  };
+}

@@ -1,6 +1,7 @@
 import { analyzeVoice } from '../../audio/profile.js';
 import type { VoiceProfile } from '../../audio/types.js';
 import type { Language } from '../types.js';
+import { type BrightnessCalibration, brightnessTilt, calibrateBrightness } from './brightness.js';
 import { clamp, invert, meanOfPositive, monotone, piecewise } from './curves.js';
 import type { Espeak, EspeakSettings } from './module.js';
 import { type PitchStats, pitchStats } from './pitch-stats.js';
@@ -21,6 +22,8 @@ import { type PitchStats, pitchStats } from './pitch-stats.js';
  * with the inverse of the duration of the same text, which is measured exactly. (The acoustic
  * syllable counter under-counts eSpeak's fast, low-pitched speech, so measuring at every rate
  * would make the mapping non-monotonic.)
+ * Brightness: eSpeak has no knob for it; tiltFor picks a spectral tilt applied after synthesis,
+ * from measurements on the pitch renderings (brightness.ts).
  */
 
 export const ESPEAK_VOICES: Record<Language, string> = { en: 'en-us', ko: 'ko', ja: 'ja' };
@@ -53,12 +56,14 @@ const FEMALE_ABOVE_HZ = 160;
 
 export type Variant = 'm3' | 'f3';
 
-/** Per (language, variant): how `pitch` and `range` move f0. */
+/** Per (language, variant): how `pitch` and `range` move f0, and how bright the output is. */
 interface PitchCalibration {
   /** Central f0 (see PitchStats) at range 50 for each PITCH_GRID entry, Hz (non-decreasing). */
   centreAt: number[];
   /** Hz of p10–p90 spread per unit of range. */
   c: number;
+  /** Measured on the same renderings (see brightness.ts). */
+  brightness: BrightnessCalibration;
 }
 
 /**
@@ -74,6 +79,11 @@ interface TempoCalibration {
 
 export interface VoiceMapper {
   settingsFor(lang: Language, profile: VoiceProfile | null): EspeakSettings;
+  /**
+   * Spectral tilt (dB, for spectralTilt) that moves output rendered with `settings` (from
+   * settingsFor for the same profile) towards the profile's brightness; 0 without a profile.
+   */
+  tiltFor(lang: Language, profile: VoiceProfile | null, settings: EspeakSettings): number;
 }
 
 export function createVoiceMapper(espeak: Espeak): VoiceMapper {
@@ -88,10 +98,15 @@ export function createVoiceMapper(espeak: Espeak): VoiceMapper {
   function pitchCalibration(lang: Language, voice: string): PitchCalibration {
     const cached = pitchCals.get(voice);
     if (cached) return cached;
-    const grid = PITCH_GRID.map((p) => stats(synth(lang, voice, p, DEFAULT_RANGE, PITCH_PROBE_RATE)));
+    const renders = PITCH_GRID.map((p) => synth(lang, voice, p, DEFAULT_RANGE, PITCH_PROBE_RATE));
+    const grid = renders.map(stats);
     const cal = {
       centreAt: monotone(grid.map((g) => g.centre)),
       c: meanOfPositive(grid.map((g) => g.spreadHz)) / DEFAULT_RANGE,
+      brightness: calibrateBrightness(
+        renders.map((samples) => ({ samples, sampleRate: espeak.sampleRate })),
+        PITCH_GRID.indexOf(DEFAULT_PITCH),
+      ),
     };
     pitchCals.set(voice, cal);
     return cal;
@@ -143,7 +158,14 @@ export function createVoiceMapper(espeak: Espeak): VoiceMapper {
     return settings;
   }
 
-  return { settingsFor };
+  function tiltFor(lang: Language, profile: VoiceProfile | null, settings: EspeakSettings): number {
+    if (!profile) return 0;
+    // Not part of the cached settings: brightness is left out of the cache key, and this is cheap.
+    const cal = pitchCalibration(lang, settings.voice);
+    return brightnessTilt(cal.brightness, PITCH_GRID, settings.pitch, profile.brightness);
+  }
+
+  return { settingsFor, tiltFor };
 }
 
 export function variantFor(profile: VoiceProfile): Variant {
@@ -180,7 +202,10 @@ function rateFor(cal: TempoCalibration, targetRate: number): number {
   return clamp(Math.round(rate), MIN_RATE, MAX_RATE);
 }
 
-/** Rounded so profiles that differ only in noise share a cache entry; brightness is not used. */
+/**
+ * Rounded so profiles that differ only in noise share a cache entry. Brightness is left out: it
+ * does not change eSpeak's settings, only the tilt tiltFor works out per request.
+ */
 function profileKey(p: VoiceProfile): string {
   return [p.gender, Math.round(p.medianF0), p.f0RangeSemitones.toFixed(1), p.syllableRate.toFixed(2)].join(
     '|',

@@ -1,3 +1,4 @@
+import { spectralTilt } from '../../audio/tilt.js';
 import { nonSilentRegions } from '../../audio/vad.js';
 import { createJapaneseReader, type JapaneseReader } from '../japanese.js';
 import {
@@ -21,6 +22,8 @@ export interface EspeakEnginePaths {
 const PAUSE_SECONDS = 0.12;
 /** Level below which eSpeak's output counts as silence when ending words. */
 const SILENCE_DB = -45;
+/** eSpeak's largest sample (int16 full scale); tilted output is kept within it. */
+const FULL_SCALE = 32767 / 32768;
 
 /** The engine plus the Japanese reader it already holds, for workers that need kana (analysis). */
 export interface EspeakEngine extends SpeechEngine {
@@ -34,7 +37,8 @@ const WARM_UP: Record<Language, string> = { en: 'Hello there.', ko: '안녕하�
  * The built-in engine: eSpeak NG (WASM) for ko/en/ja, kuromoji to read Japanese kanji. Both load
  * from the given paths in parallel (~0.8 s, mostly the dictionary); each language is then spoken
  * once so the first real request does not pay for WASM tier-up. Voice calibration happens lazily per
- * language and variant on first use of a profile.
+ * language and variant on first use of a profile; a profile's brightness is matched by tilting the
+ * spectrum of eSpeak's output (calibration.ts, brightness.ts).
  */
 export async function createEspeakEngine(paths: EspeakEnginePaths): Promise<EspeakEngine> {
   const [espeak, japanese] = await Promise.all([
@@ -51,19 +55,40 @@ export async function createEspeakEngine(paths: EspeakEnginePaths): Promise<Espe
     const input = buildEspeakInput(units);
     const settings = voices.settingsFor(req.lang, req.profile);
     const out = espeak.synthesize(input.text, settings);
-    const duration = out.samples.length / espeak.sampleRate;
+    // Brightness: one shelf biquad, so timing is untouched (sub-millisecond group delay) and the
+    // result stays a function of the request. Applied before the sound regions are measured, so
+    // word ends are judged on the audio that is returned.
+    const tiltDb = voices.tiltFor(req.lang, req.profile, settings);
+    const samples = tiltDb === 0 ? out.samples : tilted(out.samples, espeak.sampleRate, tiltDb);
+    const duration = samples.length / espeak.sampleRate;
     const sound = nonSilentRegions(
-      { samples: out.samples, sampleRate: espeak.sampleRate },
+      { samples, sampleRate: espeak.sampleRate },
       { thresholdDb: SILENCE_DB, minGapSeconds: PAUSE_SECONDS },
     );
     return {
-      samples: out.samples,
+      samples,
       sampleRate: espeak.sampleRate,
       words: wordTimings(units, input, out.words, sound, espeak.sampleRate, duration),
     };
   }
 
   return { name: 'espeak-ng', languages: LANGUAGES, speak, toKana: (text) => japanese.toKana(text) };
+}
+
+/**
+ * eSpeak already peaks near full scale, and a darkening tilt lifts the lows that carry the peaks (by
+ * up to ~3 dB), so a rendering that would leave [-1, 1] is scaled back into it. Only the level
+ * changes, and the mixer sets every line's loudness anyway.
+ */
+function tilted(samples: Float32Array, sampleRate: number, db: number): Float32Array {
+  const out = spectralTilt({ samples, sampleRate }, db).samples;
+  let peak = 0;
+  for (const v of out) peak = Math.max(peak, Math.abs(v));
+  if (peak > FULL_SCALE) {
+    const g = FULL_SCALE / peak;
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! * g;
+  }
+  return out;
 }
 
 function unitsFor(lang: Language, text: string, japanese: JapaneseReader): TextUnit[] {
