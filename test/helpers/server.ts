@@ -56,7 +56,8 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       reject(new Error(`server exited with ${code}:\n${logs.join('\n')}`));
     });
   });
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  // 'close', not 'exit': by then every line the server wrote has been read.
+  const exited = new Promise<void>((r) => proc.once('close', () => r()));
   const server: TestServer = {
     url,
     adminKey,
@@ -84,6 +85,20 @@ export async function waitReady(url: string, timeoutMs = 60_000): Promise<void> 
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('server never became ready');
+}
+
+/** Server log lines travel through a pipe and may arrive just after an HTTP response: wait for one. */
+export async function waitForLog(
+  server: TestServer,
+  match: (line: string) => boolean,
+  timeoutMs = 3000,
+): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (!server.logs.some(match)) {
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return true;
 }
 
 export function removeDir(dir: string): void {

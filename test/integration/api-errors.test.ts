@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
 import { expectErrorShape, listDir } from '../helpers/expect.js';
 import { fixturePath, librivoxReference } from '../helpers/fixtures.js';
-import { removeDir, startServer, type TestServer } from '../helpers/server.js';
+import { removeDir, startServer, type TestServer, waitForLog } from '../helpers/server.js';
 
 let server: TestServer;
 let admin: Api;
@@ -252,10 +252,9 @@ describe('routing and bodies', () => {
       const text = JSON.stringify(res.body);
       expect(text).not.toMatch(/ENOTDIR|EEXIST|references|\/tmp|at /);
       const requestId = (res.body as { request_id: string }).request_id;
-      // The log line travels through a pipe and may arrive just after the response.
-      const logged = () => server.logs.some((l) => l.includes(requestId) && l.includes('"level":"error"'));
-      for (let i = 0; i < 50 && !logged(); i++) await new Promise((r) => setTimeout(r, 40));
-      expect(logged()).toBe(true);
+      expect(await waitForLog(server, (l) => l.includes(requestId) && l.includes('"level":"error"'))).toBe(
+        true,
+      );
       // Nothing half-done: no speaker row, no job.
       expect((await admin.json<{ total: number }>('GET', '/v1/speakers')).body.total).toBe(0);
     } finally {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
 import { listDir } from '../helpers/expect.js';
 import { librivoxReference } from '../helpers/fixtures.js';
-import { removeDir, startServer, type TestServer } from '../helpers/server.js';
+import { removeDir, startServer, type TestServer, waitForLog } from '../helpers/server.js';
 
 /**
  * Retention (SPEC: "All job audio and reference audio is deleted after 48 hours by default
@@ -128,6 +128,7 @@ describe('retention_hours = 0.001 with a sweep every second', () => {
     // The job itself is still on record.
     expect((await s.api.json<Job>('GET', `/v1/jobs/${job.id}`)).body.status).toBe('succeeded');
 
+    expect(await waitForLog(s.server, (l) => l.includes(CLEANUP_MSG))).toBe(true);
     const swept = s.server.logs
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as { msg?: string; files?: number; references?: number })
