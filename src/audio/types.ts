@@ -16,7 +16,10 @@ export interface VoiceProfile {
   medianF0: number;
   /** Spread of f0 between the 10th and 90th percentile, in semitones. */
   f0RangeSemitones: number;
-  /** Syllable nuclei per second of speech (acoustic estimate, language independent). */
+  /**
+   * Syllables (morae for Japanese) per second of speech. From the transcript when there is one
+   * (registration); analyzeVoice alone gives an acoustic estimate of syllable nuclei.
+   */
   syllableRate: number;
   /** Mean spectral centroid of speech frames, Hz. */
   brightness: number;

@@ -54,6 +54,10 @@ const script = () => [
   { speaker_id: spk.ko, text: '회의는 세 시에 시작합니다.' },
 ];
 
+const FAST_TEXT =
+  'The quarterly numbers look strong, and the team delivered every milestone on time. ' +
+  'Next month we open two new offices and start hiring engineers, designers and support staff. ';
+
 async function register(lang: 'en' | 'ko' | 'ja', name: string, ref: { file: string; script: string }) {
   const res = await api.registerSpeaker({
     name,
@@ -311,6 +315,37 @@ describe('multi-speaker synthesis', () => {
       expect((JSON.parse(body) as { captions: Unit[] }).captions).toEqual(result.captions);
   });
 
+  it('speaks at the tempo of each reference: a fast talker gets a faster voice', async () => {
+    const fastRef = espeakReference('en-fast-6', 'en+m3', FAST_TEXT, 6, 40, 260);
+    const res = await api.registerSpeaker({
+      name: 'Quick',
+      lang: 'en',
+      script: fastRef.script,
+      file: fastRef.file,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect((await api.waitJob(String(res.body.job_id))).status).toBe('succeeded');
+    const fast = String(res.body.speaker_id);
+    const { body } = await api.json<{ profile: Profile }>('GET', `/v1/speakers/${fast}`);
+    expect(body.profile.syllableRate).toBeGreaterThan((profiles.en?.syllableRate ?? 0) * 1.3);
+
+    const text = 'We will review the budget, the hiring plan and the launch date before lunch.';
+    const durations: number[] = [];
+    for (const speaker of [spk.en, fast]) {
+      const r = await api.json<{ job_id: string }>('POST', '/v1/synthesize', {
+        script: [{ speaker_id: speaker, text }],
+      });
+      const job = await api.waitJob(r.body.job_id);
+      const unit = (job.result as Result).captions[0] as Unit;
+      durations.push(unit.end - unit.start);
+      finished.push({ chars: [...text].length, duration: (job.result as Result).duration });
+    }
+    const [slowSeconds, fastSeconds] = durations as [number, number];
+    // The LibriVox narrator speaks at about 3.3 syllables/s, the fast reference at over 4.5.
+    expect(fastSeconds).toBeLessThan(slowSeconds * 0.8);
+    expect((await api.json('DELETE', `/v1/speakers/${fast}`)).status).toBe(204);
+  });
+
   it('serves byte ranges of the audio and refuses altered links', async () => {
     const { result } = await synthesize('wav', 24000, 'json');
     const full = await api.download(result.audio_url);
@@ -357,7 +392,8 @@ describe('multi-speaker synthesis', () => {
     const seconds = finished.reduce((n, f) => n + f.duration, 0);
     expect(body.total.characters).toBe(chars);
     expect(body.total.synthesized_seconds).toBeCloseTo(seconds, 1);
-    expect(body.total.registrations).toBe(3 + 3 + 2);
+    // 3 voices, 3 mismatched transcripts, 2 other formats, 1 fast talker.
+    expect(body.total.registrations).toBe(3 + 3 + 2 + 1);
     expect(body.total.requests).toBeGreaterThan(20);
     expect(body.keys).toHaveLength(1);
     const other = await api.json<{ total: { characters: number } }>('GET', '/v1/usage?month=2001-01');

@@ -1,4 +1,5 @@
-import { analyzeVoice } from '../../audio/profile.js';
+import { detectSpeech } from '../../audio/vad.js';
+import { estimateSyllables } from '../../services/text/syllables.js';
 import type { VoiceProfile } from '../../audio/types.js';
 import type { Language } from '../types.js';
 import { type BrightnessCalibration, brightnessTilt, calibrateBrightness } from './brightness.js';
@@ -9,7 +10,7 @@ import { type PitchStats, pitchStats } from './pitch-stats.js';
 /**
  * Turns a voice profile into eSpeak settings. eSpeak's knobs are not in Hz or syllables per second,
  * so they are measured once per engine, lazily (pitch per language and variant, tempo per language),
- * with the same analysis that made the profile (src/audio: estimatePitch, analyzeVoice), and the
+ * with the same analysis that made the profile (estimatePitch; the transcript-style syllable count), and the
  * measurements are inverted.
  *
  * Pitch model (from eSpeak's SetPitch2: base scaled by a roughly exponential table indexed by
@@ -18,10 +19,10 @@ import { type PitchStats, pitchStats } from './pitch-stats.js';
  *   p90 − p10 (Hz)    ≈ c·r      c averaged over the same three renderings
  * Range also moves the median a little (≈ 0.4 Hz per step for m3, 0.9 for f3); rather than a probe
  * for that, every new profile gets one corrective rendering that measures the actual output.
- * Tempo: syllable rate is measured acoustically once, at the default rate; at other rates it scales
- * with the inverse of the duration of the same text, which is measured exactly. (The acoustic
- * syllable counter under-counts eSpeak's fast, low-pitched speech, so measuring at every rate
- * would make the mapping non-monotonic.)
+ * Tempo: measured once, at the default rate, the way a reference's tempo is: the calibration text's
+ * syllables (morae for ja) per second of detected speech. At other rates it scales with the inverse
+ * of the duration of the same text, which is measured exactly. (An acoustic syllable counter would
+ * under-count eSpeak's fast speech and real fast talkers alike; the text's count does not.)
  * Brightness: eSpeak has no knob for it; tiltFor picks a spectral tilt applied after synthesis,
  * from measurements on the pitch renderings (brightness.ts).
  */
@@ -71,7 +72,7 @@ interface PitchCalibration {
  * text by 2–4% only, well inside the syllable counter's own scatter, so they share it.
  */
 interface TempoCalibration {
-  /** Syllable rate at DEFAULT_RATE, measured like a profile. */
+  /** Syllables per second of speech at DEFAULT_RATE, counted like a reference's (from the text). */
   syllableRate: number;
   /** Duration of the calibration text at each RATE_GRID entry, seconds (decreasing). */
   durations: number[];
@@ -119,7 +120,8 @@ export function createVoiceMapper(espeak: Espeak): VoiceMapper {
     const durations = RATE_GRID.map((rate) => {
       const samples = synth(lang, ESPEAK_VOICES[lang], DEFAULT_PITCH, DEFAULT_RANGE, rate);
       if (rate === DEFAULT_RATE) {
-        syllableRate = analyzeVoice({ samples, sampleRate: espeak.sampleRate }).syllableRate;
+        const speech = detectSpeech({ samples, sampleRate: espeak.sampleRate }).speechSeconds;
+        syllableRate = speech > 0 ? estimateSyllables(CALIBRATION_TEXT[lang], lang) / speech : 0;
       }
       return samples.length / espeak.sampleRate;
     });

@@ -40,11 +40,15 @@ export async function analyzeReference(
   }
   const reading = req.lang === 'ja' && toKana ? toKana(req.transcript) : undefined;
   const check = checkTranscriptPlausibility(req.transcript, req.lang, speech.speechSeconds, reading);
+  if (!check.ok) {
+    const plausibility = { ok: false, rate: check.rate, reason: check.reason };
+    return { profile, speechSeconds: speech.speechSeconds, plausibility };
+  }
+  // The transcript's syllables over the measured speech time is a truer tempo than counting
+  // syllable nuclei in the signal, which misses many in fast speech.
   return {
-    profile,
+    profile: { ...profile, syllableRate: check.rate },
     speechSeconds: speech.speechSeconds,
-    plausibility: check.ok
-      ? { ok: true, rate: check.rate }
-      : { ok: false, rate: check.rate, reason: check.reason },
+    plausibility: { ok: true, rate: check.rate },
   };
 }
