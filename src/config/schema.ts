@@ -53,7 +53,8 @@ const limits = z
     min_reference_speech_seconds: z.number().min(1).max(600).default(30),
     max_script_lines: z.number().int().positive().max(100000).default(1000),
     max_line_chars: z.number().int().positive().max(100000).default(5000),
-    max_script_chars: z.number().int().positive().max(10_000_000).default(200_000),
+    /** Whole-script size; the mixed program is held in memory (≈ 1 h of audio per 60 000 characters). */
+    max_script_chars: z.number().int().positive().max(1_000_000).default(50_000),
     /** Jobs queued or running before new ones are refused with 503. */
     queue_max_depth: z.number().int().positive().max(1_000_000).default(200),
     /** Requests per minute per key; 0 turns the limit off. */
