@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from './config/schema.js';
@@ -7,10 +8,13 @@ import { createApp } from './api/app.js';
 import { startEngines } from './engine/backend.js';
 import { runCleanup } from './jobs/cleanup.js';
 import { startCron } from './jobs/cron.js';
+import { runMonthlyUsageReport, USAGE_REPORT_TASK } from './jobs/monthly-report.js';
 import { type JobHandler, JobRunner } from './jobs/queue.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
+import { Metrics } from './observability/metrics.js';
 import { resolveAppPaths } from './runtime/paths.js';
+import { readTlsFiles, type TlsFiles } from './runtime/tls.js';
 import { FileStore } from './services/file-store.js';
 import { KeyService } from './services/keys.js';
 import { Presigner } from './services/presign.js';
@@ -18,6 +22,7 @@ import { loadOrCreateSecrets } from './services/secrets.js';
 import { SpeakerService, type RegisterJobPayload } from './services/speakers.js';
 import { SynthesisService, type SynthesizePayload } from './services/synthesis.js';
 import { UsageMeter } from './services/usage.js';
+import { CronRunsRepo } from './store/cron-runs-repo.js';
 import { closeDatabase, openDatabase } from './store/db.js';
 import { createStore } from './store/index.js';
 import type { JobRow, JobType } from './store/jobs-repo.js';
@@ -35,10 +40,13 @@ export async function start(config: Config): Promise<RunningServer> {
   const log = createLogger(config.log.level);
   const clock = systemClock;
   const paths = resolveAppPaths();
+  const tls = readTlsFiles(config.tls);
   const dataDir = config.storage.data_dir;
   mkdirSync(dataDir, { recursive: true, mode: 0o750 });
 
-  const db = openDatabase(join(dataDir, 'voicereel.db'), paths.sqliteAddon);
+  const db = openDatabase(join(dataDir, 'voicereel.db'), paths.sqliteAddon, {
+    onBackup: (backup, pending) => log.info({ backup, pending }, 'database backed up before migrations'),
+  });
   const store = createStore(db);
   const secrets = loadOrCreateSecrets(dataDir);
   const files = new FileStore(dataDir);
@@ -53,6 +61,10 @@ export async function start(config: Config): Promise<RunningServer> {
     workerData: { espeakData: paths.espeakData, kuromojiDict: paths.kuromojiDict },
   });
   const backend = engines.backend;
+  const metrics = new Metrics({
+    jobCounts: () => store.jobs.countsByTypeAndStatus(),
+    pools: () => engines.pools() ?? {},
+  });
 
   const usage = new UsageMeter(store.usage, clock, (fn) => db.transaction(fn)());
   const speakers = new SpeakerService(store, files, backend, usage, clock, {
@@ -62,7 +74,7 @@ export async function start(config: Config): Promise<RunningServer> {
   const synthesis = new SynthesisService(store, files, backend, usage, clock, config, synthThreads);
   const jobs = new JobRunner(
     store.jobs,
-    jobHandlers(speakers, synthesis),
+    metrics.instrumentJobs(jobHandlers(speakers, synthesis)),
     { concurrency: config.jobs.concurrency, maxAttempts: config.jobs.max_attempts },
     clock,
     log,
@@ -85,18 +97,33 @@ export async function start(config: Config): Promise<RunningServer> {
     log,
     usage,
     uploadTmpDir: join(dataDir, 'tmp'),
+    metrics,
   });
 
   const usageFlush = setInterval(() => usage.flush(), 1000);
   usageFlush.unref();
   const cleanup = () => runCleanup(store, files, clock, config.storage.retention_hours, log);
   cleanup();
+  const usageReport = () => {
+    usage.flush();
+    const reports = new FileStore(config.storage.reports_dir);
+    runMonthlyUsageReport({ usage: store.usage, runs: new CronRunsRepo(db), files: reports, clock, log });
+  };
+  // Catch-up: last month's report is written now if the server was down when it was due.
+  try {
+    usageReport();
+  } catch (err) {
+    log.error({ err, task: USAGE_REPORT_TASK }, 'scheduled task failed');
+  }
   const crons = startCron(
-    [{ name: 'retention-cleanup', schedule: config.storage.cleanup_schedule, run: () => void cleanup() }],
+    [
+      { name: 'retention-cleanup', schedule: config.storage.cleanup_schedule, run: () => void cleanup() },
+      { name: USAGE_REPORT_TASK, schedule: config.storage.usage_report_schedule, run: usageReport },
+    ],
     log,
   );
 
-  const server = createHttpServer(app.callback());
+  const server = createHttpServer(app.callback(), tls);
   try {
     await listen(server, config.server.host, config.server.port);
   } catch (err) {
@@ -108,7 +135,7 @@ export async function start(config: Config): Promise<RunningServer> {
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
-  const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   log.info({ url, data_dir: dataDir, workers: synthThreads }, 'voicereel listening');
 
   let stopping: Promise<void> | undefined;
@@ -158,13 +185,16 @@ function jobHandlers(speakers: SpeakerService, synthesis: SynthesisService): Rec
   };
 }
 
-function createHttpServer(handler: RequestListener): Server {
-  const server = createServer(handler);
+/** Plain HTTP, or HTTPS accepting TLS 1.3 only when `[tls]` is configured. */
+function createHttpServer(handler: RequestListener, tls?: TlsFiles): Server | HttpsServer {
+  // Uploads of 30 MB over slow links need longer than Node's default request timeout.
+  const options = { requestTimeout: 10 * 60_000 };
+  const server: Server | HttpsServer = tls
+    ? createHttpsServer({ ...options, ...tls, minVersion: 'TLSv1.3' }, handler)
+    : createServer(options, handler);
   // Expect: 100-continue goes to the app too; the body middleware sends the 100 only once the
   // declared size is accepted, so an oversized upload is refused before it is sent.
   server.on('checkContinue', handler);
-  // Uploads of 30 MB over slow links need longer than Node's default request timeout.
-  server.requestTimeout = 10 * 60_000;
   return server;
 }
 
@@ -183,7 +213,7 @@ function bootstrapAdminKey(keys: KeyService, config: Config, log: ReturnType<typ
   );
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
+function listen(server: Server | HttpsServer, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

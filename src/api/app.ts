@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
+import type { Metrics } from '../observability/metrics.js';
 import type { UsageMeter } from '../services/usage.js';
 import type { AppState } from './context.js';
 import { authenticate, type AuthDeps, verifySignature } from './middleware/auth.js';
@@ -13,6 +14,7 @@ import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { keyRoutes } from './routes/keys.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { speakerRoutes } from './routes/speakers.js';
 import { synthesizeRoutes } from './routes/synthesize.js';
 import { usageRoutes } from './routes/usage.js';
@@ -22,6 +24,8 @@ export type AppDeps = Omit<RouteDeps, 'signed' | 'bodies'> & {
   log: Logger;
   usage: UsageMeter;
   uploadTmpDir: string;
+  /** When given: HTTP metrics middleware and GET /metrics. */
+  metrics?: Metrics;
 };
 
 /** Builds the Koa app; listening is the caller's business (main.ts, or a test). */
@@ -51,6 +55,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
   const open = new Router<AppState>();
   for (const r of [healthRoutes(routeDeps)]) open.use(r.routes(), r.allowedMethods());
+  if (deps.metrics) open.use(metricsRoutes(deps.metrics.registry).routes());
   const files = new Router<AppState>({ prefix: '/v1' });
   files.use(fileRoutes(routeDeps).routes());
 
@@ -68,6 +73,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   }
 
   app.use(requestContext(deps.log));
+  if (deps.metrics) app.use(deps.metrics.httpMiddleware());
   app.use(errorHandler());
   app.use(open.routes()).use(open.allowedMethods());
   app.use(files.routes()).use(files.allowedMethods());

@@ -1,7 +1,9 @@
 import yargs from 'yargs';
 import { VERSION } from '../version.js';
+import { dbCommand } from './db.js';
 import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
+import { usageCommand } from './usage.js';
 
 /** Parses argv and runs one command; each command lives in its own file. */
 export async function runCli(argv: string[]): Promise<void> {
@@ -10,6 +12,8 @@ export async function runCli(argv: string[]): Promise<void> {
     .version(VERSION)
     .command(serveCommand)
     .command(keysCommand)
+    .command(usageCommand)
+    .command(dbCommand)
     .demandCommand(1, 'Name a command (try: voicereel serve).')
     .strict()
     .help()

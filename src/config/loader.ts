@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { type Config, configSchema } from './schema.js';
@@ -19,7 +19,8 @@ export interface ConfigOverrides {
 
 /**
  * Loads the configuration once: file, then VR_* environment, then command-line flags.
- * Relative data_dir is resolved against the working directory so every later path is absolute.
+ * Relative data_dir is resolved against the working directory so every later path is absolute;
+ * an empty reports_dir becomes `<data_dir>/reports`.
  */
 export function loadConfig(
   file: string | undefined,
@@ -43,6 +44,9 @@ export function loadConfig(
   if (!parsed.success) throw new ConfigError(describe(parsed.error, file));
   const config = parsed.data;
   config.storage.data_dir = resolve(config.storage.data_dir);
+  config.storage.reports_dir = config.storage.reports_dir
+    ? resolve(config.storage.reports_dir)
+    : join(config.storage.data_dir, 'reports');
   return config;
 }
 

@@ -28,6 +28,13 @@ const storage = z
       .string()
       .refine((v) => cron.validate(v), 'not a valid cron expression')
       .default('*/15 * * * *'),
+    /** Where the monthly usage reports go; empty: `<data_dir>/reports`. */
+    reports_dir: z.string().default(''),
+    /** Cron expression (UTC) for writing last month's usage report; a missed run is caught up at start. */
+    usage_report_schedule: z
+      .string()
+      .refine((v) => cron.validate(v), 'not a valid cron expression')
+      .default('5 0 1 * *'),
   })
   .strict();
 
@@ -104,6 +111,25 @@ const synthesis = z
   })
   .strict();
 
+const tls = z
+  .object({
+    /** PEM certificate (chain) file; with `key`, the server speaks HTTPS and accepts TLS 1.3 only. */
+    cert: z.string().default(''),
+    /** PEM private key file of `cert`. */
+    key: z.string().default(''),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (Boolean(v.cert) !== Boolean(v.key)) {
+      const missing = v.cert ? 'key' : 'cert';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: `tls.cert and tls.key must be set together (tls.${missing} is empty)`,
+      });
+    }
+  });
+
 const log = z
   .object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -120,6 +146,7 @@ export const configSchema = z
     jobs: jobs.default(jobs.parse({})),
     synthesis: synthesis.default(synthesis.parse({})),
     log: log.default(log.parse({})),
+    tls: tls.default(tls.parse({})),
   })
   .strict();
 

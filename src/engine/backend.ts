@@ -19,6 +19,8 @@ export interface Engines {
   backend: AudioBackend;
   /** Resolves once every worker of both pools has started and warmed up; rejects if one cannot. */
   whenReady: Promise<void>;
+  /** Both pools once started (for /metrics); undefined while they load. */
+  pools(): { synthesis: EnginePool; analysis: EnginePool } | undefined;
   destroy(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export function startEngines(opts: EngineOptions): Engines {
   return {
     backend,
     whenReady,
+    pools: () => pools,
     destroy: async () => {
       await started;
       if (pools) await Promise.all([pools.synthesis.destroy(), pools.analysis.destroy()]);

@@ -12,9 +12,11 @@ export interface CleanupReport {
 
 /**
  * The retention sweep: expired job files and reference audio older than the retention period.
- * Rows go first only after their file is gone (or already missing), so a crash mid-sweep simply
- * leaves work for the next run. Speakers keep their voice profile; only the recording is deleted,
- * and only once the registration that analyses it has finished.
+ * Rows go first only after their file is gone (or already missing: a file deleted by hand is no
+ * error), so a crash mid-sweep simply leaves work for the next run. One file that cannot be deleted
+ * (permissions, I/O error) is logged and kept for the next run; the sweep goes on with the others.
+ * Speakers keep their voice profile; only the recording is deleted, and only once the registration
+ * that analyses it has finished. The log line names what was deleted (paths under the data dir).
  */
 export function runCleanup(
   store: Store,
@@ -25,19 +27,47 @@ export function runCleanup(
 ): CleanupReport {
   const now = clock.now();
   const report: CleanupReport = { files: 0, references: 0, signatures: store.signatures.purge(now) };
+  const deleted: string[] = [];
+  const attempt = (path: string, what: Record<string, string>, fn: () => void): boolean => {
+    try {
+      fn();
+      return true;
+    } catch (err) {
+      log.warn({ err, path, ...what }, 'retention cleanup could not delete');
+      return false;
+    }
+  };
   if (retentionHours > 0) {
     for (const f of store.files.expired(now)) {
-      files.remove(f.rel_path);
-      store.files.delete(f.id);
-      files.removeDirIfEmpty(dirname(f.rel_path));
+      const gone = attempt(f.rel_path, { job_id: f.job_id }, () => {
+        files.remove(f.rel_path);
+        store.files.delete(f.id);
+      });
+      if (!gone) continue;
       report.files++;
+      deleted.push(f.rel_path);
+      attempt(dirname(f.rel_path), { job_id: f.job_id }, () => files.removeDirIfEmpty(dirname(f.rel_path)));
     }
     for (const s of store.speakers.referencesCreatedBefore(now - retentionHours * 3600_000)) {
-      files.remove(s.reference_file);
-      store.speakers.clearReference(s.id, now);
+      const gone = attempt(s.reference_file, { speaker_id: s.id }, () => {
+        files.remove(s.reference_file);
+        store.speakers.clearReference(s.id, now);
+      });
+      if (!gone) continue;
       report.references++;
+      deleted.push(s.reference_file);
     }
   }
-  if (report.files + report.references > 0) log.info(report, 'retention cleanup deleted expired files');
+  if (report.files + report.references > 0) {
+    const shown = deleted.slice(0, MAX_LOGGED_PATHS);
+    const more = deleted.length - shown.length;
+    log.info(
+      { ...report, deleted: shown, ...(more > 0 ? { deleted_more: more } : {}) },
+      'retention cleanup deleted expired files',
+    );
+  }
   return report;
 }
+
+/** Paths named in one log line; a larger sweep says how many more there were. */
+const MAX_LOGGED_PATHS = 100;

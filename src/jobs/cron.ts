@@ -7,7 +7,10 @@ export interface CronTask {
   run(): void | Promise<void>;
 }
 
-/** The cron table. Each task is guarded so one failure is logged and never stops the schedule. */
+/**
+ * The cron table. Each task is guarded so one failure is logged and never stops the schedule.
+ * Schedules are read in UTC, whatever the machine's time zone (the monthly report follows UTC months).
+ */
 export function startCron(tasks: CronTask[], log: Logger): { stop(): void } {
   const scheduled = tasks.map((t) =>
     cron.schedule(
@@ -19,7 +22,7 @@ export function startCron(tasks: CronTask[], log: Logger): { stop(): void } {
           log.error({ err, task: t.name }, 'scheduled task failed');
         }
       },
-      { name: t.name, noOverlap: true },
+      { name: t.name, noOverlap: true, timezone: 'UTC' },
     ),
   );
   return {

@@ -94,14 +94,20 @@ export function buildUsageReport(repo: UsageRepo, month: string, project?: strin
   };
 }
 
-/** The same report as CSV (one row per key, then a total row), for spreadsheets. */
+/**
+ * The same report as CSV, for spreadsheets: one row per key, then one per project (key_id `*`), then
+ * the total (project and key_id `*`).
+ */
 export function usageReportCsv(report: UsageReport): string {
   const header = 'month,project,key_id,requests,synthesized_seconds,characters,registrations';
   const line = (project: string, key: string, t: UsageTotals) =>
     [report.month, project, key, t.requests, t.synthesized_seconds, t.characters, t.registrations].join(',');
   return (
-    [header, ...report.keys.map((k) => line(k.project, k.key_id, k)), line('*', '*', report.total)].join(
-      '\n',
-    ) + '\n'
+    [
+      header,
+      ...report.keys.map((k) => line(k.project, k.key_id, k)),
+      ...report.projects.map((p) => line(p.project, '*', p)),
+      line('*', '*', report.total),
+    ].join('\n') + '\n'
   );
 }

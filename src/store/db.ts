@@ -1,5 +1,8 @@
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { preMigrationBackupName, snapshotDatabase } from './backup.js';
 import { migrate } from './migrate.js';
+import type { Migration } from './migrations/index.js';
 
 export type Db = Database.Database;
 
@@ -18,10 +21,50 @@ function applyPragmas(db: Db): void {
   db.pragma('foreign_keys = ON');
 }
 
-export function openDatabase(file: string, nativeBinding?: string): Db {
-  const db = new Database(file, nativeBinding ? { nativeBinding } : {});
-  applyPragmas(db);
-  migrate(db);
+export interface OpenOptions {
+  /** Apply pending migrations (the default). `db backup` and `usage report` read the file as it is. */
+  migrate?: boolean;
+  /** Refuse to create a database that is not there yet. */
+  mustExist?: boolean;
+  /** Where the automatic pre-migration backup goes; default `backups/` beside the database file. */
+  backupDir?: string;
+  /** Told the path of the backup taken before migrations ran on an existing database. */
+  onBackup?: (file: string, pending: string[]) => void;
+  /** The migration list (tests inject their own). */
+  migrations?: Migration[];
+}
+
+/**
+ * Opens the database and brings its schema up to date. When migrations are pending on a database that
+ * already holds data (an upgrade), a consistent backup is written to `backups/voicereel-before-<first
+ * pending id>.db` first; each migration runs in its own transaction, so a failure leaves the database
+ * as the previous migration left it and this call throws (the server never runs on a half-known schema).
+ */
+export function openDatabase(file: string, nativeBinding?: string, opts: OpenOptions = {}): Db {
+  const db = new Database(file, {
+    ...(nativeBinding ? { nativeBinding } : {}),
+    fileMustExist: opts.mustExist ?? false,
+  });
+  try {
+    applyPragmas(db);
+    if (opts.migrate !== false) {
+      migrate(db, {
+        migrations: opts.migrations,
+        beforeUpgrade: (pending) => {
+          const dir = opts.backupDir ?? join(dirname(file), 'backups');
+          const out = snapshotDatabase(
+            db,
+            join(dir, preMigrationBackupName(pending[0] ?? 'upgrade')),
+            nativeBinding,
+          );
+          opts.onBackup?.(out, pending);
+        },
+      });
+    }
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return db;
 }
 

@@ -118,6 +118,13 @@ export class JobsRepo {
       .run(id);
   }
 
+  /** Rows per type and status, for /metrics (the jobs_status_created index keeps it cheap). */
+  countsByTypeAndStatus(): Array<{ type: JobType; status: JobStatus; count: number }> {
+    return this.db
+      .prepare('SELECT type, status, COUNT(*) AS count FROM jobs GROUP BY status, type')
+      .all() as Array<{ type: JobType; status: JobStatus; count: number }>;
+  }
+
   running(): JobRow[] {
     return this.db.prepare("SELECT * FROM jobs WHERE status = 'running'").all() as JobRow[];
   }

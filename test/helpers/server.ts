@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -23,6 +24,8 @@ export interface StartOptions {
   config?: string;
   env?: Record<string, string>;
   waitReady?: boolean;
+  /** PEM CA trusted by waitReady when the server speaks HTTPS (fetch cannot be given one). */
+  ca?: string | Buffer;
 }
 
 /** Starts the real bundled server as a child process on a free loopback port. */
@@ -73,15 +76,17 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       await exited;
     },
   };
-  if (opts.waitReady !== false) await waitReady(url);
+  if (opts.waitReady !== false) await waitReady(url, 60_000, opts.ca);
   return server;
 }
 
-export async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
+export async function waitReady(url: string, timeoutMs = 60_000, ca?: string | Buffer): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    const res = await fetch(`${url}/readyz`).catch(() => undefined);
-    if (res?.status === 200) return;
+    const status = ca
+      ? await httpsStatus(`${url}/readyz`, ca).catch(() => undefined)
+      : (await fetch(`${url}/readyz`).catch(() => undefined))?.status;
+    if (status === 200) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('server never became ready');
@@ -99,6 +104,15 @@ export async function waitForLog(
     await new Promise((r) => setTimeout(r, 25));
   }
   return true;
+}
+
+function httpsStatus(url: string, ca: string | Buffer): Promise<number | undefined> {
+  return new Promise((resolveStatus, reject) => {
+    httpsGet(url, { ca }, (res) => {
+      res.resume();
+      resolveStatus(res.statusCode);
+    }).on('error', reject);
+  });
 }
 
 export function removeDir(dir: string): void {

@@ -65,13 +65,14 @@ describe('usage metering', () => {
     expect(repo.charactersFor('key_a', '2026-11')).toBe(120);
   });
 
-  it('writes the monthly report as CSV with a total row', () => {
+  it('writes the monthly report as CSV with project and total rows', () => {
     const { repo, meter } = setup(Date.UTC(2026, 0, 15));
     meter.record({ keyId: 'key_a', project: 'p1' }, { characters: 7, synthesized_seconds: 1.25 });
     const csv = usageReportCsv(buildUsageReport(repo, '2026-01'));
     expect(csv.trim().split('\n')).toEqual([
       'month,project,key_id,requests,synthesized_seconds,characters,registrations',
       '2026-01,p1,key_a,0,1.25,7,0',
+      '2026-01,p1,*,0,1.25,7,0',
       '2026-01,*,*,0,1.25,7,0',
     ]);
   });

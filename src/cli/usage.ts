@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { renderUsageReport, type ReportFormat } from '../jobs/monthly-report.js';
+import { resolveAppPaths } from '../runtime/paths.js';
+import { FileStore } from '../services/file-store.js';
+import { buildUsageReport } from '../services/usage.js';
+import { openDatabase } from '../store/db.js';
+import { UsageRepo } from '../store/usage-repo.js';
+import { type ConfigArgs, configFromArgs, withConfigOptions } from './options.js';
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+type ReportArgs = ConfigArgs & { month: string; format: ReportFormat; out?: string; project?: string };
+
+/**
+ * The monthly report the server writes on the 1st, for any month, read from the database the
+ * server may be using at the same time (WAL; request counts reach it within a second).
+ */
+const report: CommandModule<object, ReportArgs> = {
+  command: 'report',
+  describe: 'Print or write the usage report of a month: per key, per project and in total',
+  builder: (y) =>
+    withConfigOptions(y)
+      .option('month', { type: 'string', demandOption: true, describe: 'the month, YYYY-MM (UTC)' })
+      .option('format', { choices: ['json', 'csv'] as const, default: 'json' as ReportFormat })
+      .option('out', { type: 'string', describe: 'write to this file (atomically) instead of stdout' })
+      .option('project', { type: 'string', describe: 'only this project' }) as Argv<ReportArgs>,
+  handler: (args) => {
+    if (!MONTH.test(args.month)) {
+      console.error('voicereel: --month must be YYYY-MM');
+      process.exit(2);
+    }
+    const config = configFromArgs(args);
+    const file = join(config.storage.data_dir, 'voicereel.db');
+    if (!existsSync(file)) {
+      console.error(`voicereel: no database at ${file} (check --data-dir or --config)`);
+      process.exit(1);
+    }
+    // Read as it is: a report never migrates (nor backs up) the database under a running server.
+    const db = openDatabase(file, resolveAppPaths().sqliteAddon, { migrate: false, mustExist: true });
+    let text: string;
+    try {
+      text = renderUsageReport(
+        buildUsageReport(new UsageRepo(db), args.month, args.project),
+        args.format,
+        Date.now(),
+      );
+    } finally {
+      db.close();
+    }
+    if (args.out === undefined) {
+      process.stdout.write(text);
+      return;
+    }
+    const out = resolve(args.out);
+    new FileStore(dirname(out)).write(basename(out), text);
+    process.stdout.write(`${out}\n`);
+  },
+};
+
+export const usageCommand: CommandModule = {
+  command: 'usage <command>',
+  describe: 'Usage reports',
+  builder: (y) => y.command(report).demandCommand(1),
+  handler: () => undefined,
+};

@@ -1,0 +1,149 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCleanup } from '../../../src/jobs/cleanup.js';
+import type { Clock } from '../../../src/lib/clock.js';
+import { FileStore } from '../../../src/services/file-store.js';
+import { closeDatabase, type Db, openDatabase } from '../../../src/store/db.js';
+import { createStore, type Store } from '../../../src/store/index.js';
+
+/**
+ * The retention sweep (issue 4: "The 48-hour cleanup job logs what it deleted and survives files
+ * already gone"): files removed by hand before the sweep are no error and their rows still go; the
+ * log line names what was deleted; a file that cannot be deleted is logged and left for the next run.
+ */
+
+const HOUR = 3600_000;
+const NOW = Date.UTC(2026, 10, 22, 12);
+const clock: Clock = { now: () => NOW };
+const open: Db[] = [];
+afterEach(() => {
+  for (const db of open.splice(0)) closeDatabase(db);
+});
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'vr-cleanup-'));
+  const db = openDatabase(join(dir, 'voicereel.db'));
+  open.push(db);
+  const store = createStore(db);
+  const files = new FileStore(dir);
+  const lines: Array<Record<string, unknown>> = [];
+  const log = pino(
+    { level: 'info' },
+    { write: (l: string) => lines.push(JSON.parse(l) as Record<string, unknown>) },
+  );
+  return { dir, store, files, lines, log };
+}
+
+/** A finished job with audio and captions that expired an hour ago. */
+function expiredJob(store: Store, files: FileStore, id: string): string[] {
+  store.jobs.insert({
+    id,
+    project: 'p',
+    key_id: 'k',
+    type: 'synthesize',
+    payload_json: '{}',
+    created_at: NOW - 50 * HOUR,
+  });
+  return (['audio', 'captions'] as const).map((kind, i) => {
+    const rel = `jobs/${id}/${kind === 'audio' ? 'audio.wav' : 'captions.vtt'}`;
+    files.write(rel, 'x');
+    store.files.insert({
+      id: `file_${id}_${i}`,
+      job_id: id,
+      project: 'p',
+      kind,
+      rel_path: rel,
+      content_type: 'application/octet-stream',
+      bytes: 1,
+      created_at: NOW - 50 * HOUR,
+      expires_at: NOW - HOUR,
+    });
+    return rel;
+  });
+}
+
+function speakerWithReference(store: Store, files: FileStore, id: string): string {
+  const rel = `references/${id}.wav`;
+  files.write(rel, 'x');
+  store.speakers.insert({
+    id,
+    project: 'p',
+    name: id,
+    lang: 'en',
+    consent: null,
+    reference_script: 'text',
+    reference_file: rel,
+    reference_format: 'wav',
+    reference_bytes: 1,
+    sample_rate: 16000,
+    duration_seconds: 40,
+    speech_seconds: 35,
+    created_at: NOW - 50 * HOUR,
+  });
+  store.db.prepare("UPDATE speakers SET status = 'ready' WHERE id = ?").run(id);
+  return rel;
+}
+
+describe('retention cleanup', () => {
+  it('survives files already deleted by hand: no crash, the rows go, the log names them', () => {
+    const { dir, store, files, lines, log } = setup();
+    const [audio, captions] = expiredJob(store, files, 'job_one');
+    const whole = expiredJob(store, files, 'job_two');
+    const reference = speakerWithReference(store, files, 'spk_one');
+    rmSync(join(dir, audio as string)); // one file of a job
+    rmSync(join(dir, 'jobs', 'job_two'), { recursive: true }); // a whole job folder
+    rmSync(join(dir, reference)); // a reference recording
+
+    const report = runCleanup(store, files, clock, 48, log);
+    expect(report).toEqual({ files: 4, references: 1, signatures: 0 });
+    expect(store.files.expired(NOW)).toEqual([]);
+    expect(store.files.forJob('job_one')).toEqual([]);
+    expect(store.speakers.get('spk_one')?.reference_file).toBeNull();
+    expect(existsSync(join(dir, captions as string))).toBe(false);
+    expect(existsSync(join(dir, 'jobs', 'job_one'))).toBe(false);
+    // Jobs themselves stay on record.
+    expect(store.jobs.get('job_one')?.status).toBe('queued');
+
+    const logged = lines.filter((l) => l.msg === 'retention cleanup deleted expired files');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ files: 4, references: 1, level: 30 });
+    expect([...(logged[0]?.deleted as string[])].sort()).toEqual(
+      [audio, captions, ...whole, reference].sort(),
+    );
+    expect(lines.filter((l) => (l.level as number) >= 40)).toEqual([]);
+
+    // A second sweep finds nothing and says nothing.
+    expect(runCleanup(store, files, clock, 48, log)).toEqual({ files: 0, references: 0, signatures: 0 });
+    expect(lines.filter((l) => l.msg === 'retention cleanup deleted expired files')).toHaveLength(1);
+  });
+
+  it('logs a file it cannot delete, keeps its row for the next sweep and goes on with the others', () => {
+    const { store, files, lines, log } = setup();
+    const [stuck, other] = expiredJob(store, files, 'job_three');
+    const flaky = Object.create(files) as FileStore;
+    flaky.remove = (rel: string) => {
+      if (rel === stuck) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      files.remove(rel);
+    };
+    expect(runCleanup(store, flaky, clock, 48, log)).toMatchObject({ files: 1 });
+    expect(store.files.expired(NOW).map((f) => f.rel_path)).toEqual([stuck]);
+    const warned = lines.find((l) => l.msg === 'retention cleanup could not delete');
+    expect(warned).toMatchObject({ path: stuck, job_id: 'job_three', level: 40 });
+    expect(lines.find((l) => l.msg === 'retention cleanup deleted expired files')).toMatchObject({
+      deleted: [other],
+    });
+    // Once the problem is fixed, the next sweep finishes the job.
+    expect(runCleanup(store, files, clock, 48, log)).toMatchObject({ files: 1 });
+    expect(store.files.expired(NOW)).toEqual([]);
+  });
+
+  it('deletes nothing with retention_hours = 0', () => {
+    const { dir, store, files, log } = setup();
+    const rels = expiredJob(store, files, 'job_four');
+    expect(runCleanup(store, files, clock, 0, log)).toEqual({ files: 0, references: 0, signatures: 0 });
+    for (const rel of rels) expect(existsSync(join(dir, rel))).toBe(true);
+  });
+});
