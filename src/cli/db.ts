@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { resolveAppPaths } from '../runtime/paths.js';
 import { backupDatabase, backupDirOf, timestampedBackupName } from '../store/backup.js';
 import { openDatabase } from '../store/db.js';
-import { type ConfigArgs, configFromArgs, withConfigOptions } from './options.js';
+import { type ConfigArgs, configFromArgs, existingDatabaseFile, withConfigOptions } from './options.js';
 
 type BackupArgs = ConfigArgs & { out?: string };
 
@@ -23,11 +22,7 @@ const backup: CommandModule<object, BackupArgs> = {
   handler: async (args) => {
     const config = configFromArgs(args);
     const dataDir = config.storage.data_dir;
-    const file = join(dataDir, 'voicereel.db');
-    if (!existsSync(file)) {
-      console.error(`voicereel: no database at ${file} (check --data-dir or --config)`);
-      process.exit(1);
-    }
+    const file = existingDatabaseFile(config);
     const addon = resolveAppPaths().sqliteAddon;
     const db = openDatabase(file, addon, { migrate: false, mustExist: true });
     try {

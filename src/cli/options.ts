@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { ConfigError, loadConfig } from '../config/loader.js';
 import type { Config } from '../config/schema.js';
@@ -35,4 +37,14 @@ export function configFromArgs(args: ConfigArgs): Config {
     }
     throw err;
   }
+}
+
+/** The data dir's database for a command that reads it as it is; exits when there is none. */
+export function existingDatabaseFile(config: Config): string {
+  const file = join(config.storage.data_dir, 'voicereel.db');
+  if (!existsSync(file)) {
+    console.error(`voicereel: no database at ${file} (check --data-dir or --config)`);
+    process.exit(1);
+  }
+  return file;
 }

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { renderUsageReport, type ReportFormat } from '../jobs/monthly-report.js';
 import { resolveAppPaths } from '../runtime/paths.js';
@@ -7,7 +6,7 @@ import { FileStore } from '../services/file-store.js';
 import { buildUsageReport } from '../services/usage.js';
 import { openDatabase } from '../store/db.js';
 import { UsageRepo } from '../store/usage-repo.js';
-import { type ConfigArgs, configFromArgs, withConfigOptions } from './options.js';
+import { type ConfigArgs, configFromArgs, existingDatabaseFile, withConfigOptions } from './options.js';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -32,11 +31,7 @@ const report: CommandModule<object, ReportArgs> = {
       process.exit(2);
     }
     const config = configFromArgs(args);
-    const file = join(config.storage.data_dir, 'voicereel.db');
-    if (!existsSync(file)) {
-      console.error(`voicereel: no database at ${file} (check --data-dir or --config)`);
-      process.exit(1);
-    }
+    const file = existingDatabaseFile(config);
     // Read as it is: a report never migrates (nor backs up) the database under a running server.
     const db = openDatabase(file, resolveAppPaths().sqliteAddon, { migrate: false, mustExist: true });
     let text: string;

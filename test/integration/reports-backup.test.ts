@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +8,8 @@ import { previousMonth } from '../../src/jobs/monthly-report.js';
 import { monthOf } from '../../src/lib/clock.js';
 import { closeDatabase, openDatabase } from '../../src/store/db.js';
 import { Api } from '../helpers/api.js';
-import { BUNDLE, removeDir, startServer, type TestServer } from '../helpers/server.js';
+import { cli } from '../helpers/cli.js';
+import { removeDir, startServer, type TestServer } from '../helpers/server.js';
 
 /**
  * Issue 4, operations: the monthly usage report written by the real server at start-up when last
@@ -31,23 +31,6 @@ afterAll(async () => {
   for (const s of servers) await s.kill();
   for (const d of dirs) removeDir(d);
 });
-
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VR_')));
-}
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BUNDLE, ...args],
-      { env: cleanEnv(), timeout: 30_000, encoding: 'utf8' },
-      (err, stdout, stderr) => {
-        done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 async function start(dataDir: string): Promise<TestServer> {
   const server = await startServer({ dataDir, adminKey: ADMIN_KEY, config: '[engine]\nworkers = 1\n' });
