@@ -25,20 +25,28 @@ const common = {
   // ESM sources (ours, yargs, the eSpeak module) read import.meta.url; in the CJS bundle it is the bundle's own URL.
   define: { 'import.meta.url': '__vr_import_meta_url' },
   banner: { js: 'const __vr_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
+  // What went into each bundle; scripts/notices.mjs reads build/meta.json to list third-party licences.
+  metafile: true,
 };
 
-await build({
+const app = await build({
   ...common,
   entryPoints: { voicereel: 'src/cli/bin.ts', 'engine-worker': 'src/engine/worker.ts' },
   outdir: out,
   outExtension: { '.js': '.cjs' },
 });
 // piscina starts each thread from `${__dirname}/worker.js`; bundle its bootstrap there.
-await build({
+const piscinaWorker = await build({
   ...common,
   entryPoints: [join(dirname(require.resolve('piscina')), 'worker.js')],
   outfile: join(out, 'worker.js'),
 });
+const meta = { inputs: {}, outputs: {} };
+for (const { metafile } of [app, piscinaWorker]) {
+  Object.assign(meta.inputs, metafile.inputs);
+  Object.assign(meta.outputs, metafile.outputs);
+}
+writeFileSync(join(out, 'meta.json'), JSON.stringify(meta) + '\n');
 writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'commonjs' }) + '\n');
 
 const espeakDir = dirname(require.resolve('@echogarden/espeak-ng-emscripten'));

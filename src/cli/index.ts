@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { VERSION } from '../version.js';
 import { dbCommand } from './db.js';
+import { doctorCommand } from './doctor.js';
 import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
 import { usageCommand } from './usage.js';
@@ -14,6 +15,7 @@ export async function runCli(argv: string[]): Promise<void> {
     .command(keysCommand)
     .command(usageCommand)
     .command(dbCommand)
+    .command(doctorCommand)
     .demandCommand(1, 'Name a command (try: voicereel serve).')
     .strict()
     .help()
