@@ -202,7 +202,11 @@ function bootstrapAdminKey(keys: KeyService, config: Config, log: ReturnType<typ
   const given = config.security.api_key;
   if (given) {
     const { id, created } = keys.ensure(given, 'bootstrap');
-    if (created) log.info({ key_id: id }, 'bootstrap admin key registered from VR_API_KEY');
+    if (created)
+      log.info(
+        { key_id: id },
+        'bootstrap admin key registered from the configuration (api_key or VR_API_KEY)',
+      );
     return;
   }
   if (keys.hasActiveAdmin()) return;

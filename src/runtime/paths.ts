@@ -6,11 +6,13 @@ import { fileURLToPath } from 'node:url';
 /**
  * Where the app finds its own files at run time. The build bundles the code into build/ and copies
  * the eSpeak data, the kuromoji dictionary and native addons beside it (build/assets, build/native),
- * so the bundled app never asks node_modules for anything; a single executable extracts the same
- * layout. Running from source (unit tests) falls back to the installed packages.
+ * so the bundled app never asks node_modules for anything. The single executable keeps assets/ and
+ * native/ beside itself (its launcher sets VR_APP_DIR there) and runs the bundles from the directory
+ * it lays them out in (src/runtime/extract.ts). Running from source (unit tests) falls back to the
+ * installed packages.
  */
 export interface AppPaths {
-  /** Directory holding the bundled entry points (voicereel.cjs, engine-worker.cjs). */
+  /** Directory holding assets/ and native/ (VR_APP_DIR, else beside the bundle). */
   appDir: string;
   engineWorker: string;
   espeakData: string;
@@ -22,13 +24,16 @@ export interface AppPaths {
 // The bundle replaces import.meta.url with its own file URL (see scripts/build.mjs).
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** The bundles sit together: beside this code when bundled, in build/ when running from source. */
+const codeDir = existsSync(join(here, 'engine-worker.cjs')) ? here : join(here, '..', '..', 'build');
+
 export function resolveAppPaths(env: NodeJS.ProcessEnv = process.env): AppPaths {
   const appDir = env.VR_APP_DIR ?? here;
   const bundled = existsSync(join(appDir, 'assets', 'espeak-ng.data'));
   if (bundled) {
     return {
       appDir,
-      engineWorker: join(appDir, 'engine-worker.cjs'),
+      engineWorker: join(codeDir, 'engine-worker.cjs'),
       espeakData: join(appDir, 'assets', 'espeak-ng.data'),
       kuromojiDict: join(appDir, 'assets', 'kuromoji-dict'),
       sqliteAddon: join(appDir, 'native', 'better_sqlite3.node'),
@@ -39,7 +44,7 @@ export function resolveAppPaths(env: NodeJS.ProcessEnv = process.env): AppPaths 
   const kuromojiMain = req.resolve('kuromoji');
   return {
     appDir,
-    engineWorker: join(appDir, '..', '..', 'build', 'engine-worker.cjs'),
+    engineWorker: join(codeDir, 'engine-worker.cjs'),
     espeakData: join(dirname(espeakJs), 'espeak-ng.data'),
     kuromojiDict: join(dirname(kuromojiMain), '..', 'dict'),
     sqliteAddon: undefined,

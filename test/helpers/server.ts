@@ -23,6 +23,11 @@ export interface StartOptions {
   /** TOML text written to a config file passed with --config. */
   config?: string;
   env?: Record<string, string>;
+  /** Replaces the inherited environment (VR_API_KEY and `env` are still added). */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** Program and leading arguments that run `voicereel` (default: this Node with the bundle). */
+  command?: [string, ...string[]];
+  cwd?: string;
   waitReady?: boolean;
   /** PEM CA trusted by waitReady when the server speaks HTTPS (fetch cannot be given one). */
   ca?: string | Buffer;
@@ -32,15 +37,17 @@ export interface StartOptions {
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'vr-test-'));
   const adminKey = opts.adminKey ?? `vr_test_${randomBytes(16).toString('hex')}`;
-  const args = [BUNDLE, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir];
+  const [program, ...leading] = opts.command ?? [process.execPath, BUNDLE];
+  const args = [...leading, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir];
   if (opts.config !== undefined) {
     const file = join(dataDir, 'test.toml');
     writeFileSync(file, opts.config);
     args.push('--config', file);
   }
-  const proc = spawn(process.execPath, args, {
-    env: { ...process.env, VR_API_KEY: adminKey, ...opts.env },
+  const proc = spawn(program, args, {
+    env: { ...(opts.baseEnv ?? process.env), VR_API_KEY: adminKey, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: opts.cwd,
   });
   const logs: string[] = [];
   const url = await new Promise<string>((resolveUrl, reject) => {

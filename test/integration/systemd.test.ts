@@ -287,20 +287,10 @@ mount -t tmpfs -o mode=0755 vr-sdboot "$M"
 mkdir "$M/upper" "$M/work" "$M/root"
 mount -t overlay vr-sdboot -o "lowerdir=/,upperdir=$M/upper,workdir=$M/work" "$M/root"
 R="$M/root"
-# Stand-in for the future single executable: the bundle run by this Node, at the installed path.
-install -d "$R/opt/voicereel/app" "$R/etc/systemd/system" "$R/usr/lib/sysusers.d" "$R/root"
-cp -a "$VR_BUNDLE/." "$R/opt/voicereel/app/"
-cp "$VR_NODE" "$R/opt/voicereel/node"
-printf '#!/bin/sh\nexec /opt/voicereel/node /opt/voicereel/app/voicereel.cjs "$@"\n' > "$R/opt/voicereel/voicereel"
-chmod 0755 "$R/opt/voicereel/voicereel"
-install -m 0644 "$VR_UNIT" "$R/etc/systemd/system/voicereel.service"
-install -m 0644 "$VR_SYSUSERS" "$R/usr/lib/sysusers.d/voicereel.conf"
-chroot "$R" systemd-sysusers /usr/lib/sysusers.d/voicereel.conf
-install -d -m 0755 "$R/etc/voicereel"
-printf '[server]\nshutdown_timeout_seconds = 5\n[security]\napi_key = "%s"\n' "$VR_KEY" > "$R/etc/voicereel/voicereel.toml"
-chroot "$R" chown root:voicereel /etc/voicereel/voicereel.toml
-chmod 0640 "$R/etc/voicereel/voicereel.toml"
-printf '[Unit]\nDescription=VoiceReel test boot\nRequires=basic.target voicereel.service\nAfter=basic.target voicereel.service\n' > "$R/etc/systemd/system/vr-test.target"
+# The release tarball, unpacked where an admin would have it; install.sh runs once systemd is up.
+install -d "$R/root/release" "$R/etc/systemd/system"
+tar -C "$R/root/release" --strip-components=1 -xzf "$VR_TARBALL"
+printf '[Unit]\nDescription=VoiceReel test boot\nRequires=basic.target\nAfter=basic.target\n' > "$R/etc/systemd/system/vr-test.target"
 mount -t proc proc "$R/proc"
 mount -t sysfs sysfs "$R/sys"
 mount -t cgroup2 cgroup2 "$R/sys/fs/cgroup"
@@ -359,6 +349,13 @@ if (mode === 'e2e') {
   const audio = synJob.result ? Buffer.from(await (await fetch(U + synJob.result.audio_url)).arrayBuffer()) : Buffer.alloc(0);
   console.log(JSON.stringify({ ready, metrics, registration: regJob.status, synthesis: synJob.status, error: synJob.error ?? regJob.error,
     audio: { bytes: audio.length, riff: audio.subarray(0, 4).toString('latin1'), wave: audio.subarray(8, 12).toString('latin1') } }));
+} else if (mode === 'job') {
+  for (let i = 0; i < 180; i++) {
+    if ((await fetch(U + '/readyz').then((r) => r.json(), () => undefined))?.ready) break;
+    await sleep(500);
+  }
+  const j = await job(ref);
+  console.log(JSON.stringify({ status: j.status }));
 } else {
   const speaker = (await get('/v1/speakers')).items[0].id;
   const line = 'This sentence is long enough to keep the synthesis workers busy for a little while longer.';
@@ -374,7 +371,7 @@ interface Boot {
   teardown(): Promise<void>;
 }
 
-async function bootContainer(key: string): Promise<Boot> {
+async function bootContainer(tarball: string): Promise<Boot> {
   const work = mkdtempSync(join(tmpdir(), 'vr-sdboot-'));
   dirs.push(work);
   writeFileSync(join(work, 'inner.sh'), INNER);
@@ -394,11 +391,7 @@ async function bootContainer(key: string): Promise<Boot> {
       env: {
         PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
         VR_W: work,
-        VR_BUNDLE: resolve('build'),
-        VR_NODE: process.execPath,
-        VR_UNIT: UNIT,
-        VR_SYSUSERS: SYSUSERS,
-        VR_KEY: key,
+        VR_TARBALL: tarball,
         VR_SYSTEMD: systemdBinary!,
       },
     },
@@ -455,9 +448,9 @@ async function bootContainer(key: string): Promise<Boot> {
   }
 }
 
-describe('voicereel.service run by systemd as PID 1 (opt-in)', () => {
+describe('the release installed by install.sh and run by systemd as PID 1 (opt-in)', () => {
   const skip = bootSkipReason();
-  const key = `vr_systemd_${process.pid}_0123456789abcdef0123456789`;
+  let key = '';
   let boot: Boot | undefined;
   let clientDir = '';
 
@@ -466,8 +459,10 @@ describe('voicereel.service run by systemd as PID 1 (opt-in)', () => {
     clientDir = mkdtempSync(join(tmpdir(), 'vr-sdclient-'));
     dirs.push(clientDir);
     writeFileSync(join(clientDir, 'client.mjs'), CLIENT);
-    boot = await bootContainer(key);
-  }, 120_000);
+    execFileSync(process.execPath, ['scripts/build-binary.mjs', '--out', clientDir], { stdio: 'pipe' });
+    const tarball = readdirSync(clientDir).find((f) => f.endsWith('.tar.gz'))!;
+    boot = await bootContainer(join(clientDir, tarball));
+  }, 240_000);
   afterAll(async () => {
     await boot?.teardown();
   }, 60_000);
@@ -483,6 +478,31 @@ describe('voicereel.service run by systemd as PID 1 (opt-in)', () => {
     expect(run.status, `${run.stdout}${run.stderr}\n${journal()}`).toBe(0);
     return JSON.parse(run.stdout.trim().split('\n').pop()!) as T;
   };
+
+  it('install.sh creates the user, files and config, prints the first admin key once and starts the service', (ctx) => {
+    if (skip) skipWith(ctx, skip);
+    const b = boot!;
+    const install = b.sh('cd /root/release && ./install.sh');
+    expect(install.status, install.out).toBe(0);
+    key = /admin API key \(shown once, store it now\): (vr_[A-Za-z0-9_-]+)/.exec(install.out)?.[1] ?? '';
+    expect(key, install.out).not.toBe('');
+    expect(
+      b.sh('stat -c "%U:%G %a" /etc/voicereel/voicereel.toml /var/lib/voicereel /opt/voicereel/voicereel')
+        .out,
+    ).toBe('root:voicereel 640\nvoicereel:voicereel 750\nroot:root 755');
+    expect(b.sh('readlink /usr/local/bin/voicereel').out).toBe('/opt/voicereel/voicereel');
+    expect(b.sh('grep "^data_dir" /etc/voicereel/voicereel.toml').out).toBe(
+      'data_dir = "/var/lib/voicereel"',
+    );
+    expect(b.sh('systemctl is-enabled voicereel').out).toBe('enabled');
+    // The short drain deadline lets the stop test below catch a job still running.
+    b.sh(
+      'sed -i "s/^shutdown_timeout_seconds = .*/shutdown_timeout_seconds = 5/" /etc/voicereel/voicereel.toml',
+    );
+    expect(b.sh('systemctl restart voicereel').status).toBe(0);
+    // The key was printed by the installer, not again by the service.
+    expect(journal()).not.toContain('admin API key');
+  }, 180_000);
 
   it('starts under the full sandbox, registers a voice and synthesizes', (ctx) => {
     if (skip) skipWith(ctx, skip);
@@ -527,6 +547,8 @@ describe('voicereel.service run by systemd as PID 1 (opt-in)', () => {
     // Files land in the StateDirectory, owned by the service user, not world-readable (UMask=0027).
     expect(b.sh('stat -c "%U %a" /var/lib/voicereel/voicereel.db').out).toBe('voicereel 640');
     expect(journal()).toMatch(/"data_dir":"\/var\/lib\/voicereel".*"msg":"voicereel listening"/);
+    // The executable laid its bundles out in the CacheDirectory (/opt is read-only to it).
+    expect(b.sh('ls /var/cache/voicereel/runtime').out).toMatch(/^\d+\.\d+\.\d+-[0-9a-f]{16}$/);
   }, 180_000);
 
   it('systemctl stop: SIGTERM drains, requeues the running job, exits 0 before TimeoutStopSec', (ctx) => {
@@ -551,4 +573,28 @@ describe('voicereel.service run by systemd as PID 1 (opt-in)', () => {
     expect(log).toContain('voicereel.service: Deactivated successfully.');
     expect(log).not.toMatch(/timed out|Killing process|code=killed|status=9\/KILL/);
   }, 120_000);
+
+  it('install.sh again upgrades in place: backup first, files swapped, config and data kept, job finished', (ctx) => {
+    if (skip) skipWith(ctx, skip);
+    const b = boot!;
+    expect(b.sh('systemctl start voicereel').status).toBe(0);
+    const config = b.sh('sha256sum /etc/voicereel/voicereel.toml').out;
+    const upgrade = b.sh('cd /root/release && ./install.sh');
+    expect(upgrade.status, upgrade.out).toBe(0);
+    expect(upgrade.out).toMatch(/upgrading \d+\.\d+\.\d+ -> \d+\.\d+\.\d+/);
+    expect(upgrade.out).toContain('stopping voicereel');
+    expect(upgrade.out).not.toContain('admin API key');
+    const backup = /database backed up to (\S+)/.exec(upgrade.out)?.[1];
+    expect(backup, upgrade.out).toMatch(/^\/var\/lib\/voicereel\/backups\/voicereel-.*\.db$/);
+    expect(b.sh(`stat -c "%U %a" ${backup}`).out).toBe('voicereel 600');
+    expect(b.sh('test -x /opt/voicereel.previous/voicereel && echo kept').out).toBe('kept');
+    expect(b.sh('sha256sum /etc/voicereel/voicereel.toml').out).toBe(config);
+    expect(b.sh('systemctl is-active voicereel').out, journal()).toBe('active');
+    // The job requeued by the earlier stop runs to completion under the upgraded service, same key.
+    const jobId = /"job_id":"(job_[^"]+)".*"msg":"job returned to the queue by shutdown"/.exec(
+      journal(),
+    )?.[1];
+    expect(jobId).toBeDefined();
+    expect(client<{ status: string }>(['job', key, jobId!])).toEqual({ status: 'succeeded' });
+  }, 300_000);
 });
