@@ -3,6 +3,7 @@ import { VERSION } from '../version.js';
 import { dbCommand } from './db.js';
 import { doctorCommand } from './doctor.js';
 import { keysCommand } from './keys.js';
+import { modelsCommand } from './models.js';
 import { serveCommand } from './serve.js';
 import { usageCommand } from './usage.js';
 
@@ -15,6 +16,7 @@ export async function runCli(argv: string[]): Promise<void> {
     .command(keysCommand)
     .command(usageCommand)
     .command(dbCommand)
+    .command(modelsCommand)
     .command(doctorCommand)
     .demandCommand(1, 'Name a command (try: voicereel serve).')
     .strict()

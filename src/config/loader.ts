@@ -20,7 +20,7 @@ export interface ConfigOverrides {
 /**
  * Loads the configuration once: file, then VR_* environment, then command-line flags.
  * Relative data_dir is resolved against the working directory so every later path is absolute;
- * an empty reports_dir becomes `<data_dir>/reports`.
+ * an empty reports_dir becomes `<data_dir>/reports`, an empty models_dir `<data_dir>/models`.
  */
 export function loadConfig(
   file: string | undefined,
@@ -47,6 +47,9 @@ export function loadConfig(
   config.storage.reports_dir = config.storage.reports_dir
     ? resolve(config.storage.reports_dir)
     : join(config.storage.data_dir, 'reports');
+  config.engine.models_dir = config.engine.models_dir
+    ? resolve(config.engine.models_dir)
+    : join(config.storage.data_dir, 'models');
   return config;
 }
 

@@ -77,6 +77,8 @@ const engine = z
     workers: z.number().int().min(0).max(256).default(0),
     /** Worker threads for reference analysis, kept apart so uploads are answered while synthesis is busy. */
     analysis_workers: z.number().int().min(1).max(16).default(1),
+    /** Installed model packs (`voicereel models install`). Empty: <data_dir>/models. */
+    models_dir: z.string().default(''),
   })
   .strict();
 

@@ -1,9 +1,10 @@
 import { constants, accessSync, existsSync, statfsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Config } from '../config/schema.js';
 import type { AppPaths } from '../runtime/paths.js';
+import { checkPackFiles, installedPackDirs } from './models/packs.js';
 import { MASTER_SECRET_FILE } from './secrets.js';
 import { pendingMigrations } from '../store/migrate.js';
 import { type Migration, migrations as shipped } from '../store/migrations/index.js';
@@ -292,7 +293,40 @@ export function checkEngines(paths: AppPaths): CheckResult {
   return ok(id, name, `eSpeak data, kuromoji dictionary and engine worker present in ${paths.appDir}`);
 }
 
-/** No model packs exist yet and nothing runs on a GPU: report what the CPU workers will be. */
+/** Installed model packs: manifest valid, files present with their sizes (`models verify` hashes them). */
+export function checkModels(config: Config | undefined): CheckResult {
+  const id = 'models';
+  const name = 'model packs';
+  if (!config)
+    return bad(
+      id,
+      name,
+      'warn',
+      'not checked: the configuration did not load',
+      'fix the configuration first',
+    );
+  const packs = installedPackDirs(config.engine.models_dir).map(checkPackFiles);
+  const broken = packs.filter((p) => !p.ok);
+  if (broken.length > 0) {
+    return bad(
+      id,
+      name,
+      'fail',
+      broken.map((p) => `${basename(p.dir)}: ${p.problems.join('; ')}`).join(' | '),
+      'reinstall the pack with `voicereel models install --replace <pack>`, or remove its directory',
+    );
+  }
+  if (packs.length === 0)
+    return ok(id, name, `none in ${config.engine.models_dir}; the built-in engine serves every voice`);
+  const names = packs.map((p) => `${basename(p.dir)} (${p.manifest!.family})`).join(', ');
+  return ok(
+    id,
+    name,
+    `${packs.length} in ${config.engine.models_dir}: ${names}; run \`voicereel models verify\` to check checksums`,
+  );
+}
+
+/** Nothing runs on a GPU yet: report what the CPU workers will be. */
 export function checkDevices(config: Config | undefined, cpus: number = availableParallelism()): CheckResult {
   const configured = config?.engine.workers;
   const workers =
@@ -301,11 +335,7 @@ export function checkDevices(config: Config | undefined, cpus: number = availabl
       : configured === 0
         ? `${cpus} synthesis worker(s) (engine.workers = 0: one per CPU)`
         : `${configured} synthesis worker(s) (engine.workers)`;
-  return ok(
-    'devices',
-    'models and devices',
-    `${workers} on ${cpus} CPU(s); cpu only, no model packs to check`,
-  );
+  return ok('devices', 'devices', `${workers} on ${cpus} CPU(s); cpu only`);
 }
 
 export interface DoctorInput {
@@ -345,7 +375,7 @@ export function runDoctor(input: DoctorInput): CheckResult[] {
       checkDatabase(dataDir, input.paths.sqliteAddon),
     );
   }
-  results.push(checkEngines(input.paths), checkDevices(config));
+  results.push(checkEngines(input.paths), checkModels(config), checkDevices(config));
   return results;
 }
 

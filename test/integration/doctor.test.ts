@@ -1,8 +1,9 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { writePack } from '../helpers/packs.js';
 import { removeDir, startServer } from '../helpers/server.js';
 
 /**
@@ -18,7 +19,7 @@ interface Check {
   hint?: string;
 }
 
-const CHECK_IDS = ['config', 'data_dir', 'master_key', 'disk', 'database', 'engines', 'devices'];
+const CHECK_IDS = ['config', 'data_dir', 'master_key', 'disk', 'database', 'engines', 'models', 'devices'];
 const dirs: string[] = [];
 let healthy: string;
 
@@ -51,6 +52,22 @@ afterAll(() => {
 });
 
 describe('voicereel doctor', () => {
+  it('checks installed model packs and names the file a broken one lacks', async () => {
+    const data = tempDir();
+    const src = writePack(join(tempDir(), 'pack'));
+    expect((await cli(['models', 'install', src, '--data-dir', data])).code).toBe(0);
+    const good = await doctorJson(['--data-dir', data]);
+    expect(byId(good.checks, 'models')).toMatchObject({ status: 'ok' });
+    expect(byId(good.checks, 'models').message).toContain('test-voice-1.0.0 (piper)');
+    rmSync(join(data, 'models', 'test-voice-1.0.0', 'voice.onnx.json'));
+    const broken = await doctorJson(['--data-dir', data]);
+    expect(broken.code).toBe(1);
+    expect(byId(broken.checks, 'models')).toMatchObject({
+      status: 'fail',
+      message: 'test-voice-1.0.0: voice.onnx.json: missing',
+    });
+  });
+
   it('passes every check on a data dir a server has run in', async () => {
     const res = await cli(['doctor', '--data-dir', healthy]);
     expect(res.code, res.stdout + res.stderr).toBe(0);

@@ -1,0 +1,219 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  cpSync,
+  createReadStream,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { basename, join } from 'node:path';
+import { extract as untar } from 'tar';
+import {
+  FAMILIES,
+  MANIFEST_FILE,
+  type Manifest,
+  manifestSchema,
+  packDirName,
+  REQUIRED_ROLES,
+} from './manifest.js';
+
+/**
+ * Model packs on disk: read and check a manifest, verify every file against its sha256, install a
+ * pack (directory or .tar.gz) into models_dir atomically, list what is installed. Nothing here
+ * downloads anything: packs are carried in by the operator.
+ */
+
+/** A pack that cannot be used; the message names the pack and the file at fault. */
+export class PackError extends Error {}
+
+export interface PackStatus {
+  dir: string;
+  manifest?: Manifest;
+  ok: boolean;
+  problems: string[];
+}
+
+function sha256File(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(file)
+      .on('data', (c) => h.update(c))
+      .on('error', reject)
+      .on('end', () => resolve(h.digest('hex')));
+  });
+}
+
+/** Parses `voicereel-model.json`, naming the first bad field. */
+export function readManifest(dir: string): Manifest {
+  const file = join(dir, MANIFEST_FILE);
+  if (!existsSync(file)) throw new PackError(`${dir}: no ${MANIFEST_FILE} (not a model pack)`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new PackError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  const family = (raw as { family?: unknown } | null)?.family;
+  if (typeof family === 'string' && !(FAMILIES as readonly string[]).includes(family)) {
+    throw new PackError(`${file}: family "${family}" is not supported (supported: ${FAMILIES.join(', ')})`);
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new PackError(`${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  }
+  const m = parsed.data;
+  for (const role of REQUIRED_ROLES[m.family]) {
+    const n = m.files.filter((f) => f.role === role).length;
+    if (n !== 1)
+      throw new PackError(
+        `${file}: a ${m.family} pack needs exactly one file with role "${role}", found ${n}`,
+      );
+  }
+  const seen = new Set<string>();
+  for (const f of m.files) {
+    if (seen.has(f.path)) throw new PackError(`${file}: ${f.path} is listed twice`);
+    seen.add(f.path);
+  }
+  const ids = new Set<string>();
+  for (const v of m.voices) {
+    if (ids.has(v.id)) throw new PackError(`${file}: voice ${v.id} is listed twice`);
+    ids.add(v.id);
+    if (m.family === 'kokoro' && !v.style) throw new PackError(`${file}: kokoro voice ${v.id} needs "style"`);
+  }
+  return m;
+}
+
+/** Manifest valid and every listed file a regular file of the listed size (no hashing: cheap). */
+export function checkPackFiles(dir: string): PackStatus {
+  let manifest: Manifest;
+  try {
+    manifest = readManifest(dir);
+  } catch (err) {
+    if (err instanceof PackError) return { dir, ok: false, problems: [err.message] };
+    throw err;
+  }
+  const problems: string[] = [];
+  for (const f of manifest.files) {
+    try {
+      // lstat: a link could point anywhere (a tarball may carry one); packs hold regular files only.
+      const st = lstatSync(join(dir, f.path));
+      if (st.isSymbolicLink()) problems.push(`${f.path}: a symbolic link; packs hold regular files only`);
+      else if (!st.isFile()) problems.push(`${f.path}: missing`);
+      else if (f.size !== undefined && st.size !== f.size)
+        problems.push(`${f.path}: ${st.size} bytes, the manifest says ${f.size}`);
+    } catch {
+      problems.push(`${f.path}: missing`);
+    }
+  }
+  return { dir, manifest, ok: problems.length === 0, problems };
+}
+
+/** Every listed file present, of the listed size, with the listed sha256. */
+export async function verifyPack(dir: string): Promise<PackStatus> {
+  const quick = checkPackFiles(dir);
+  if (!quick.manifest) return quick;
+  const problems: string[] = [];
+  for (const f of quick.manifest.files) {
+    const found = quick.problems.find((p) => p.startsWith(`${f.path}: `));
+    if (found) {
+      problems.push(found);
+      continue;
+    }
+    const actual = await sha256File(join(dir, f.path));
+    if (actual !== f.sha256)
+      problems.push(`${f.path}: sha256 ${actual} does not match the manifest (${f.sha256})`);
+  }
+  return { ...quick, ok: problems.length === 0, problems };
+}
+
+function describeProblems(s: PackStatus): string {
+  const name = s.manifest ? packDirName(s.manifest) : s.dir;
+  return `model pack ${name} refused:\n${s.problems.map((p) => `  - ${p}`).join('\n')}`;
+}
+
+/**
+ * Verifies a pack (directory or .tar.gz holding one) and copies it into `modelsDir/<name>-<version>`.
+ * Staged in a temporary directory inside modelsDir and renamed, so a failed or interrupted install
+ * leaves nothing half-copied. The same pack again is a no-op; a different one under the same
+ * name and version is refused unless `replace`.
+ */
+export async function installPack(
+  source: string,
+  modelsDir: string,
+  opts: { replace?: boolean } = {},
+): Promise<{ dir: string; manifest: Manifest; unchanged: boolean }> {
+  if (!existsSync(source)) throw new PackError(`${source}: no such file or directory`);
+  mkdirSync(modelsDir, { recursive: true, mode: 0o750 });
+  const stage = join(modelsDir, `.install-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(stage, { mode: 0o750 });
+  try {
+    const from = statSync(source).isDirectory() ? source : await unpack(source, stage);
+    const checked = await verifyPack(from);
+    if (!checked.ok || !checked.manifest) throw new PackError(describeProblems(checked));
+    const manifest = checked.manifest;
+    const target = join(modelsDir, packDirName(manifest));
+    if (existsSync(target)) {
+      const current = await verifyPack(target);
+      const same = current.ok && JSON.stringify(current.manifest?.files) === JSON.stringify(manifest.files);
+      if (same) return { dir: target, manifest, unchanged: true };
+      if (!opts.replace && current.ok)
+        throw new PackError(
+          `${packDirName(manifest)} is already installed with different files; use --replace to overwrite it`,
+        );
+    }
+    const copy = join(stage, 'pack');
+    mkdirSync(copy);
+    cpSync(join(from, MANIFEST_FILE), join(copy, MANIFEST_FILE));
+    for (const f of manifest.files) cpSync(join(from, f.path), join(copy, f.path), { recursive: false });
+    // Check the copy, not only the source: the disk it landed on could be the problem.
+    const copied = await verifyPack(copy);
+    if (!copied.ok) throw new PackError(describeProblems(copied));
+    if (existsSync(target)) rmSync(target, { recursive: true, force: true });
+    renameSync(copy, target);
+    return { dir: target, manifest, unchanged: false };
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+/** Unpacks a .tar.gz into `stage/unpacked` and returns the directory holding the manifest. */
+async function unpack(archive: string, stage: string): Promise<string> {
+  const out = join(stage, 'unpacked');
+  mkdirSync(out);
+  try {
+    // tar refuses absolute paths and `..` entries itself; links are not followed out of `out`.
+    await untar({ file: archive, cwd: out, strict: true, preserveOwner: false });
+  } catch (err) {
+    throw new PackError(`${basename(archive)}: not a readable .tar.gz (${(err as Error).message})`);
+  }
+  if (existsSync(join(out, MANIFEST_FILE))) return out;
+  const dirs = readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory());
+  const inner = dirs.length === 1 ? join(out, dirs[0]!.name) : undefined;
+  if (inner && existsSync(join(inner, MANIFEST_FILE))) return inner;
+  throw new PackError(
+    `${basename(archive)}: no ${MANIFEST_FILE} at its top level or in its one top directory`,
+  );
+}
+
+/** Installed pack directories in modelsDir (staging directories start with a dot). */
+export function installedPackDirs(modelsDir: string): string[] {
+  if (!existsSync(modelsDir)) return [];
+  return readdirSync(modelsDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => join(modelsDir, e.name))
+    .sort();
+}
+
+/** Installed packs, each checked fully (sha256) when `verify`, else by manifest and file sizes. */
+export async function listPacks(modelsDir: string, verify: boolean): Promise<PackStatus[]> {
+  const out: PackStatus[] = [];
+  for (const dir of installedPackDirs(modelsDir))
+    out.push(verify ? await verifyPack(dir) : checkPackFiles(dir));
+  return out;
+}

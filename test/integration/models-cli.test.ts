@@ -1,0 +1,81 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { writePack } from '../helpers/packs.js';
+import { removeDir } from '../helpers/server.js';
+
+/** `voicereel models install|list|verify` from the real bundle (README "Model packs", docs/models.md). */
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeDir));
+
+function temp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'vr-models-cli-'));
+  dirs.push(d);
+  return d;
+}
+
+describe('voicereel models', () => {
+  it('installs from a .tar.gz, lists, verifies, and catches a file changed after install', async () => {
+    const t = temp();
+    const data = join(t, 'data');
+    writePack(join(t, 'en_US-test-medium'), { name: 'en_US-test-medium', version: '1.0.0' });
+    execFileSync('tar', ['-C', t, '-czf', join(t, 'pack.tar.gz'), 'en_US-test-medium']);
+
+    expect((await cli(['models', 'list', '--data-dir', data])).stdout).toContain('no model packs in');
+    const install = await cli(['models', 'install', join(t, 'pack.tar.gz'), '--data-dir', data]);
+    expect(install.code, install.stderr).toBe(0);
+    expect(install.stdout).toContain('installed en_US-test-medium-1.0.0 (piper, 1 voice(s))');
+
+    const list = await cli(['models', 'list', '--json', '--data-dir', data]);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toMatchObject({
+      models_dir: join(data, 'models'),
+      items: [{ name: 'en_US-test-medium', version: '1.0.0', family: 'piper', ok: true, voices: ['alice'] }],
+    });
+    expect((await cli(['models', 'verify', '--data-dir', data])).code).toBe(0);
+
+    appendFileSync(join(data, 'models', 'en_US-test-medium-1.0.0', 'voice.onnx'), 'bit rot');
+    const verify = await cli(['models', 'verify', '--data-dir', data]);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toMatch(
+      /en_US-test-medium-1\.0\.0 .* FAILED\n {4}- voice\.onnx: sha256 [0-9a-f]{64} does not match/,
+    );
+  });
+
+  it('refuses a tampered pack naming the file, and installs nothing', async () => {
+    const t = temp();
+    const data = join(t, 'data');
+    const src = writePack(join(t, 'src'));
+    appendFileSync(join(src, 'voice.onnx.json'), ' ');
+    const r = await cli(['models', 'install', src, '--data-dir', data]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /voicereel: model pack test-voice-1\.0\.0 refused:\n {2}- voice\.onnx\.json: sha256/,
+    );
+    expect(readdirSync(join(data, 'models'))).toEqual([]);
+  });
+
+  it('refuses a missing file and a wrong family with messages that name them', async () => {
+    const t = temp();
+    const data = join(t, 'data');
+    const missing = writePack(join(t, 'missing'));
+    removeDir(join(missing, 'voice.onnx'));
+    const r1 = await cli(['models', 'install', missing, '--data-dir', data]);
+    expect(r1.code).toBe(1);
+    expect(r1.stderr).toContain('- voice.onnx: missing');
+
+    const wrong = writePack(join(t, 'wrong'), { family: 'fish-speech' });
+    const r2 = await cli(['models', 'install', wrong, '--data-dir', data]);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain('family "fish-speech" is not supported (supported: piper, kokoro)');
+
+    const r3 = await cli(['models', 'install', join(t, 'nowhere'), '--data-dir', data]);
+    expect(r3.code).toBe(1);
+    expect(r3.stderr).toContain('no such file or directory');
+    expect(existsSync(join(data, 'models')) ? readdirSync(join(data, 'models')) : []).toEqual([]);
+  });
+});
