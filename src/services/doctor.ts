@@ -270,7 +270,7 @@ function readable(path: string, kind: 'file' | 'dir'): string | undefined {
   }
 }
 
-/** The files the engines load: the worker bundle, the eSpeak data, the kuromoji dictionary, the sqlite addon. */
+/** The files the engines load: worker bundle, eSpeak data, kuromoji dictionary, sqlite addon, onnxruntime, Silero VAD. */
 export function checkEngines(paths: AppPaths): CheckResult {
   const id = 'engines';
   const name = 'engine files';
@@ -280,6 +280,8 @@ export function checkEngines(paths: AppPaths): CheckResult {
     readable(paths.kuromojiDict, 'dir') ??
       KUROMOJI_FILES.map((f) => readable(join(paths.kuromojiDict, f), 'file')).find((p) => p !== undefined),
     paths.sqliteAddon ? readable(paths.sqliteAddon, 'file') : undefined,
+    readable(paths.onnxRuntime, 'dir'),
+    readable(paths.sileroVad, 'file'),
   ].filter((p): p is string => p !== undefined);
   if (problems.length > 0) {
     return bad(
@@ -290,7 +292,11 @@ export function checkEngines(paths: AppPaths): CheckResult {
       'reinstall from the release tarball (the executable and its files must stay together)',
     );
   }
-  return ok(id, name, `eSpeak data, kuromoji dictionary and engine worker present in ${paths.appDir}`);
+  return ok(
+    id,
+    name,
+    `eSpeak data, kuromoji dictionary, onnxruntime, Silero VAD and engine worker present in ${paths.appDir}`,
+  );
 }
 
 /** Installed model packs: manifest valid, files present with their sizes (`models verify` hashes them). */
@@ -324,6 +330,21 @@ export function checkModels(config: Config | undefined): CheckResult {
     name,
     `${packs.length} in ${config.engine.models_dir}: ${names}; run \`voicereel models verify\` to check checksums`,
   );
+}
+
+/** Runs the engine layer's onnxruntime probe (passed in: services do not import the engine). */
+export async function checkOnnxRuntime(probe: () => Promise<string>): Promise<CheckResult> {
+  try {
+    return ok('onnxruntime', 'onnxruntime', await probe());
+  } catch (err) {
+    return bad(
+      'onnxruntime',
+      'onnxruntime',
+      'fail',
+      `cannot run ONNX models: ${(err as Error).message}`,
+      'reinstall from the release tarball (native/onnxruntime-node must stay beside the executable)',
+    );
+  }
 }
 
 /** Nothing runs on a GPU yet: report what the CPU workers will be. */

@@ -78,6 +78,9 @@ describe('release tarball', () => {
       'assets/espeak-ng.data',
       'assets/kuromoji-dict/base.dat.gz',
       'native/better_sqlite3.node',
+      'native/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
+      'native/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
+      'assets/silero_vad.onnx',
       'systemd/voicereel.service',
       'systemd/voicereel.sysusers.conf',
       'voicereel.example.toml',
@@ -86,7 +89,15 @@ describe('release tarball', () => {
       'licenses/node-LICENSE',
     ])
       expect(entries).toContain(f);
-    expect(entries.filter((e) => /meta\.json$|\.map$|node_modules|\.cjs$|\.ts$/.test(e))).toEqual([]);
+    // Only onnxruntime-node's own dependency sits in a node_modules, inside its package directory.
+    expect(
+      entries.filter(
+        (e) =>
+          /meta\.json$|\.map$|\.cjs$|\.ts$/.test(e) ||
+          (e.includes('node_modules') &&
+            !/^native\/onnxruntime-node\/node_modules\/(onnxruntime-common\/.*)?$/.test(e)),
+      ),
+    ).toEqual([]);
     const sum = readFileSync(join(out, `${NAME}.tar.gz.sha256`), 'utf8');
     const actual = execFileSync('sha256sum', [join(out, `${NAME}.tar.gz`)], { encoding: 'utf8' }).split(
       ' ',
@@ -161,6 +172,10 @@ describe('release tarball', () => {
     const dataDir = join(root, 'data');
     const doctor = run(['doctor', '--data-dir', dataDir]);
     expect(doctor.code, doctor.stdout + doctor.stderr).toBe(0);
+    // onnxruntime's addon and library load from native/ beside the executable and run a real model.
+    expect(doctor.stdout).toMatch(
+      /✓ onnxruntime: onnxruntime \S+ \(cpu\) loaded from .*native\/onnxruntime-node; Silero VAD runs/,
+    );
     const backup = run(['db', 'backup', '--data-dir', dataDir]);
     expect(backup.code, backup.stderr).toBe(0);
     expect(existsSync(backup.stdout.trim())).toBe(true);

@@ -19,7 +19,17 @@ interface Check {
   hint?: string;
 }
 
-const CHECK_IDS = ['config', 'data_dir', 'master_key', 'disk', 'database', 'engines', 'models', 'devices'];
+const CHECK_IDS = [
+  'config',
+  'data_dir',
+  'master_key',
+  'disk',
+  'database',
+  'engines',
+  'models',
+  'onnxruntime',
+  'devices',
+];
 const dirs: string[] = [];
 let healthy: string;
 

@@ -67,8 +67,12 @@ describe('doctor checks', () => {
       espeakData: join(dir, 'espeak-ng.data'),
       kuromojiDict: join(dir, 'dict'),
       sqliteAddon: undefined,
+      onnxRuntime: join(dir, 'onnxruntime-node'),
+      sileroVad: join(dir, 'silero_vad.onnx'),
     });
     expect(res.status).toBe('fail');
+    expect(res.message).toContain('onnxruntime-node');
+    expect(res.message).toContain('silero_vad.onnx');
     expect(res.message).toContain('engine-worker.cjs');
     expect(res.message).toContain('espeak-ng.data');
     expect(res.message).toContain('dict');
