@@ -133,17 +133,13 @@ describe('installPack', () => {
   it('refuses a .tar.gz whose entries climb out of it', async () => {
     const t = temp();
     writePack(join(t, 'evil'));
-    execFileSync('tar', [
-      '-C',
-      t,
-      '-czf',
-      join(t, 'evil.tar.gz'),
-      '--absolute-names',
-      'evil',
-      '../' + t.split('/').pop(),
-    ]);
+    // The archive is written outside the tree it reads; one entry is stored as "../<dir>/evil/voice.onnx".
+    const out = temp();
+    const entry = `../${t.split('/').pop()}/evil/voice.onnx`;
+    execFileSync('tar', ['-C', t, '-czf', join(out, 'evil.tar.gz'), '--absolute-names', 'evil', entry]);
+    expect(execFileSync('tar', ['-tzf', join(out, 'evil.tar.gz')], { encoding: 'utf8' })).toContain(entry);
     const models = join(t, 'models');
-    await expect(installPack(join(t, 'evil.tar.gz'), models)).rejects.toThrow(/path contains '\.\.'/);
+    await expect(installPack(join(out, 'evil.tar.gz'), models)).rejects.toThrow(/path contains '\.\.'/);
     expect(readdirSync(models)).toEqual([]);
   });
 
