@@ -9,6 +9,8 @@ declare module '@echogarden/espeak-ng-emscripten' {
     set_pitch(pitch: number): number;
     set_range(range: number): number;
     get_samplerate(): number;
+    /** Writes the IPA of `text` to the in-memory file `fileName` (both NUL-terminated in the heap); 0 on success. */
+    synth_ipa_(text: { ptr: number }, fileName: { ptr: number }): number;
     getSizeOfEventStruct_(): number;
     list_voices(): { identifier: string; name: string; languages: { priority: number; name: string }[] }[];
   }
@@ -16,6 +18,10 @@ declare module '@echogarden/espeak-ng-emscripten' {
   export interface EspeakEmscriptenModule {
     eSpeakNGWorker: new () => EspeakWorkerObject;
     HEAPU8: Uint8Array;
+    FS: {
+      readFile(path: string, opts: { encoding: 'utf8' }): string;
+      unlink(path: string): void;
+    };
     HEAP16: Int16Array;
     HEAP32: Int32Array;
     _malloc(size: number): number;

@@ -38,6 +38,8 @@ export interface Espeak {
   readonly sampleRate: number;
   /** Synthesises SSML-escaped text (this build always parses SSML; escape &, <, >). */
   synthesize(text: string, settings: EspeakSettings): EspeakOutput;
+  /** eSpeak NG's IPA for SSML-escaped text in a voice, one line per clause (what Piper voices are trained on). */
+  ipa(text: string, voice: string): string;
   voiceNames(): string[];
 }
 
@@ -122,6 +124,8 @@ class HeapSnapshot {
 }
 
 const ESPEAK_VOICE_AT_SNAPSHOT = 'en-us';
+/** In-memory file eSpeak writes IPA to (Emscripten MEMFS; closed by eSpeak before it returns). */
+const IPA_FILE = '/tmp/voicereel-ipa.txt';
 /** Well inside the ~1.2 kB string cache the snapshot is taken with. */
 const MAX_VOICE_NAME = 256;
 
@@ -189,6 +193,29 @@ class EspeakWrapper implements Espeak {
       this.sink = null;
     }
     return { samples: buf.slice(0, n), words };
+  }
+
+  ipa(text: string, voice: string): string {
+    this.snapshot.restore();
+    this.applySettings({ voice, rate: 175, pitch: 50, range: 50 });
+    // Both strings go into the heap by us, after the restore (see HeapSnapshot), never the bindings' cache.
+    const textPtr = this.heapString(text);
+    const namePtr = this.heapString(IPA_FILE);
+    const rc = this.worker.synth_ipa_({ ptr: textPtr }, { ptr: namePtr });
+    if (rc !== 0) throw new Error(`eSpeak could not phonemize (error ${rc})`);
+    try {
+      return this.m.FS.readFile(IPA_FILE, { encoding: 'utf8' });
+    } finally {
+      this.m.FS.unlink(IPA_FILE);
+    }
+  }
+
+  /** A NUL-terminated UTF-8 copy in the WASM heap, freed by the next restore. */
+  private heapString(s: string): number {
+    const utf8 = new TextEncoder().encode(`${s}\0`);
+    const ptr = this.m._malloc(utf8.length);
+    this.m.HEAPU8.set(utf8, ptr);
+    return ptr;
   }
 
   private applySettings(s: EspeakSettings): void {
