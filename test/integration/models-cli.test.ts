@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { piperTestConfig, piperTestGraph } from '../helpers/onnx.js';
 import { writePack } from '../helpers/packs.js';
 import { removeDir } from '../helpers/server.js';
 
@@ -19,6 +20,47 @@ function temp(): string {
 }
 
 describe('voicereel models', () => {
+  it('scripts/make-model-pack.mjs builds a pack from a Piper voice that the CLI installs', async () => {
+    const t = temp();
+    const sidecar = join(t, 'test-voice.onnx.json');
+    writeFileSync(sidecar, JSON.stringify(piperTestConfig(22050, 4)));
+    const graph = join(t, 'test-voice.onnx');
+    copyFileSync(piperTestGraph(22050, 4), graph);
+    const made = execFileSync(
+      process.execPath,
+      [
+        'scripts/make-model-pack.mjs',
+        'piper',
+        graph,
+        sidecar,
+        '--out',
+        join(t, 'test-voice'),
+        '--license',
+        'MIT',
+        '--tar',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(made.trim()).toBe(join(t, 'test-voice'));
+    const data = join(t, 'data');
+    const install = await cli(['models', 'install', join(t, 'test-voice.tar.gz'), '--data-dir', data]);
+    expect(install.code, install.stderr).toBe(0);
+    const list = JSON.parse((await cli(['models', 'verify', '--json', '--data-dir', data])).stdout) as {
+      items: Array<Record<string, unknown>>;
+    };
+    expect(list.items).toEqual([
+      expect.objectContaining({
+        name: 'test-voice',
+        family: 'piper',
+        languages: ['en'],
+        sample_rate: 22050,
+        license: 'MIT',
+        ok: true,
+        voices: ['s0', 's1', 's2', 's3'],
+      }),
+    ]);
+  });
+
   it('installs from a .tar.gz, lists, verifies, and catches a file changed after install', async () => {
     const t = temp();
     const data = join(t, 'data');
