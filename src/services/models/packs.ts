@@ -178,7 +178,7 @@ export async function installPack(
     renameSync(copy, target);
     return { dir: target, manifest, unchanged: false };
   } finally {
-    rmSync(stage, { recursive: true, force: true });
+    rmSync(stage, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   }
 }
 
@@ -186,12 +186,25 @@ export async function installPack(
 async function unpack(archive: string, stage: string): Promise<string> {
   const out = join(stage, 'unpacked');
   mkdirSync(out);
+  // Not `strict`: a strict extract rejects at the first bad entry while it is still writing others,
+  // racing the clean-up. Every warning (a `..` path, an absolute link…) is collected instead, the
+  // extract runs to its end, and any warning refuses the whole archive.
+  const warnings: string[] = [];
   try {
-    // tar refuses absolute paths and `..` entries itself; links are not followed out of `out`.
-    await untar({ file: archive, cwd: out, strict: true, preserveOwner: false });
+    await untar({
+      file: archive,
+      cwd: out,
+      preserveOwner: false,
+      onwarn: (code: string, message: string | Error) =>
+        warnings.push(`${code}: ${message instanceof Error ? message.message : message}`),
+    });
   } catch (err) {
-    throw new PackError(`${basename(archive)}: not a readable .tar.gz (${(err as Error).message})`);
+    throw new PackError(`${basename(archive)}: not a readable .tar.gz (${(err as Error).message})`, {
+      cause: err,
+    });
   }
+  if (warnings.length > 0)
+    throw new PackError(`${basename(archive)}: refused, unsafe entry (${warnings[0]})`);
   if (existsSync(join(out, MANIFEST_FILE))) return out;
   const dirs = readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory());
   const inner = dirs.length === 1 ? join(out, dirs[0]!.name) : undefined;
