@@ -41,9 +41,8 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
     const dataDir =
       loaded instanceof Error ? fallbackDataDir(args.config, args['data-dir']) : loaded.storage.data_dir;
     const paths = resolveAppPaths();
-    const results = runDoctor({ configFile: args.config, loaded, dataDir, paths });
-    // Before the devices line, which stays last.
-    results.splice(results.length - 1, 0, await checkOnnxRuntime(() => probeOnnxRuntime(paths)));
+    const onnxRuntime = await checkOnnxRuntime(() => probeOnnxRuntime(paths));
+    const results = runDoctor({ configFile: args.config, loaded, dataDir, paths, onnxRuntime });
     const passed = doctorPassed(results);
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ ok: passed, checks: results }, null, 2)}\n`);

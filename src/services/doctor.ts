@@ -365,6 +365,8 @@ export interface DoctorInput {
   /** Where the data lives; undefined when the configuration did not load and no flag named it. */
   dataDir: string | undefined;
   paths: AppPaths;
+  /** The onnxruntime check (async, run by the caller: services do not import the engine). */
+  onnxRuntime?: CheckResult;
   disk?: DiskThresholds;
   statfs?: (path: string) => { bavail: number; bsize: number };
 }
@@ -396,7 +398,12 @@ export function runDoctor(input: DoctorInput): CheckResult[] {
       checkDatabase(dataDir, input.paths.sqliteAddon),
     );
   }
-  results.push(checkEngines(input.paths), checkModels(config), checkDevices(config));
+  results.push(
+    checkEngines(input.paths),
+    checkModels(config),
+    ...(input.onnxRuntime ? [input.onnxRuntime] : []),
+    checkDevices(config),
+  );
   return results;
 }
 

@@ -155,9 +155,7 @@ class EspeakWrapper implements Espeak {
   synthesize(text: string, settings: EspeakSettings): EspeakOutput {
     this.snapshot.restore();
     this.applySettings(settings);
-    const utf8 = new TextEncoder().encode(`${text}\0`);
-    const textPtr = this.m._malloc(utf8.length); // freed by the next restore
-    this.m.HEAPU8.set(utf8, textPtr);
+    const textPtr = this.heapString(text);
     let buf = new Float32Array(this.sampleRate * 4);
     let n = 0;
     const words: EspeakWordEvent[] = [];

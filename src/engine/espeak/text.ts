@@ -58,6 +58,11 @@ export function foldUnspeakable(units: TextUnit[]): TextUnit[] {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
+/** Text as this eSpeak build reads it: it always parses SSML, so &, < and > are escaped. */
+export function escapeSsml(text: string): string {
+  return text.replace(/[&<>]/g, (ch) => ESCAPES[ch]!);
+}
+
 /**
  * Joins units with spaces and escapes SSML metacharacters (this eSpeak build always parses SSML).
  * eSpeak counts positions in the escaped text, so escapes are owned by their unit like the original

@@ -1,4 +1,5 @@
 import type { Espeak } from '../espeak/module.js';
+import { escapeSsml } from '../espeak/text.js';
 
 /**
  * Text to the phoneme strings Piper voices were trained on (piper-phonemize): eSpeak NG IPA, one
@@ -39,8 +40,4 @@ function normalizePunct(p: string): string {
   const first = p.trim()[0];
   if (!first) return '';
   return ({ '。': '.', '、': ',', '！': '!', '？': '?' } as Record<string, string>)[first] ?? first;
-}
-
-function escapeSsml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
