@@ -3,10 +3,12 @@
 // records every file's sha256 and size, and the voices read from the model's own sidecar.
 //
 //   node scripts/make-model-pack.mjs piper  <voice.onnx|URL> <voice.onnx.json|URL> --out DIR [options]
-//   node scripts/make-model-pack.mjs kokoro <kokoro.onnx|URL> <voices file|URL> --voices af_heart,am_adam --out DIR [options]
+//   node scripts/make-model-pack.mjs kokoro <kokoro.onnx|URL> <voices file|URL> --config <config.json|URL> \
+//        --voices af_heart,am_adam --out DIR [options]
 //   node scripts/make-model-pack.mjs --catalog NAME --out DIR     (pinned sources in scripts/model-catalog.json)
 //
-// Options: --name, --version, --license, --lang (kokoro; piper reads its sidecar), --source, --tar
+// Options: --name, --version, --license, --lang (kokoro: else from each voice's prefix, a → en-US,
+// b → en-GB, j → ja; piper reads its sidecar), --source, --tar
 // (also write DIR.tar.gz). Prints the pack directory.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -27,6 +29,7 @@ const { values, positionals } = parseArgs({
     lang: { type: 'string' },
     source: { type: 'string' },
     voices: { type: 'string' },
+    config: { type: 'string' },
     catalog: { type: 'string' },
     tar: { type: 'boolean', default: false },
   },
@@ -36,6 +39,9 @@ function fail(message) {
   process.stderr.write(`make-model-pack: ${message}\n`);
   process.exit(1);
 }
+
+/** Kokoro voice names start with their language: a = American English, b = British, j = Japanese. */
+const KOKORO_LANGS = { a: 'en-US', b: 'en-GB', j: 'ja' };
 
 const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -78,6 +84,7 @@ async function main() {
     const entry = catalog[values.catalog];
     if (!entry) fail(`no catalog entry "${values.catalog}" (have: ${Object.keys(catalog).join(', ')})`);
     ({ family, model, second } = entry);
+    if (entry.config && !values.config) values.config = entry.config;
     pins = entry.sha256 ?? {};
     opts = {
       ...entry.options,
@@ -121,30 +128,33 @@ async function main() {
   } else {
     if (!opts.voices)
       fail('kokoro: --voices names the entries of the voices file to offer (e.g. af_heart,am_adam)');
-    const lang = opts.lang ?? 'en';
+    if (!values.config) fail("kokoro: --config names Kokoro's config.json (its phoneme vocabulary)");
+    const configFile = await fetchInto(out, values.config, pins.config);
+    const voices = String(opts.voices)
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean)
+      .map((v) => ({
+        id: v,
+        lang: opts.lang ?? KOKORO_LANGS[v[0]] ?? 'en-US',
+        style: v,
+        ...(v[1] === 'f' ? { gender: 'female' } : v[1] === 'm' ? { gender: 'male' } : {}),
+      }));
     manifest = {
       format: 1,
       family,
       name: opts.name ?? 'kokoro-82m',
       version: opts.version ?? '1.0.0',
-      languages: [lang],
+      languages: [...new Set(voices.map((v) => v.lang))],
       sample_rate: 24000,
       license: opts.license ?? 'Apache-2.0',
       ...(opts.source ? { source: opts.source } : {}),
       files: [
         { ...modelFile, role: 'model' },
         { ...secondFile, role: 'voices' },
+        { ...configFile, role: 'config' },
       ],
-      voices: String(opts.voices)
-        .split(',')
-        .map((v) => v.trim())
-        .filter(Boolean)
-        .map((v) => ({
-          id: v,
-          lang,
-          style: v,
-          gender: v[1] === 'f' ? 'female' : v[1] === 'm' ? 'male' : undefined,
-        })),
+      voices,
     };
   }
   writeFileSync(join(out, 'voicereel-model.json'), `${JSON.stringify(manifest, null, 2)}\n`);

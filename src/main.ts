@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Config } from './config/schema.js';
 import { createApp } from './api/app.js';
 import { startEngines } from './engine/backend.js';
+import { planDevices } from './engine/devices.js';
 import { runCleanup } from './jobs/cleanup.js';
 import { startCron } from './jobs/cron.js';
 import { runMonthlyUsageReport, USAGE_REPORT_TASK } from './jobs/monthly-report.js';
@@ -19,9 +20,12 @@ import { FileStore } from './services/file-store.js';
 import { KeyService } from './services/keys.js';
 import { Presigner } from './services/presign.js';
 import { loadOrCreateSecrets } from './services/secrets.js';
+import { usablePacks } from './services/models/usable.js';
 import { SpeakerService, type RegisterJobPayload } from './services/speakers.js';
 import { SynthesisService, type SynthesizePayload } from './services/synthesis.js';
 import { UsageMeter } from './services/usage.js';
+import { VoiceCatalog } from './services/voices/catalog.js';
+import { measurePresets } from './services/voices/measure.js';
 import { CronRunsRepo } from './store/cron-runs-repo.js';
 import { closeDatabase, openDatabase } from './store/db.js';
 import { createStore } from './store/index.js';
@@ -43,6 +47,9 @@ export async function start(config: Config): Promise<RunningServer> {
   const tls = readTlsFiles(config.tls);
   const dataDir = config.storage.data_dir;
   mkdirSync(dataDir, { recursive: true, mode: 0o750 });
+  // Before anything is opened: a GPU that cannot be used stops start-up here, saying why.
+  const devices = planDevices(config.engine, paths.onnxRuntime, availableParallelism(), log);
+  const packs = await usablePacks(config.engine.models_dir || join(dataDir, 'models'), log);
 
   const db = openDatabase(join(dataDir, 'voicereel.db'), paths.sqliteAddon, {
     onBackup: (backup, pending) => log.info({ backup, pending }, 'database backed up before migrations'),
@@ -53,13 +60,22 @@ export async function start(config: Config): Promise<RunningServer> {
   const keys = new KeyService(store.keys, secrets, clock);
   bootstrapAdminKey(keys, config, log);
 
-  const synthThreads = config.engine.workers || Math.max(1, availableParallelism());
+  const synthThreads = devices.reduce((n, d) => n + d.workers, 0);
   const engines = startEngines({
     workerFile: paths.engineWorker,
-    synthesisThreads: synthThreads,
+    devices,
     analysisThreads: config.engine.analysis_workers,
-    workerData: { espeakData: paths.espeakData, kuromojiDict: paths.kuromojiDict },
+    paths: {
+      espeakData: paths.espeakData,
+      kuromojiDict: paths.kuromojiDict,
+      onnxRuntime: paths.onnxRuntime,
+      sileroVad: paths.sileroVad,
+    },
+    packs,
+    onCrash: (err, kind) => log.error({ err, task: kind }, 'engine worker died; replaced, task retried once'),
   });
+  const catalog = new VoiceCatalog(packs, config.engine.speaker_voices);
+  let presetsMeasured = false;
   const backend = engines.backend;
   const metrics = new Metrics({
     jobCounts: () => store.jobs.countsByTypeAndStatus(),
@@ -67,11 +83,19 @@ export async function start(config: Config): Promise<RunningServer> {
   });
 
   const usage = new UsageMeter(store.usage, clock, (fn) => db.transaction(fn)());
-  const speakers = new SpeakerService(store, files, backend, usage, clock, {
-    minSpeechSeconds: config.limits.min_reference_speech_seconds,
-    queueMaxDepth: config.limits.queue_max_depth,
-  });
-  const synthesis = new SynthesisService(store, files, backend, usage, clock, config, synthThreads);
+  const speakers = new SpeakerService(
+    store,
+    files,
+    backend,
+    usage,
+    clock,
+    {
+      minSpeechSeconds: config.limits.min_reference_speech_seconds,
+      queueMaxDepth: config.limits.queue_max_depth,
+    },
+    (profile, lang) => catalog.forSpeaker(profile, lang).view,
+  );
+  const synthesis = new SynthesisService(store, files, backend, usage, clock, config, synthThreads, catalog);
   const jobs = new JobRunner(
     store.jobs,
     metrics.instrumentJobs(jobHandlers(speakers, synthesis)),
@@ -93,7 +117,8 @@ export async function start(config: Config): Promise<RunningServer> {
     presigner: new Presigner(secrets.presignKey, config.security.presign_ttl_seconds, clock),
     files,
     jobs,
-    ready: () => backend.ready(),
+    ready: () => backend.ready() && presetsMeasured,
+    catalog,
     log,
     usage,
     uploadTmpDir: join(dataDir, 'tmp'),
@@ -154,18 +179,25 @@ export async function start(config: Config): Promise<RunningServer> {
       closeDatabase(db);
       log.info('stopped');
     })());
-  // Jobs wait for warm workers; a pool that cannot start ends the process so systemd restarts it.
-  engines.whenReady.then(
-    () => {
-      log.info({ workers: synthThreads }, 'speech engines ready');
-      if (!stopping) jobs.start();
-    },
-    (err: unknown) => {
-      log.fatal({ err }, 'speech engines failed to start');
-      process.exitCode = 1;
-      void stop();
-    },
-  );
+  // Jobs wait for warm workers and measured preset voices; a pool that cannot start ends the
+  // process so systemd restarts it.
+  engines.whenReady
+    .then(() => measurePresets(catalog, backend, store.presetProfiles, clock, log))
+    .then(
+      () => {
+        presetsMeasured = true;
+        log.info(
+          { devices: devices.map((d) => `${d.device}×${d.workers}`), packs: packs.length },
+          'speech engines ready',
+        );
+        if (!stopping) jobs.start();
+      },
+      (err: unknown) => {
+        log.fatal({ err }, 'speech engines failed to start');
+        process.exitCode = 1;
+        void stop();
+      },
+    );
   return { url, stop };
 }
 

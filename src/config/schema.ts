@@ -71,10 +71,30 @@ const limits = z
   })
   .strict();
 
+const device = z.string().regex(/^(cpu|cuda:\d{1,2})$/, 'must be "cpu" or "cuda:N"');
+
 const engine = z
   .object({
-    /** Synthesis worker threads; 0 picks one per CPU core. */
+    /**
+     * Where synthesis runs: ["cpu"], CUDA GPUs (["cuda:0", "cuda:1"]), or "auto" (every GPU the
+     * driver shows when onnxruntime's CUDA provider and libraries are installed, else the CPU).
+     */
+    devices: z
+      .union([z.literal('auto'), z.array(device).min(1).max(16)])
+      .default(['cpu'])
+      .refine((d) => d === 'auto' || new Set(d).size === d.length, 'lists a device twice'),
+    /** Synthesis worker threads per device; 0 picks one per CPU core for "cpu", one per GPU. */
     workers: z.number().int().min(0).max(256).default(0),
+    /** onnxruntime threads inside each worker; 0 shares the cores out so CPU workers do not oversubscribe. */
+    intra_op_threads: z.number().int().min(0).max(64).default(0),
+    /** When a configured GPU cannot be used: false stops start-up saying why; true runs on the CPU instead. */
+    cpu_fallback: z.boolean().default(false),
+    /**
+     * Who speaks for registered speakers: "auto" picks the installed preset voice closest to the
+     * speaker's profile (a blend for Kokoro) when a pack speaks their language, else the built-in
+     * engine; "builtin" always uses the built-in engine shaped by the profile.
+     */
+    speaker_voices: z.enum(['auto', 'builtin']).default('auto'),
     /** Worker threads for reference analysis, kept apart so uploads are answered while synthesis is busy. */
     analysis_workers: z.number().int().min(1).max(16).default(1),
     /** Installed model packs (`voicereel models install`). Empty: <data_dir>/models. */

@@ -1,3 +1,4 @@
+import type { VoiceProfile } from '../audio/types.js';
 import { errors } from '../errors.js';
 import type {
   AudioBackend,
@@ -5,54 +6,70 @@ import type {
   ReferenceAnalysis,
   ReferenceInspection,
 } from '../services/backend.js';
-import { createEnginePool, type EnginePool } from './pool.js';
+import type { PackRef } from './neural/engines.js';
+import { combinePools, createEnginePool, type EnginePool } from './pool.js';
+import type { EngineWorkerData, WorkerTask } from './tasks.js';
 import type { RenderedSpeech } from './types.js';
+
+/** Synthesis workers on one device. */
+export interface DevicePlan {
+  device: string;
+  workers: number;
+  intraOpThreads: number;
+}
 
 export interface EngineOptions {
   workerFile: string;
-  synthesisThreads: number;
+  /** One synthesis pool per device. */
+  devices: DevicePlan[];
   analysisThreads: number;
-  workerData: unknown;
+  /** Asset paths every worker gets. */
+  paths: Pick<EngineWorkerData, 'espeakData' | 'kuromojiDict' | 'onnxRuntime' | 'sileroVad'>;
+  /** Verified model packs; every synthesis worker loads all of them. */
+  packs: PackRef[];
+  onCrash?: (err: Error, kind: WorkerTask['kind']) => void;
 }
 
 export interface Engines {
   backend: AudioBackend;
-  /** Resolves once every worker of both pools has started and warmed up; rejects if one cannot. */
+  /** Resolves once every worker of every pool has started and warmed up; rejects if one cannot. */
   whenReady: Promise<void>;
-  /** Both pools once started (for /metrics); undefined while they load. */
+  /** The pools once started (for /metrics); undefined while they load. */
   pools(): { synthesis: EnginePool; analysis: EnginePool } | undefined;
   destroy(): Promise<void>;
 }
 
 /**
  * Starts the pools in the background so the server can listen (and say "not ready") meanwhile.
- * Uploads are inspected and analysed on a small pool of their own, so a registration is answered
- * while synthesis keeps the main pool busy. Buffers cross threads by transfer where the sender is
- * done with them.
+ * Synthesis runs on one pool per device, each worker holding every model pack's sessions; uploads
+ * are inspected and analysed on a small CPU pool of their own (no model packs), so a registration
+ * is answered while synthesis keeps the devices busy. Buffers cross threads by transfer where the
+ * sender is done with them.
  */
 export function startEngines(opts: EngineOptions): Engines {
   let pools: { synthesis: EnginePool; analysis: EnginePool } | undefined;
+  const start = (threads: number, data: EngineWorkerData) =>
+    createEnginePool({ workerFile: opts.workerFile, threads, workerData: data, onCrash: opts.onCrash });
   const started = Promise.allSettled([
-    createEnginePool({
-      workerFile: opts.workerFile,
-      threads: opts.synthesisThreads,
-      workerData: opts.workerData,
-    }),
-    createEnginePool({
-      workerFile: opts.workerFile,
-      threads: opts.analysisThreads,
-      workerData: opts.workerData,
-    }),
+    start(opts.analysisThreads, { ...opts.paths, packs: [], device: 'cpu', intraOpThreads: 1 }),
+    ...opts.devices.map((d) =>
+      start(d.workers, {
+        ...opts.paths,
+        packs: opts.packs,
+        device: d.device,
+        intraOpThreads: d.intraOpThreads,
+      }),
+    ),
   ]);
-  const whenReady = started.then(async ([synthesis, analysis]) => {
-    if (synthesis.status === 'fulfilled' && analysis.status === 'fulfilled') {
-      pools = { synthesis: synthesis.value, analysis: analysis.value };
-      return;
+  const whenReady = started.then(async (results) => {
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    if (failed) {
+      await Promise.all(ok.map((p) => p.destroy()));
+      throw failed.reason;
     }
-    await Promise.all(
-      [synthesis, analysis].map((r) => (r.status === 'fulfilled' ? r.value.destroy() : undefined)),
-    );
-    throw synthesis.status === 'rejected' ? synthesis.reason : (analysis as PromiseRejectedResult).reason;
+    const [analysis, ...synthesis] = ok;
+    pools = { analysis: analysis!, synthesis: combinePools(synthesis) };
   });
   whenReady.catch(() => undefined);
 
@@ -70,6 +87,7 @@ export function startEngines(opts: EngineOptions): Engines {
       ),
     renderLine: (req, signal) =>
       need().synthesis.run<RenderedSpeech>({ kind: 'renderLine', req }, { signal }),
+    profileVoice: (req) => need().synthesis.run<VoiceProfile>({ kind: 'profileVoice', req }),
     mix: (req, signal) =>
       need().synthesis.run<MixedProgram>(
         { kind: 'mix', req },

@@ -1,13 +1,24 @@
+import { trimSilence } from '../audio/vad.js';
+import type { RenderLineRequest } from '../services/backend.js';
+import type { NeuralEngines } from './neural/engines.js';
+import { trimToSpeech } from './silero/trim.js';
+import type { SileroVad } from './silero/vad.js';
 import type { TaskKind, TaskOf, TaskResults, WorkerTask } from './tasks.js';
 import type { SpeechEngine } from './types.js';
 import { analyzeReference } from './work/analyze.js';
 import { inspectReference } from './work/inspect.js';
 import { mixAndEncode } from './work/mix.js';
-import { renderLine } from './work/render-line.js';
+import { profileVoice } from './work/profile-voice.js';
+import { renderLine, type SentenceVoice } from './work/render-line.js';
 
 /** Per-thread state the handlers share; built once when the worker starts. */
 export interface WorkerContext {
   engine: SpeechEngine;
+  /** The model packs this worker serves (none in analysis workers). */
+  neural: NeuralEngines;
+  /** Silero VAD: speech in references, and the edges of neural segments. */
+  vad: SileroVad;
+  device: string;
   /** Japanese text → hiragana reading (the engine's kuromoji tokenizer, not a second copy). */
   toKana(text: string): string;
   threadId: number;
@@ -33,6 +44,8 @@ export const handlers: { [K in TaskKind]: TaskHandler<K> } = {
       engine: ctx.engine.name,
       languages: ctx.engine.languages,
       startupMs: ctx.startupMs,
+      device: ctx.device,
+      packs: ctx.neural.size,
     },
   }),
 
@@ -41,20 +54,46 @@ export const handlers: { [K in TaskKind]: TaskHandler<K> } = {
     return { result: speech, transfer: [speech.samples.buffer as ArrayBuffer] };
   },
 
-  inspect: async (task) => ({ result: await inspectReference(task.bytes) }),
+  inspect: async (task, ctx) => ({ result: await inspectReference(task.bytes, ctx.vad) }),
 
-  analyze: async (task, ctx) => ({ result: await analyzeReference(task.req, ctx.toKana) }),
+  analyze: async (task, ctx) => ({ result: await analyzeReference(task.req, ctx.vad, ctx.toKana) }),
 
   renderLine: async (task, ctx) => {
-    const speech = await renderLine(ctx.engine, task.req);
+    const speech = await renderLine(sentenceVoice(task.req, ctx), task.req);
     return { result: speech, transfer: [speech.samples.buffer as ArrayBuffer] };
   },
+
+  profileVoice: async (task, ctx) => ({
+    result: await profileVoice(
+      sentenceVoice({ lang: task.req.lang, voice: task.req.voice }, ctx),
+      task.req.lang,
+      ctx.vad,
+    ),
+  }),
 
   mix: (task) => {
     const program = mixAndEncode(task.req);
     return { result: program, transfer: [program.bytes.buffer as ArrayBuffer] };
   },
 };
+
+/**
+ * The built-in engine's output is digital silence around the speech, cut by level; neural voices
+ * breathe and hiss at the edges, so Silero decides where their speech is.
+ */
+function sentenceVoice(req: Pick<RenderLineRequest, 'lang' | 'voice'>, ctx: WorkerContext): SentenceVoice {
+  const voice = req.voice;
+  if (voice.engine === 'builtin') {
+    return {
+      speak: (text) => ctx.engine.speak({ text, lang: req.lang, profile: voice.profile, speed: voice.speed }),
+      trim: (audio) => Promise.resolve(trimSilence(audio)),
+    };
+  }
+  return {
+    speak: (text) => ctx.neural.speak(voice, text, req.lang),
+    trim: (audio) => trimToSpeech(ctx.vad, audio),
+  };
+}
 
 /** Runs the handler for `task.kind`; unknown kinds (a newer main thread?) fail loudly. */
 export async function dispatch(task: WorkerTask, ctx: WorkerContext): Promise<HandlerOutput<unknown>> {

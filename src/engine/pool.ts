@@ -20,6 +20,8 @@ export interface EnginePoolOptions {
   workerData: unknown;
   /** How long every thread may take to load its engine. Default 120 s (slow disks, busy CPUs). */
   startupTimeoutMs?: number;
+  /** Told when a thread died under a task (which is then run once more on its replacement). */
+  onCrash?: (err: Error, kind: WorkerTask['kind']) => void;
 }
 
 /**
@@ -49,15 +51,22 @@ export async function createEnginePool(opts: EnginePoolOptions): Promise<EngineP
   });
 
   let inFlight = 0;
+  const runOnce = (task: WorkerTask, runOpts: { signal?: AbortSignal; transfer?: Transferable[] }) =>
+    piscina.run(task, { signal: runOpts.signal ?? null, transferList: runOpts.transfer as never });
   const pool: EnginePool = {
     size: threads,
     async run<T>(task: WorkerTask, runOpts: { signal?: AbortSignal; transfer?: Transferable[] } = {}) {
       inFlight++;
       try {
-        return (await piscina.run(task, {
-          signal: runOpts.signal ?? null,
-          transferList: runOpts.transfer as never,
-        })) as T;
+        try {
+          return (await runOnce(task, runOpts)) as T;
+        } catch (err) {
+          // piscina has already started a replacement thread; a task whose buffers were moved
+          // cannot be sent again (they went down with the thread).
+          if (!isWorkerCrash(err) || runOpts.signal?.aborted || runOpts.transfer?.length) throw err;
+          opts.onCrash?.(err as Error, task.kind);
+          return (await runOnce(task, runOpts)) as T;
+        }
       } finally {
         inFlight--;
       }
@@ -75,6 +84,31 @@ export async function createEnginePool(opts: EnginePoolOptions): Promise<EngineP
     throw new Error(`engine workers failed to start (${opts.workerFile}): ${reason}`, { cause: err });
   }
   return pool;
+}
+
+/** A thread that exited (process.exit, out of memory) rather than a task that threw. */
+export function isWorkerCrash(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  return err.message.startsWith('worker exited with code') || code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
+
+/**
+ * Several pools (one per device) behind one interface: each task goes to the pool with the least
+ * work per thread, so a GPU and the CPU, or two GPUs, share a job's lines.
+ */
+export function combinePools(pools: readonly EnginePool[]): EnginePool {
+  if (pools.length === 1) return pools[0]!;
+  const load = (p: EnginePool) => (p.busy() + p.queued()) / p.size;
+  return {
+    size: pools.reduce((a, p) => a + p.size, 0),
+    run: (task, o) => pools.reduce((best, p) => (load(p) < load(best) ? p : best)).run(task, o),
+    queued: () => pools.reduce((a, p) => a + p.queued(), 0),
+    busy: () => pools.reduce((a, p) => a + p.busy(), 0),
+    destroy: async () => {
+      await Promise.all(pools.map((p) => p.destroy()));
+    },
+  };
 }
 
 /**

@@ -5,7 +5,9 @@ import type {
   ReferenceInspection,
   RenderLineRequest,
 } from '../services/backend.js';
-import type { Language, RenderedSpeech, SpeakRequest } from './types.js';
+import type { PackRef } from './neural/engines.js';
+import type { VoiceProfile } from '../audio/types.js';
+import type { Language, NeuralVoiceSpec, RenderedSpeech, SpeakRequest } from './types.js';
 import type { AnalyzeRequest } from './work/analyze.js';
 
 /**
@@ -18,6 +20,7 @@ export type WorkerTask =
   | { kind: 'inspect'; bytes: Uint8Array }
   | { kind: 'analyze'; req: AnalyzeRequest }
   | { kind: 'renderLine'; req: RenderLineRequest }
+  | { kind: 'profileVoice'; req: { voice: NeuralVoiceSpec; lang: Language } }
   | { kind: 'mix'; req: MixRequest };
 
 export type TaskKind = WorkerTask['kind'];
@@ -30,6 +33,9 @@ export interface PingResult {
   languages: readonly Language[];
   /** Milliseconds the engine took to load on this thread. */
   startupMs: number;
+  /** Device and model packs loaded (and warmed) on this thread. */
+  device: string;
+  packs: number;
 }
 
 /** Result type per task kind. `speak` samples arrive transferred, not copied. */
@@ -39,6 +45,7 @@ export interface TaskResults {
   inspect: ReferenceInspection;
   analyze: ReferenceAnalysis;
   renderLine: RenderedSpeech;
+  profileVoice: VoiceProfile;
   mix: MixedProgram;
 }
 
@@ -46,4 +53,13 @@ export interface TaskResults {
 export interface EngineWorkerData {
   espeakData: string;
   kuromojiDict: string;
+  /** onnxruntime-node's package directory and the Silero VAD model (every worker loads both). */
+  onnxRuntime: string;
+  sileroVad: string;
+  /** Verified model packs this worker loads (synthesis workers; none for analysis). */
+  packs: PackRef[];
+  /** Where this worker's sessions run: "cpu" or "cuda:N". */
+  device: string;
+  /** onnxruntime intra-op threads per session. */
+  intraOpThreads: number;
 }

@@ -1,5 +1,5 @@
 import type { AudioFormat, VoiceProfile } from '../audio/types.js';
-import type { Language, RenderedSpeech } from '../engine/types.js';
+import type { Language, LineVoice, NeuralVoiceSpec, RenderedSpeech } from '../engine/types.js';
 
 /**
  * What the services need from the worker pools. Everything heavy (decoding, analysis, synthesis,
@@ -16,6 +16,8 @@ export interface AudioBackend {
   }): Promise<ReferenceAnalysis>;
   /** One script line in one voice: sentences split, spoken, joined with short pauses, silence trimmed. */
   renderLine(req: RenderLineRequest, signal?: AbortSignal): Promise<RenderedSpeech>;
+  /** Measures a neural preset voice the way references are measured (for matching speakers). */
+  profileVoice(req: { voice: NeuralVoiceSpec; lang: Language }): Promise<VoiceProfile>;
   /** Places rendered lines on one timeline, levels loudness, resamples and encodes. */
   mix(req: MixRequest, signal?: AbortSignal): Promise<MixedProgram>;
   /** True once every worker has started and warmed up. */
@@ -35,7 +37,7 @@ export interface ReferenceAnalysis {
 export interface RenderLineRequest {
   text: string;
   lang: Language;
-  profile: VoiceProfile | null;
+  voice: LineVoice;
   sentenceGapSeconds: number;
 }
 

@@ -10,6 +10,7 @@ import type { AudioBackend } from './backend.js';
 import type { FileStore } from './file-store.js';
 import type { Principal } from './keys.js';
 import type { UsageMeter } from './usage.js';
+import type { SpeakerVoice } from './voices/catalog.js';
 
 export interface RegisterInput {
   name: unknown;
@@ -35,6 +36,8 @@ export interface SpeakerView {
     retained: boolean;
   };
   profile: VoiceProfile | null;
+  /** The engine and voice that speak for this speaker (null until it is ready). */
+  voice: SpeakerVoice | null;
   error: { code: string; message: string } | null;
 }
 
@@ -54,6 +57,8 @@ export class SpeakerService {
     private readonly usage: UsageMeter,
     private readonly clock: Clock,
     private readonly limits: { minSpeechSeconds: number; queueMaxDepth: number },
+    /** Which voice currently serves a ready speaker (VoiceCatalog.forSpeaker). */
+    private readonly voiceFor: (profile: VoiceProfile, lang: Language) => SpeakerVoice,
   ) {}
 
   /** Validates, inspects the audio on a worker, then stores file, speaker and job together. */
@@ -145,7 +150,7 @@ export class SpeakerService {
   }
 
   get(who: Principal, id: string): SpeakerView {
-    return toView(this.find(who, id));
+    return this.toView(this.find(who, id));
   }
 
   find(who: Principal, id: string): SpeakerRow {
@@ -160,7 +165,7 @@ export class SpeakerService {
       pageSize,
       (page - 1) * pageSize,
     );
-    return { items: items.map(toView), page, page_size: pageSize, total };
+    return { items: items.map((r) => this.toView(r)), page, page_size: pageSize, total };
   }
 
   /** Deletes the voice and its reference audio; pending registration jobs are canceled first. */
@@ -170,9 +175,14 @@ export class SpeakerService {
     this.store.speakers.delete(row.id);
     if (row.reference_file) this.files.remove(row.reference_file);
   }
+
+  private toView(row: SpeakerRow): SpeakerView {
+    const view = rowView(row);
+    return { ...view, voice: view.profile ? this.voiceFor(view.profile, row.lang as Language) : null };
+  }
 }
 
-function toView(row: SpeakerRow): SpeakerView {
+function rowView(row: SpeakerRow): Omit<SpeakerView, 'voice'> {
   return {
     id: row.id,
     name: row.name,

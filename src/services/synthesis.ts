@@ -4,7 +4,7 @@ import { buildCaptionUnits } from '../captions/units.js';
 import { renderCaptions } from '../captions/format.js';
 import type { CaptionFormat, CaptionUnit } from '../captions/types.js';
 import type { Config } from '../config/schema.js';
-import type { Language, RenderedSpeech } from '../engine/types.js';
+import type { Language, LineVoice, RenderedSpeech } from '../engine/types.js';
 import { errors, JobFailure } from '../errors.js';
 import { type Clock, monthOf, msUntilNextMonth } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
@@ -15,9 +15,19 @@ import type { FileStore } from './file-store.js';
 import type { Principal } from './keys.js';
 import { normalizeText } from './text/split.js';
 import type { UsageMeter } from './usage.js';
+import { SPEED_RANGE, type VoiceCatalog } from './voices/catalog.js';
+
+/** A script line names a registered speaker or a catalog voice (GET /v1/voices), not both. */
+export interface ScriptLine {
+  speaker_id?: string;
+  voice?: string;
+  text: string;
+  /** Tempo relative to the voice's own; absent means 1. */
+  speed?: number;
+}
 
 export interface SynthesizePayload {
-  script: Array<{ speaker_id: string; text: string }>;
+  script: ScriptLine[];
   output_format: AudioFormat;
   sample_rate: number;
   caption_format: CaptionFormat;
@@ -51,8 +61,9 @@ export class SynthesisService {
     private readonly usage: UsageMeter,
     private readonly clock: Clock,
     private readonly config: Config,
-    /** Lines rendered at once: the synthesis pool's thread count. */
+    /** Lines rendered at once: the synthesis pools' thread count. */
     private readonly parallelism: number,
+    private readonly catalog: VoiceCatalog,
   ) {}
 
   /** Validates the whole request against the caller's project before anything is queued. */
@@ -63,7 +74,7 @@ export class SynthesisService {
     const b = body as Record<string, unknown>;
     const limits = this.config.limits;
     if (!Array.isArray(b.script) || b.script.length === 0) {
-      throw errors.invalidInput('script must be a non-empty array of { speaker_id, text } lines.', {
+      throw errors.invalidInput('script must be a non-empty array of { speaker_id or voice, text } lines.', {
         field: 'script',
       });
     }
@@ -73,14 +84,11 @@ export class SynthesisService {
       });
     }
     let characters = 0;
-    const script = b.script.map((line: unknown, i: number) => {
+    const script = b.script.map((line: unknown, i: number): ScriptLine => {
       const field = `script[${i}]`;
       if (!line || typeof line !== 'object')
         throw errors.invalidInput(`${field} must be an object.`, { field });
       const l = line as Record<string, unknown>;
-      if (typeof l.speaker_id !== 'string' || l.speaker_id === '') {
-        throw errors.invalidInput(`${field}.speaker_id is required.`, { field: `${field}.speaker_id` });
-      }
       if (typeof l.text !== 'string' || normalizeText(l.text) === '') {
         throw errors.invalidInput(`${field}.text is required.`, { field: `${field}.text` });
       }
@@ -90,22 +98,10 @@ export class SynthesisService {
           field: `${field}.text`,
         });
       }
-      const speaker = this.store.speakers.get(l.speaker_id, who.admin ? undefined : who.project);
-      if (!speaker) {
-        throw errors.invalidInput(`${field}.speaker_id names an unknown speaker.`, {
-          field: `${field}.speaker_id`,
-        });
-      }
-      if (speaker.status !== 'ready') {
-        throw errors.invalidInput(
-          `${field}.speaker_id names a speaker that is ${speaker.status}, not ready.`,
-          {
-            field: `${field}.speaker_id`,
-          },
-        );
-      }
+      const speed = this.validSpeed(l.speed, `${field}.speed`);
       characters += [...text].length;
-      return { speaker_id: speaker.id, text };
+      const who_ = this.lineVoice(who, l, field);
+      return { ...who_, text, ...(speed === undefined ? {} : { speed }) };
     });
     if (characters > limits.max_script_chars) {
       throw errors.invalidInput(`script has more than ${limits.max_script_chars} characters.`, {
@@ -125,6 +121,52 @@ export class SynthesisService {
       });
     }
     return { script, output_format, sample_rate, caption_format, characters };
+  }
+
+  /** `speaker_id` (a ready speaker of the caller's project) or `voice` (a catalog voice), not both. */
+  private lineVoice(
+    who: Principal,
+    l: Record<string, unknown>,
+    field: string,
+  ): { speaker_id: string } | { voice: string } {
+    if (l.speaker_id !== undefined && l.voice !== undefined) {
+      throw errors.invalidInput(`${field} names both speaker_id and voice; give one.`, { field });
+    }
+    if (l.voice !== undefined) {
+      if (typeof l.voice !== 'string' || !this.catalog.get(l.voice)) {
+        throw errors.invalidInput(`${field}.voice names no installed voice (see GET /v1/voices).`, {
+          field: `${field}.voice`,
+        });
+      }
+      return { voice: l.voice };
+    }
+    if (typeof l.speaker_id !== 'string' || l.speaker_id === '') {
+      throw errors.invalidInput(`${field}.speaker_id (or voice) is required.`, {
+        field: `${field}.speaker_id`,
+      });
+    }
+    const speaker = this.store.speakers.get(l.speaker_id, who.admin ? undefined : who.project);
+    if (!speaker) {
+      throw errors.invalidInput(`${field}.speaker_id names an unknown speaker.`, {
+        field: `${field}.speaker_id`,
+      });
+    }
+    if (speaker.status !== 'ready') {
+      throw errors.invalidInput(`${field}.speaker_id names a speaker that is ${speaker.status}, not ready.`, {
+        field: `${field}.speaker_id`,
+      });
+    }
+    return { speaker_id: speaker.id };
+  }
+
+  private validSpeed(value: unknown, field: string): number | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !(value >= SPEED_RANGE.min && value <= SPEED_RANGE.max)) {
+      throw errors.invalidInput(`${field} must be a number from ${SPEED_RANGE.min} to ${SPEED_RANGE.max}.`, {
+        field,
+      });
+    }
+    return value;
   }
 
   /** Quota and queue depth, checked before the job row exists. */
@@ -171,10 +213,9 @@ export class SynthesisService {
     const total = payload.script.length + 1;
     let done = 0;
     const rendered = await mapLimited(payload.script, this.parallelism, async (line) => {
-      const voice = voices.get(line.speaker_id);
-      if (!voice) throw new JobFailure('INVALID_INPUT', `Speaker ${line.speaker_id} no longer exists.`);
+      const voice = this.voiceOf(line, voices);
       const speech = await this.backend.renderLine(
-        { text: line.text, lang: voice.lang, profile: voice.profile, sentenceGapSeconds: gapSeconds },
+        { text: line.text, lang: voice.lang, voice: voice.voice, sentenceGapSeconds: gapSeconds },
         ctx.signal,
       );
       ctx.progress(++done / total);
@@ -261,10 +302,11 @@ export class SynthesisService {
     return result;
   }
 
+  /** Speakers of the script, read once per job (a speaker deleted since acceptance fails the job). */
   private resolveVoices(payload: SynthesizePayload) {
     const voices = new Map<string, { lang: Language; profile: VoiceProfile | null; name: string }>();
     for (const { speaker_id } of payload.script) {
-      if (voices.has(speaker_id)) continue;
+      if (speaker_id === undefined || voices.has(speaker_id)) continue;
       const s = this.store.speakers.get(speaker_id);
       if (!s || s.status !== 'ready') {
         throw new JobFailure('INVALID_INPUT', `Speaker ${speaker_id} was deleted or is not ready.`);
@@ -275,11 +317,28 @@ export class SynthesisService {
     return voices;
   }
 
+  /** Which voice says a line: the speaker's current voice, or the named catalog voice. */
+  private voiceOf(
+    line: ScriptLine,
+    speakers: Map<string, { lang: Language; profile: VoiceProfile | null }>,
+  ): { voice: LineVoice; lang: Language } {
+    const speed = line.speed ?? 1;
+    if (line.voice !== undefined) {
+      const v = this.catalog.lineVoice(line.voice, speed);
+      if (!v) throw new JobFailure('INVALID_INPUT', `Voice ${line.voice} is no longer installed.`);
+      return v;
+    }
+    const s = speakers.get(line.speaker_id!);
+    if (!s) throw new JobFailure('INVALID_INPUT', `Speaker ${line.speaker_id} no longer exists.`);
+    return { voice: this.catalog.forSpeaker(s.profile, s.lang, speed).voice, lang: s.lang };
+  }
+
   /** Pauses: a short lead-in, a longer pause when the speaker changes than between one speaker's lines. */
   private gapBefore(payload: SynthesizePayload, i: number): number {
     if (i === 0) return 0.25;
     const s = this.config.synthesis;
-    const changed = payload.script[i]?.speaker_id !== payload.script[i - 1]?.speaker_id;
+    const who = (l?: ScriptLine) => l?.speaker_id ?? l?.voice;
+    const changed = who(payload.script[i]) !== who(payload.script[i - 1]);
     return (changed ? s.speaker_change_gap_ms : s.line_gap_ms) / 1000;
   }
 
@@ -292,10 +351,12 @@ export class SynthesisService {
     return buildCaptionUnits(
       payload.script.map((line, i) => {
         const placement = mixed.placements[i] ?? { start: 0, end: 0 };
+        const named = line.voice === undefined ? undefined : this.catalog.get(line.voice);
+        const speaker = line.speaker_id === undefined ? undefined : voices.get(line.speaker_id);
         return {
-          speakerId: line.speaker_id,
-          speakerName: voices.get(line.speaker_id)?.name,
-          lang: voices.get(line.speaker_id)?.lang,
+          speakerId: line.speaker_id ?? line.voice!,
+          speakerName: speaker?.name ?? named?.name,
+          lang: speaker?.lang ?? named?.language,
           text: line.text,
           placement: mixed.speech[i] ?? placement,
           words: rendered[i]?.words ?? [],

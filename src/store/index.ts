@@ -2,6 +2,7 @@ import type { Db } from './db.js';
 import { FilesRepo } from './files-repo.js';
 import { JobsRepo } from './jobs-repo.js';
 import { KeysRepo } from './keys-repo.js';
+import { PresetProfilesRepo } from './preset-profiles-repo.js';
 import { SignaturesRepo } from './signatures-repo.js';
 import { SpeakersRepo } from './speakers-repo.js';
 import { UsageRepo } from './usage-repo.js';
@@ -14,6 +15,7 @@ export interface Store {
   files: FilesRepo;
   usage: UsageRepo;
   signatures: SignaturesRepo;
+  presetProfiles: PresetProfilesRepo;
 }
 
 export function createStore(db: Db): Store {
@@ -25,5 +27,6 @@ export function createStore(db: Db): Store {
     files: new FilesRepo(db),
     usage: new UsageRepo(db),
     signatures: new SignaturesRepo(db),
+    presetProfiles: new PresetProfilesRepo(db),
   };
 }

@@ -51,3 +51,57 @@ export function piperTestConfig(sampleRate: number, speakers: number, inference 
     piper_version: '1.0.0',
   };
 }
+
+/**
+ * Symbols eSpeak's IPA uses for English, Korean and Japanese (and then some), with punctuation: a
+ * test vocabulary wide enough that real text keeps most of its phonemes.
+ */
+export const IPA_TEST_SYMBOLS = [
+  ...'abcdefghijklmnopqrstuvwxyz',
+  ...'æçðøŋœɐɑɒɔɕəɚɛɜɝɟɡɣɤɥɪɫɬɯɰɲɴɸɹɾʁʂʃʊʋʌʎʏʑʒʔʝʤʧʰʲˈˌːˑ˞ᵻᵊ',
+  '\u0303',
+  '\u0329',
+  '\u032a',
+  '\u0325',
+  ...",.!?;:'-",
+];
+
+/** A Piper sidecar whose phoneme_id_map covers IPA_TEST_SYMBOLS (ids from 4 up), for API tests. */
+export function piperWideConfig(sampleRate: number, speakers: number, inference = {}) {
+  const base = piperTestConfig(sampleRate, speakers, inference);
+  const map: Record<string, number[]> = { _: [0], '^': [1], $: [2], ' ': [3] };
+  IPA_TEST_SYMBOLS.forEach((s, i) => (map[s] = [4 + i]));
+  return { ...base, phoneme_id_map: map };
+}
+
+/** Kokoro's signature (test/fixtures/onnx/kokoro_graph.py); `idsName` is input_ids or tokens. */
+export function kokoroTestGraph(idsName: 'input_ids' | 'tokens', durations: boolean): string {
+  const file = fixturePath(`kokoro-test-${idsName}${durations ? '-dur' : ''}.onnx`);
+  if (!existsSync(file))
+    execFileSync(PYTHON, [
+      resolve('test/fixtures/onnx/kokoro_graph.py'),
+      file,
+      idsName,
+      ...(durations ? ['--durations'] : []),
+    ]);
+  return file;
+}
+
+/** A voices table written by numpy.savez (kokoro_voices.py documents its values). */
+export function kokoroTestVoices(names: string[]): string {
+  const file = fixturePath(`kokoro-voices-${names.join('_')}.bin`);
+  if (!existsSync(file))
+    execFileSync(PYTHON, [resolve('test/fixtures/onnx/kokoro_voices.py'), file, names.join(',')]);
+  return file;
+}
+
+/** Kokoro's config.json, the part the engine reads: a vocabulary (ids from 1; 0 is the pad). */
+export function kokoroTestConfig() {
+  return { n_token: 178, vocab: Object.fromEntries(IPA_TEST_SYMBOLS.map((s, i) => [s, 1 + i])) };
+}
+
+/** Frames per token and samples per frame in kokoro_graph.py. */
+export const KOKORO_TEST_HOP = 600;
+export function kokoroTestFrames(id: number, speed: number): number {
+  return Math.floor((((id % 3) + 1) * 2) / speed);
+}

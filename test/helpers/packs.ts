@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  kokoroTestConfig,
+  kokoroTestGraph,
+  kokoroTestVoices,
+  piperTestGraph,
+  piperWideConfig,
+} from './onnx.js';
 
 export interface PackFile {
   path: string;
@@ -49,4 +56,61 @@ export function writePack(
   };
   writeFileSync(join(dir, 'voicereel-model.json'), JSON.stringify(manifest, null, 2));
   return dir;
+}
+
+/** A Piper pack around the test graph (real phoneme map, `speakers` voices s0…). */
+export function writePiperPack(
+  dir: string,
+  opts: { name?: string; rate?: number; speakers?: number; lang?: string } = {},
+): string {
+  const rate = opts.rate ?? 22050;
+  const speakers = opts.speakers ?? 1;
+  const lang = opts.lang ?? 'en';
+  return writePack(dir, {
+    family: 'piper',
+    name: opts.name ?? 'piper-test',
+    files: [
+      { path: 'voice.onnx', role: 'model', data: readFileSync(piperTestGraph(rate, speakers)) },
+      { path: 'voice.onnx.json', role: 'config', data: JSON.stringify(piperWideConfig(rate, speakers)) },
+    ],
+    manifest: {
+      languages: [lang],
+      sample_rate: rate,
+      voices:
+        speakers > 1
+          ? Array.from({ length: speakers }, (_, i) => ({ id: `s${i}`, lang, speaker_id: i }))
+          : [{ id: 'default', lang }],
+    },
+  });
+}
+
+/** A Kokoro pack around the test graph and a numpy-written voices table. */
+export function writeKokoroPack(
+  dir: string,
+  opts: { name?: string; voices?: string[]; durations?: boolean; idsName?: 'input_ids' | 'tokens' } = {},
+): string {
+  const voices = opts.voices ?? ['af_one', 'am_two'];
+  return writePack(dir, {
+    family: 'kokoro',
+    name: opts.name ?? 'kokoro-test',
+    files: [
+      {
+        path: 'kokoro.onnx',
+        role: 'model',
+        data: readFileSync(kokoroTestGraph(opts.idsName ?? 'input_ids', opts.durations ?? true)),
+      },
+      { path: 'voices.bin', role: 'voices', data: readFileSync(kokoroTestVoices(voices)) },
+      { path: 'config.json', role: 'config', data: JSON.stringify(kokoroTestConfig()) },
+    ],
+    manifest: {
+      languages: ['en-US'],
+      sample_rate: 24000,
+      voices: voices.map((v) => ({
+        id: v,
+        lang: 'en-US',
+        style: v,
+        gender: v[1] === 'f' ? 'female' : 'male',
+      })),
+    },
+  });
 }

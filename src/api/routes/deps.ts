@@ -6,6 +6,7 @@ import type { KeyService } from '../../services/keys.js';
 import type { Presigner } from '../../services/presign.js';
 import type { SpeakerService } from '../../services/speakers.js';
 import type { SynthesisService } from '../../services/synthesis.js';
+import type { VoiceCatalog } from '../../services/voices/catalog.js';
 import type { FileStore } from '../../services/file-store.js';
 import type { Store } from '../../store/index.js';
 import type { AppState } from '../context.js';
@@ -17,6 +18,7 @@ export interface RouteDeps {
   keys: KeyService;
   speakers: SpeakerService;
   synthesis: SynthesisService;
+  catalog: VoiceCatalog;
   presigner: Presigner;
   files: FileStore;
   jobs: Pick<JobRunner, 'notify' | 'cancel'>;

@@ -1,20 +1,17 @@
 import Router from '@koa/router';
-import { LANGUAGES } from '../../engine/types.js';
 import type { AppState } from '../context.js';
 import type { RouteDeps } from './deps.js';
 
-/** Preset voices. Until model packs are installed only the built-in engine's default voices exist. */
+/**
+ * Voices a script line may name with `voice`: the built-in engine's default per language, then the
+ * preset voices of the installed, verified model packs. `?lang=en` keeps one language.
+ */
 export function voiceRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
   router.get('/voices', deps.signed, (ctx) => {
-    ctx.body = {
-      items: LANGUAGES.map((lang) => ({
-        id: `builtin-${lang}`,
-        engine: 'builtin',
-        lang,
-        name: `Built-in ${lang}`,
-      })),
-    };
+    const lang = typeof ctx.query.lang === 'string' ? ctx.query.lang : undefined;
+    const items = deps.catalog.list().filter((v) => !lang || v.language === lang);
+    ctx.body = { items };
   });
   return router;
 }

@@ -33,7 +33,7 @@ export const ESPEAK_VOICES: Record<Language, string> = { en: 'en-us', ko: 'ko', 
 // measured levels average over eSpeak's sentence contours the way real lines do. Chosen against a
 // set of six varied lines per language: output medians land within a few percent of the target on
 // average (single lines swing ±10–20% with their intonation).
-const CALIBRATION_TEXT: Record<Language, string> = {
+export const CALIBRATION_TEXT: Record<Language, string> = {
   en: 'Good morning. The train leaves at nine and is usually on time. Are you coming with us?',
   ko: '안녕하세요, 오늘 기분이 어때요? 날씨가 좋아서 공원에 산책하러 갔어요. 정말요!',
   ja: 'こんにちは、 おげんきですか？ てんきが よいので こうえんに いきました。 ほんとうに！', // kana: no tokenizer needed

@@ -9,7 +9,7 @@ import {
   type SpeechEngine,
 } from '../types.js';
 import { createVoiceMapper } from './calibration.js';
-import { loadEspeak } from './module.js';
+import { type Espeak, loadEspeak } from './module.js';
 import { buildEspeakInput, foldUnspeakable, splitWords, type TextUnit } from './text.js';
 import { wordTimings } from './timing.js';
 
@@ -28,6 +28,10 @@ const FULL_SCALE = 32767 / 32768;
 /** The engine plus the Japanese reader it already holds, for workers that need kana (analysis). */
 export interface EspeakEngine extends SpeechEngine {
   toKana(text: string): string;
+  /** Caption words of a text as this engine reads them (kuromoji words with kana for Japanese). */
+  units(lang: Language, text: string): TextUnit[];
+  /** The eSpeak module itself, for neural voices that need its IPA. */
+  readonly espeak: Espeak;
 }
 
 /** Short enough to cost little, long enough for V8 to compile eSpeak's hot WASM paths. */
@@ -53,7 +57,9 @@ export async function createEspeakEngine(paths: EspeakEnginePaths): Promise<Espe
     const units = foldUnspeakable(unitsFor(req.lang, req.text, japanese));
     if (units.length === 0) return { samples: new Float32Array(0), sampleRate: espeak.sampleRate, words: [] };
     const input = buildEspeakInput(units);
-    const settings = voices.settingsFor(req.lang, req.profile);
+    const base = voices.settingsFor(req.lang, req.profile);
+    const speed = req.speed ?? 1;
+    const settings = speed === 1 ? base : { ...base, rate: clampRate(Math.round(base.rate * speed)) };
     const out = espeak.synthesize(input.text, settings);
     // Brightness: one shelf biquad, so timing is untouched (sub-millisecond group delay) and the
     // result stays a function of the request. Applied before the sound regions are measured, so
@@ -72,7 +78,14 @@ export async function createEspeakEngine(paths: EspeakEnginePaths): Promise<Espe
     };
   }
 
-  return { name: 'espeak-ng', languages: LANGUAGES, speak, toKana: (text) => japanese.toKana(text) };
+  return {
+    name: 'espeak-ng',
+    languages: LANGUAGES,
+    speak,
+    toKana: (text) => japanese.toKana(text),
+    units: (lang, text) => foldUnspeakable(unitsFor(lang, text, japanese)),
+    espeak,
+  };
 }
 
 /**
@@ -89,6 +102,11 @@ function tilted(samples: Float32Array, sampleRate: number, db: number): Float32A
     for (let i = 0; i < out.length; i++) out[i] = out[i]! * g;
   }
   return out;
+}
+
+/** eSpeak's usable words-per-minute range. */
+function clampRate(wpm: number): number {
+  return Math.min(450, Math.max(80, wpm));
 }
 
 function unitsFor(lang: Language, text: string, japanese: JapaneseReader): TextUnit[] {

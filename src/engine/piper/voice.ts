@@ -31,13 +31,15 @@ export class PiperVoice {
     ort: OnnxRuntime,
     modelFile: string,
     configFile: string,
-    session: { intraOpThreads?: number; executionProviders?: string[] } = {},
+    session: { intraOpThreads?: number; executionProviders?: unknown[] } = {},
   ): Promise<PiperVoice> {
     const config = parsePiperConfig(readFileSync(configFile, 'utf8'), configFile);
     const s = await ort.InferenceSession.create(modelFile, {
       intraOpNumThreads: session.intraOpThreads ?? 1,
       interOpNumThreads: 1,
-      executionProviders: session.executionProviders ?? ['cpu'],
+      // onnxruntime's own warnings (unused initializers…) would go to stderr unstructured.
+      logSeverityLevel: 3,
+      executionProviders: (session.executionProviders ?? ['cpu']) as never,
       graphOptimizationLevel: 'all',
     });
     for (const name of ['input', 'input_lengths', 'scales'])

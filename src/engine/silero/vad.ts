@@ -68,6 +68,8 @@ export class SileroVad {
     const session = await ort.InferenceSession.create(modelFile, {
       intraOpNumThreads: intraOpThreads,
       interOpNumThreads: 1,
+      // onnxruntime's own warnings (unused initializers…) would go to stderr unstructured.
+      logSeverityLevel: 3,
       executionProviders: ['cpu'],
     });
     for (const name of ['input', 'sr', 'h', 'c'])

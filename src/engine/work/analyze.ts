@@ -1,8 +1,8 @@
 import { analyzeVoice } from '../../audio/profile.js';
-import { detectSpeech } from '../../audio/vad.js';
 import type { ReferenceAnalysis } from '../../services/backend.js';
 import { guessLanguage } from '../../services/text/script.js';
 import { checkTranscriptPlausibility } from '../../services/text/syllables.js';
+import type { SileroVad } from '../silero/vad.js';
 import type { Language } from '../types.js';
 import { decodeReference } from './inspect.js';
 
@@ -13,18 +13,19 @@ export interface AnalyzeRequest {
 }
 
 /**
- * Builds the voice profile and checks that the transcript plausibly belongs to the recording: the
+ * Builds the voice profile (over the regions Silero hears as speech) and checks that the transcript plausibly belongs to the recording: the
  * transcript must be written in the declared language, and its syllable count over the measured
  * speech time must be a human speaking rate for that language. Japanese is counted in morae of its
  * kana reading, which `toKana` provides (kanji alone say little about length).
  */
 export async function analyzeReference(
   req: AnalyzeRequest,
+  vad: SileroVad,
   toKana?: (text: string) => string,
 ): Promise<ReferenceAnalysis> {
   const decoded = await decodeReference(req.bytes);
   if ('error' in decoded) throw new Error(`stored reference no longer decodes: ${decoded.error}`);
-  const speech = detectSpeech(decoded.audio);
+  const speech = await vad.detect(decoded.audio);
   const profile = analyzeVoice(decoded.audio, speech.regions);
   const written = guessLanguage(req.transcript);
   if (written !== req.lang) {

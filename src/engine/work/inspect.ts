@@ -1,9 +1,9 @@
 import { AudioDecodeError, decodeAudio } from '../../audio/decode.js';
 import { durationOf } from '../../audio/dsp.js';
 import type { PcmAudio } from '../../audio/types.js';
-import { detectSpeech } from '../../audio/vad.js';
 import { isWav } from '../../audio/wav-parse.js';
 import type { ReferenceInspection } from '../../services/backend.js';
+import type { SileroVad } from '../silero/vad.js';
 
 /** Decodes an upload; undecodable input is an answer (415 upstream), not an exception. */
 export async function decodeReference(
@@ -18,8 +18,11 @@ export async function decodeReference(
   }
 }
 
-/** Measures what an upload really holds: decoded samples, never the header's claims. */
-export async function inspectReference(bytes: Uint8Array): Promise<ReferenceInspection> {
+/**
+ * Measures what an upload really holds: decoded samples, never the header's claims, and speech as
+ * Silero hears it (music, noise and long pauses do not count towards the minimum).
+ */
+export async function inspectReference(bytes: Uint8Array, vad: SileroVad): Promise<ReferenceInspection> {
   const decoded = await decodeReference(bytes);
   if ('error' in decoded) return { ok: false, reason: decoded.error };
   const { audio, format } = decoded;
@@ -28,6 +31,6 @@ export async function inspectReference(bytes: Uint8Array): Promise<ReferenceInsp
     format,
     sampleRate: audio.sampleRate,
     durationSeconds: durationOf(audio),
-    speechSeconds: detectSpeech(audio).speechSeconds,
+    speechSeconds: (await vad.detect(audio)).speechSeconds,
   };
 }

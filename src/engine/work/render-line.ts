@@ -1,25 +1,32 @@
 import { concatAudio, silence } from '../../audio/dsp.js';
 import type { PcmAudio } from '../../audio/types.js';
-import { trimSilence } from '../../audio/vad.js';
-import type { RenderLineRequest } from '../../services/backend.js';
 import { splitSentences } from '../../services/text/split.js';
-import type { RenderedSpeech, SpeechEngine, WordTiming } from '../types.js';
+import type { Language, RenderedSpeech, WordTiming } from '../types.js';
+
+/** How one voice says a sentence, and how its output is cut to the speech. */
+export interface SentenceVoice {
+  speak(sentence: string): Promise<RenderedSpeech>;
+  trim(audio: PcmAudio): Promise<{ audio: PcmAudio; offsetSeconds: number }>;
+}
 
 /**
  * One script line: split into sentences (engines phrase long input badly and captions need the
  * boundaries), speak each, cut each sentence's own leading/trailing silence, and join them with a
  * fixed pause. Word times are moved with every cut so they stay where the audio is.
  */
-export async function renderLine(engine: SpeechEngine, req: RenderLineRequest): Promise<RenderedSpeech> {
+export async function renderLine(
+  voice: SentenceVoice,
+  req: { text: string; lang: Language; sentenceGapSeconds: number },
+): Promise<RenderedSpeech> {
   const sentences = splitSentences(req.text, req.lang);
   const parts: PcmAudio[] = [];
   const words: WordTiming[] = [];
   let cursor = 0;
   let rate = 0;
   for (const sentence of sentences) {
-    const spoken = await engine.speak({ text: sentence, lang: req.lang, profile: req.profile });
+    const spoken = await voice.speak(sentence);
     rate = spoken.sampleRate;
-    const trimmed = trimSilence({ samples: spoken.samples, sampleRate: spoken.sampleRate });
+    const trimmed = await voice.trim({ samples: spoken.samples, sampleRate: spoken.sampleRate });
     if (trimmed.audio.samples.length === 0) continue;
     if (parts.length > 0) {
       parts.push(silence(req.sentenceGapSeconds, rate));

@@ -13,8 +13,9 @@ export type Family = (typeof FAMILIES)[number];
 export const REQUIRED_ROLES: Record<Family, readonly FileRole[]> = {
   // VITS voice: the graph and its .onnx.json (phoneme_id_map, inference settings, sample rate).
   piper: ['model', 'config'],
-  // Kokoro-82M: the graph and the voices table (style vectors per voice).
-  kokoro: ['model', 'voices'],
+  // Kokoro-82M: the graph, its config.json (the phoneme vocabulary) and the voices table (style
+  // vectors per voice).
+  kokoro: ['model', 'config', 'voices'],
 };
 
 const FILE_ROLES = ['model', 'config', 'voices', 'other'] as const;

@@ -1,4 +1,5 @@
 import * as initial from './2026-11-22-initial.js';
+import * as presetProfiles from './2026-11-30-preset-profiles.js';
 
 export interface Migration {
   id: string;
@@ -6,4 +7,4 @@ export interface Migration {
 }
 
 /** In order of their dated ids; never edit a migration that has shipped, add a new one. */
-export const migrations: Migration[] = [initial];
+export const migrations: Migration[] = [initial, presetProfiles];

@@ -51,14 +51,17 @@ afterAll(async () => {
 describe('phonemesToIds (piper-phonemize convention)', () => {
   const map = piperTestConfig(22050, 1).phoneme_id_map;
   it('BOS PAD (phoneme PAD)* EOS, one id list per code point', () => {
-    expect(phonemesToIds('həlˈoʊ', map)).toEqual({
-      ids: [1, 0, 20, 0, 59, 0, 24, 0, 120, 0, 27, 0, 100, 0, 2],
-      missing: [],
-    });
+    const { ids, missing, slotOf } = phonemesToIds('həlˈoʊ', map);
+    expect(ids).toEqual([1, 0, 20, 0, 59, 0, 24, 0, 120, 0, 27, 0, 100, 0, 2]);
+    expect(missing).toEqual([]);
+    expect([...slotOf]).toEqual([2, 4, 6, 8, 10, 12]);
   });
   it('decomposes (NFD) so a combining mark is its own phoneme, and reports unknown ones', () => {
     // õ = o + U+0303 after NFD; "x" is not in the voice's map.
-    expect(phonemesToIds('õx', map)).toEqual({ ids: [1, 0, 27, 0, 141, 0, 2], missing: ['x'] });
+    const r = phonemesToIds('õx', map);
+    expect(r.ids).toEqual([1, 0, 27, 0, 141, 0, 2]);
+    expect(r.missing).toEqual(['x']);
+    expect([...r.slotOf]).toEqual([2, 4, -1]);
   });
 });
 

@@ -17,6 +17,11 @@ function bundledWorker(): { workerFile: string; workerData: EngineWorkerData } {
     workerData: {
       espeakData: join(dir, 'assets', 'espeak-ng.data'),
       kuromojiDict: join(dir, 'assets', 'kuromoji-dict'),
+      onnxRuntime: join(dir, 'native', 'onnxruntime-node'),
+      sileroVad: join(dir, 'assets', 'silero_vad.onnx'),
+      packs: [],
+      device: 'cpu',
+      intraOpThreads: 1,
     },
   };
 }

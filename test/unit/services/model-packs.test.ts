@@ -48,7 +48,7 @@ describe('model pack manifests', () => {
       files: [{ path: 'kokoro.onnx', role: 'model', data: 'x' }],
     });
     expect(() => readManifest(dir)).toThrow(
-      'a kokoro pack needs exactly one file with role "voices", found 0',
+      'a kokoro pack needs exactly one file with role "config", found 0',
     );
   });
 

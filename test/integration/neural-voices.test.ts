@@ -1,0 +1,250 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api } from '../helpers/api.js';
+import { cli } from '../helpers/cli.js';
+import { expectErrorShape } from '../helpers/expect.js';
+import { espeakReference, ffprobe, fixturePath } from '../helpers/fixtures.js';
+import { writeKokoroPack, writePiperPack } from '../helpers/packs.js';
+import { removeDir, startServer, type TestServer } from '../helpers/server.js';
+import { ffmpegDecode } from '../helpers/signal.js';
+
+/**
+ * Neural voices end to end: packs built around graphs with Piper's and Kokoro's exact signatures
+ * (whose audio is a known function of their inputs), installed with the CLI, served by the real
+ * server, asked for through the HTTP API. The tones say which voice and style reached the model;
+ * the lengths say which speed did.
+ */
+interface Unit {
+  start: number;
+  end: number;
+  speaker: string;
+  speaker_name?: string;
+  text: string;
+  words: Array<{ text: string; start: number; end: number }>;
+}
+interface Voice {
+  id: string;
+  engine: string;
+  lang: string;
+  language: string;
+  sample_rate: number;
+  pack?: { name: string; version: string; license: string };
+  profile?: { medianF0: number; syllableRate: number };
+}
+
+const CONFIG = `
+[limits]
+min_reference_speech_seconds = 5
+[engine]
+workers = 2
+`;
+
+let server: TestServer;
+let api: Api;
+let dataDir: string;
+const temp: string[] = [];
+
+beforeAll(async () => {
+  const work = fixturePath(`neural-${process.pid}`);
+  temp.push(work);
+  dataDir = join(work, 'data');
+  const piper = writePiperPack(join(work, 'piper'), { speakers: 3 });
+  const kokoro = writeKokoroPack(join(work, 'kokoro'));
+  for (const pack of [piper, kokoro]) {
+    const r = await cli(['models', 'install', pack, '--data-dir', dataDir]);
+    expect(r.code, r.stderr).toBe(0);
+  }
+  server = await startServer({ dataDir, config: CONFIG });
+  api = new Api(server.url, server.adminKey);
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+  temp.forEach(removeDir);
+});
+
+/** Dominant frequency by upward zero crossings (the test graphs speak pure sines). */
+function frequency(x: Float32Array, rate: number): number {
+  let crossings = 0;
+  for (let i = 1; i < x.length; i++) if (x[i - 1]! < 0 && x[i]! >= 0) crossings++;
+  return (crossings * rate) / x.length;
+}
+
+async function synthesize(script: unknown[], sample_rate = 24000) {
+  const res = await api.json<{ job_id: string }>('POST', '/v1/synthesize', {
+    script,
+    output_format: 'wav',
+    sample_rate,
+    caption_format: 'json',
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  const job = await api.waitJob(res.body.job_id);
+  expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+  const result = job.result as { audio_url: string; captions: Unit[]; sample_rate: number };
+  const dl = await api.download(result.audio_url);
+  const file = fixturePath(`${res.body.job_id}.wav`);
+  writeFileSync(file, dl.bytes);
+  const samples = ffmpegDecode(file, sample_rate);
+  const segment = (u: Unit) =>
+    samples.subarray(Math.round(u.start * sample_rate), Math.round(u.end * sample_rate));
+  return { file, result, segment };
+}
+
+describe('neural voices from installed model packs', () => {
+  it('GET /v1/voices lists the packs’ preset voices after the built-in ones, measured', async () => {
+    const { status, body } = await api.json<{ items: Voice[] }>('GET', '/v1/voices');
+    expect(status).toBe(200);
+    expect(body.items.map((v) => v.id)).toEqual([
+      'builtin-ko',
+      'builtin-en',
+      'builtin-ja',
+      'kokoro-test:af_one',
+      'kokoro-test:am_two',
+      'piper-test:s0',
+      'piper-test:s1',
+      'piper-test:s2',
+    ]);
+    const s1 = body.items.find((v) => v.id === 'piper-test:s1')!;
+    expect(s1).toMatchObject({
+      engine: 'piper',
+      lang: 'en',
+      language: 'en',
+      sample_rate: 22050,
+      pack: { name: 'piper-test', version: '1.0.0', license: 'MIT' },
+    });
+    // Measured by speaking the calibration text in that voice: s1's tone is 300 Hz.
+    expect(s1.profile!.medianF0).toBeGreaterThan(285);
+    expect(s1.profile!.medianF0).toBeLessThan(315);
+    const am = body.items.find((v) => v.id === 'kokoro-test:am_two')!;
+    expect(am).toMatchObject({ engine: 'kokoro', lang: 'en-US', language: 'en', sample_rate: 24000 });
+    const onlyJa = await api.json<{ items: Voice[] }>('GET', '/v1/voices?lang=ja');
+    expect(onlyJa.body.items.map((v) => v.id)).toEqual(['builtin-ja']);
+  });
+
+  it('script lines name preset voices: speaker, style, speed, sample rate and word timings reach the audio', async () => {
+    const { file, result, segment } = await synthesize([
+      { voice: 'piper-test:s2', text: 'Hello world.' },
+      { voice: 'kokoro-test:am_two', text: 'Hello there, world.' },
+      { voice: 'kokoro-test:am_two', text: 'Hello there, world.', speed: 2 },
+      { voice: 'kokoro-test:af_one', text: 'Goodbye.' },
+    ]);
+    expect(ffprobe(file)).toMatchObject({ sampleRate: 24000, channels: 1 });
+    const [piper, kokoro, fast, other] = result.captions as [Unit, Unit, Unit, Unit];
+    expect(piper).toMatchObject({ speaker: 'piper-test:s2', speaker_name: 's2', text: 'Hello world.' });
+    // sid 2 → 400 Hz (× 1.001 for the BOS id 1 first in the input); resampled 22050 → 24000 Hz.
+    expect(frequency(segment(piper), 24000)).toBeCloseTo(400.4, -1);
+    // Kokoro's style rows: am_two → 150 + 1000 · 0.1 Hz; af_one → 150 + 1000 · 0.05 Hz.
+    expect(frequency(segment(kokoro), 24000)).toBeCloseTo(250, -1);
+    expect(frequency(segment(other), 24000)).toBeCloseTo(200, -1);
+    // speed 2 halves every token's frames: the line takes half the time, words keep their places.
+    const len = (u: Unit) => u.end - u.start;
+    expect(len(kokoro) / len(fast)).toBeGreaterThan(1.96);
+    expect(len(kokoro) / len(fast)).toBeLessThan(2.04);
+    expect(kokoro.words.map((w) => w.text)).toEqual(['Hello', 'there,', 'world.']);
+    kokoro.words.forEach((w, i) => {
+      const f = fast.words[i]!;
+      expect((f.start - fast.start) / len(fast)).toBeCloseTo((w.start - kokoro.start) / len(kokoro), 2);
+    });
+    for (const u of result.captions) {
+      expect(u.words[0]!.start).toBeGreaterThanOrEqual(u.start - 0.001);
+      expect(u.words[u.words.length - 1]!.end).toBeLessThanOrEqual(u.end + 0.001);
+      for (let i = 1; i < u.words.length; i++)
+        expect(u.words[i]!.start).toBeGreaterThanOrEqual(u.words[i - 1]!.end - 0.001);
+    }
+    // The pause after "there," is in the phonemes (a comma symbol): "world." starts after it.
+    expect(kokoro.words[2]!.start).toBeGreaterThan(kokoro.words[1]!.end - 0.001);
+  });
+
+  it('a registered speaker is served by the closest preset voice, and the speaker record says which', async () => {
+    const text =
+      'The quarterly numbers look strong, and the team delivered every milestone on time this year. ';
+    const low = espeakReference('neural-low', 'en+m3', text, 3, 5, 160);
+    const high = espeakReference('neural-high', 'en+f3', text, 3, 95, 160);
+    const ids: Record<string, string> = {};
+    for (const [name, ref] of [
+      ['Low', low],
+      ['High', high],
+    ] as const) {
+      const res = await api.registerSpeaker({ name, lang: 'en', script: ref.script, file: ref.file });
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      const job = await api.waitJob(String(res.body.job_id));
+      expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+      ids[name] = String(res.body.speaker_id);
+    }
+    const voices = (await api.json<{ items: Voice[] }>('GET', '/v1/voices')).body.items;
+    const f0 = (id: string) => voices.find((v) => v.id === id)!.profile!.medianF0;
+    const view = async (id: string) =>
+      (
+        await api.json<{
+          profile: { medianF0: number };
+          voice: {
+            engine: string;
+            voice: string;
+            blend?: Array<{ voice: string; weight: number }>;
+            speed: number;
+          };
+        }>('GET', `/v1/speakers/${id}`)
+      ).body;
+    const lowView = await view(ids.Low!);
+    const highView = await view(ids.High!);
+    // The low voice gets one of the two lowest presets (200 Hz), the high one a higher preset.
+    expect(['kokoro-test:af_one', 'piper-test:s0']).toContain(lowView.voice.voice);
+    expect(f0(highView.voice.voice)).toBeGreaterThan(f0(lowView.voice.voice) + 20);
+    for (const v of [lowView.voice, highView.voice]) {
+      expect(v.speed).toBeGreaterThanOrEqual(0.8);
+      expect(v.speed).toBeLessThanOrEqual(1.25);
+      expect(v.engine).toBe(v.voice.split(':')[0] === 'kokoro-test' ? 'kokoro' : 'piper');
+    }
+    // The serving voice is what speaks: its tone (a Kokoro blend mixes the style rows by weight).
+    const { result, segment } = await synthesize([
+      { speaker_id: ids.Low, text: 'Hello world.' },
+      { speaker_id: ids.High, text: 'Hello world.' },
+    ]);
+    const tone = (v: typeof lowView.voice) => {
+      if (v.engine === 'piper') return f0(v.voice);
+      const blend = v.blend ?? [{ voice: v.voice, weight: 1 }];
+      const style0: Record<string, number> = { 'kokoro-test:af_one': 0.05, 'kokoro-test:am_two': 0.1 };
+      return 150 + 1000 * blend.reduce((a, b) => a + b.weight * style0[b.voice]!, 0);
+    };
+    const [lowUnit, highUnit] = result.captions as [Unit, Unit];
+    expect(lowUnit.speaker_name).toBe('Low');
+    expect(Math.abs(frequency(segment(lowUnit), 24000) / tone(lowView.voice) - 1)).toBeLessThan(0.03);
+    expect(Math.abs(frequency(segment(highUnit), 24000) / tone(highView.voice) - 1)).toBeLessThan(0.03);
+  });
+
+  it('refuses unknown voices, a line naming both a speaker and a voice, and speeds out of range', async () => {
+    const cases: Array<[unknown, string]> = [
+      [{ voice: 'kokoro-test:nobody', text: 'Hi.' }, 'script[0].voice'],
+      [{ voice: 'builtin-en', speaker_id: 'spk_x', text: 'Hi.' }, 'script[0]'],
+      [{ voice: 'builtin-en', text: 'Hi.', speed: 3 }, 'script[0].speed'],
+      [{ text: 'Hi.' }, 'script[0].speaker_id'],
+    ];
+    for (const [line, field] of cases) {
+      const res = await api.json('POST', '/v1/synthesize', { script: [line] });
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body, 'INVALID_INPUT');
+      expect((res.body as { error: { details: { field: string } } }).error.details.field).toBe(field);
+    }
+    // builtin-xx names the built-in engine's default voice.
+    const { result } = await synthesize([{ voice: 'builtin-en', text: 'Plain and simple.' }]);
+    expect(result.captions[0]!.speaker_name).toBe('Built-in en');
+  });
+
+  it('after a restart, a pack altered on disk is refused and preset profiles come from the cache', async () => {
+    await server.stop();
+    const model = join(dataDir, 'models', 'kokoro-test-1.0.0', 'kokoro.onnx');
+    const bytes = readFileSync(model);
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
+    writeFileSync(model, bytes);
+    server = await startServer({ dataDir, config: CONFIG, adminKey: server.adminKey });
+    api = new Api(server.url, server.adminKey);
+    const ids = (await api.json<{ items: Voice[] }>('GET', '/v1/voices')).body.items.map((v) => v.id);
+    expect(ids).toContain('piper-test:s0');
+    expect(ids.some((id) => id.startsWith('kokoro-test:'))).toBe(false);
+    const logs = server.logs.join('\n');
+    expect(logs).toContain('model pack refused: it does not verify');
+    expect(logs).toContain('kokoro.onnx');
+    expect(logs).not.toContain('preset voices measured');
+  });
+});
