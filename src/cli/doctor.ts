@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../config/loader.js';
 import type { Config } from '../config/schema.js';
 import { resolveAppPaths } from '../runtime/paths.js';
+import type { DevicePlan } from '../engine/backend.js';
+import { planDevices } from '../engine/devices.js';
 import { probeOnnxRuntime } from '../engine/onnx/probe.js';
 import { checkOnnxRuntime, doctorPassed, formatDoctor, runDoctor } from '../services/doctor.js';
 import { type ConfigArgs, withConfigOptions } from './options.js';
@@ -42,7 +45,14 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
       loaded instanceof Error ? fallbackDataDir(args.config, args['data-dir']) : loaded.storage.data_dir;
     const paths = resolveAppPaths();
     const onnxRuntime = await checkOnnxRuntime(() => probeOnnxRuntime(paths));
-    const results = runDoctor({ configFile: args.config, loaded, dataDir, paths, onnxRuntime });
+    const results = runDoctor({
+      configFile: args.config,
+      loaded,
+      dataDir,
+      paths,
+      onnxRuntime,
+      devices: loaded instanceof Error ? undefined : planOrError(loaded, paths.onnxRuntime),
+    });
     const passed = doctorPassed(results);
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ ok: passed, checks: results }, null, 2)}\n`);
@@ -52,6 +62,14 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
     process.exitCode = passed ? 0 : 1;
   },
 };
+
+function planOrError(config: Config, onnxRuntimeDir: string): DevicePlan[] | Error {
+  try {
+    return planDevices(config.engine, onnxRuntimeDir, availableParallelism(), { info() {}, warn() {} });
+  } catch (err) {
+    return err as Error;
+  }
+}
 
 /** The data dir the flag, VR_DATA_DIR or (best effort) the config file names when the config is invalid. */
 function fallbackDataDir(file: string | undefined, flag: string | undefined): string | undefined {

@@ -1,5 +1,4 @@
 import { constants, accessSync, existsSync, statfsSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Config } from '../config/schema.js';
@@ -347,16 +346,26 @@ export async function checkOnnxRuntime(probe: () => Promise<string>): Promise<Ch
   }
 }
 
-/** Nothing runs on a GPU yet: report what the CPU workers will be. */
-export function checkDevices(config: Config | undefined, cpus: number = availableParallelism()): CheckResult {
-  const configured = config?.engine.workers;
-  const workers =
-    configured === undefined
-      ? 'engine.workers unknown (configuration did not load)'
-      : configured === 0
-        ? `${cpus} synthesis worker(s) (engine.workers = 0: one per CPU)`
-        : `${configured} synthesis worker(s) (engine.workers)`;
-  return ok('devices', 'devices', `${workers} on ${cpus} CPU(s); cpu only`);
+/** What the synthesis pools will be, or why a configured GPU cannot be used (planned by the caller). */
+export function checkDevices(
+  plan: ReadonlyArray<{ device: string; workers: number; intraOpThreads: number }> | Error | undefined,
+): CheckResult {
+  if (plan === undefined) return bad('devices', 'devices', 'skip', 'skipped: the configuration did not load');
+  if (plan instanceof Error)
+    return bad(
+      'devices',
+      'devices',
+      'fail',
+      plan.message
+        .split('\nInstall what')[0]!
+        .replace(/\n\s*-\s*/g, '; ')
+        .replace(/:;/, ':'),
+      'install what is listed, or set engine.devices = ["cpu"] (engine.cpu_fallback = true runs on the CPU instead)',
+    );
+  const parts = plan.map(
+    (d) => `${d.device}: ${d.workers} worker(s) × ${d.intraOpThreads} onnxruntime thread(s)`,
+  );
+  return ok('devices', 'devices', parts.join('; '));
 }
 
 export interface DoctorInput {
@@ -367,6 +376,8 @@ export interface DoctorInput {
   paths: AppPaths;
   /** The onnxruntime check (async, run by the caller: services do not import the engine). */
   onnxRuntime?: CheckResult;
+  /** The synthesis devices as the server would plan them (engine/devices.ts), or why it cannot. */
+  devices?: ReadonlyArray<{ device: string; workers: number; intraOpThreads: number }> | Error;
   disk?: DiskThresholds;
   statfs?: (path: string) => { bavail: number; bsize: number };
 }
@@ -402,7 +413,7 @@ export function runDoctor(input: DoctorInput): CheckResult[] {
     checkEngines(input.paths),
     checkModels(config),
     ...(input.onnxRuntime ? [input.onnxRuntime] : []),
-    checkDevices(config),
+    checkDevices(input.devices),
   );
   return results;
 }

@@ -86,7 +86,7 @@ describe('voicereel doctor', () => {
     for (const line of lines) expect(line.startsWith('✓ '), line).toBe(true);
     expect(res.stdout).toContain('all checks passed');
     expect(res.stdout).toMatch(/database: .*voicereel\.db is intact and up to date/);
-    expect(res.stdout).toContain('cpu only');
+    expect(res.stdout).toMatch(/devices: cpu: \d+ worker\(s\) × \d+ onnxruntime thread\(s\)/);
   });
 
   it('--json prints one entry per check', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
@@ -246,5 +246,25 @@ describe('neural voices from installed model packs', () => {
     expect(logs).toContain('model pack refused: it does not verify');
     expect(logs).toContain('kokoro.onnx');
     expect(logs).not.toContain('preset voices measured');
+  });
+
+  it('a configured GPU that cannot be used stops start-up naming what is missing; doctor says the same', async () => {
+    const dir = fixturePath(`neural-cuda-${process.pid}`);
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    temp.push(dir);
+    const toml = '[engine]\ndevices = ["cuda:0"]\n';
+    await expect(startServer({ dataDir: join(dir, 'data'), config: toml })).rejects.toThrow(
+      /server exited with 2[\s\S]*engine\.devices lists cuda:0, but CUDA cannot run here[\s\S]*libonnxruntime_providers_cuda\.so[\s\S]*libcudnn\.so\.9/,
+    );
+    const file = join(dir, 'cuda.toml');
+    writeFileSync(file, toml);
+    const r = await cli(['doctor', '--json', '--config', file, '--data-dir', join(dir, 'data')]);
+    expect(r.code).toBe(1);
+    const devices = (
+      JSON.parse(r.stdout) as { checks: Array<{ id: string; status: string; message: string }> }
+    ).checks.find((c) => c.id === 'devices')!;
+    expect(devices.status).toBe('fail');
+    expect(devices.message).toContain('libcudart.so.12');
+    expect(devices.message).not.toContain('\n');
   });
 });

@@ -47,10 +47,11 @@ export function checkCuda(onnxRuntimeDir: string, index: number, env = process.e
     );
   else if (index >= gpus) missing.push(`cuda:${index} does not exist (the driver reports ${gpus} GPU(s))`);
   const bin = onnxBinDir(onnxRuntimeDir);
+  const version = ortVersion(onnxRuntimeDir);
   for (const lib of PROVIDER_LIBS)
     if (!existsSync(join(bin, lib)))
       missing.push(
-        `${lib} (onnxruntime's CUDA provider): copy it from an onnxruntime-gpu 1.2x linux-x64 release into ${bin}`,
+        `${lib} (onnxruntime's CUDA provider): copy it from the onnxruntime ${version} linux-x64 GPU release into ${bin}`,
       );
   const searched = librarySearchDirs(env, bin);
   const cache = ldCache();
@@ -60,6 +61,16 @@ export function checkCuda(onnxRuntimeDir: string, index: number, env = process.e
         `${lib} (CUDA 12 / cuDNN 9): install it, or put it in a directory listed in LD_LIBRARY_PATH or ${bin}`,
       );
   return { ok: missing.length === 0, missing, gpus };
+}
+
+function ortVersion(dir: string): string {
+  try {
+    return String(
+      (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string }).version,
+    );
+  } catch {
+    return '(version unknown)';
+  }
 }
 
 export function countGpus(): number {

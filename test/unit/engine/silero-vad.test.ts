@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio } from '../../../src/audio/decode.js';
 import type { PcmAudio } from '../../../src/audio/types.js';
 import { loadOnnxRuntime } from '../../../src/engine/onnx/runtime.js';
+import { trimToSpeech } from '../../../src/engine/silero/trim.js';
 import { regionsFromProbabilities, SileroVad } from '../../../src/engine/silero/vad.js';
 import { resolveAppPaths } from '../../../src/runtime/paths.js';
 import { fixturePath } from '../../helpers/fixtures.js';
@@ -120,6 +121,28 @@ describe('Silero VAD (real model)', () => {
     const b = await vad.speechSpan(await load(hi));
     expect(Math.abs(a!.start - b!.start)).toBeLessThan(0.07);
     expect(Math.abs(a!.end - b!.end)).toBeLessThan(0.07);
+  });
+});
+
+describe('trimToSpeech (edges of synthesized segments)', () => {
+  it('cuts noise before and after the speech, keeping a little air', async () => {
+    const { file, speech } = padded('noisy-trim', 0.8, 1.2, -40);
+    const audio = await load(file);
+    const { audio: cut, offsetSeconds } = await trimToSpeech(vad, audio);
+    expect(offsetSeconds).toBeGreaterThan(0.6);
+    expect(offsetSeconds).toBeLessThan(0.85);
+    const kept = cut.samples.length / cut.sampleRate;
+    expect(kept).toBeGreaterThan(speech - 0.15);
+    expect(kept).toBeLessThan(speech + 0.35);
+  });
+
+  it('trims by level, never to nothing, when Silero hears no speech (a tone)', async () => {
+    const rate = 24000;
+    const samples = new Float32Array(rate * 2);
+    for (let i = rate / 2; i < rate * 1.5; i++) samples[i] = 0.3 * Math.sin((2 * Math.PI * 200 * i) / rate);
+    const { audio, offsetSeconds } = await trimToSpeech(vad, { samples, sampleRate: rate });
+    expect(offsetSeconds).toBeCloseTo(0.5, 1);
+    expect(audio.samples.length / rate).toBeCloseTo(1, 1);
   });
 });
 
