@@ -4,6 +4,7 @@
  */
 import { threadId, workerData } from 'node:worker_threads';
 import { createEspeakEngine } from './espeak/engine.js';
+import { maybeCrashForTest } from './faults.js';
 import { dispatch, type WorkerContext } from './handlers.js';
 import { NeuralEngines } from './neural/engines.js';
 import { executionProviders } from './onnx/devices.js';
@@ -53,6 +54,7 @@ context.catch(() => {});
 
 export default async function runTask(task: WorkerTask): Promise<unknown> {
   const ctx = await context;
+  maybeCrashForTest(task.kind);
   const { result, transfer } = await dispatch(task, ctx);
   return transfer && transfer.length > 0 ? movable(result, transfer) : result;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
@@ -266,5 +266,36 @@ describe('neural voices from installed model packs', () => {
     expect(devices.status).toBe('fail');
     expect(devices.message).toContain('libcudart.so.12');
     expect(devices.message).not.toContain('\n');
+  });
+
+  it('a worker that dies under a line is replaced and the line retried once: the job still succeeds', async () => {
+    const dir = fixturePath(`neural-crash-${process.pid}`);
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    temp.push(dir);
+    const marker = join(dir, 'crashed');
+    const crashy = await startServer({
+      dataDir: join(dir, 'data'),
+      config: '[engine]\nworkers = 1\n',
+      env: { VR_TEST_CRASH_WORKER_ONCE: marker },
+    });
+    try {
+      const client = new Api(crashy.url, crashy.adminKey);
+      const res = await client.json<{ job_id: string }>('POST', '/v1/synthesize', {
+        script: [{ voice: 'builtin-en', text: 'Still here after a crash.' }],
+      });
+      expect(res.status).toBe(202);
+      const job = await client.waitJob(res.body.job_id);
+      expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
+      expect(existsSync(marker)).toBe(true);
+      expect(crashy.logs.join('\n')).toContain('engine worker died; replaced, task retried once');
+      // The replacement keeps serving.
+      const again = await client.json<{ job_id: string }>('POST', '/v1/synthesize', {
+        script: [{ voice: 'builtin-en', text: 'And again.' }],
+      });
+      expect((await client.waitJob(again.body.job_id)).status).toBe('succeeded');
+      expect((await fetch(`${crashy.url}/readyz`)).status).toBe(200);
+    } finally {
+      await crashy.stop();
+    }
   });
 });
