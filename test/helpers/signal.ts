@@ -55,3 +55,10 @@ export function maxLevel(levels: number[], from: number, to: number): number {
     max = Math.max(max, levels[i] ?? -Infinity);
   return max;
 }
+
+/** Dominant frequency of a pure tone by upward zero crossings (the test graphs speak sines). */
+export function toneFrequency(x: Float32Array, rate: number): number {
+  let crossings = 0;
+  for (let i = 1; i < x.length; i++) if (x[i - 1]! < 0 && x[i]! >= 0) crossings++;
+  return (crossings * rate) / x.length;
+}

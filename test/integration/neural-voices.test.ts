@@ -7,7 +7,7 @@ import { expectErrorShape } from '../helpers/expect.js';
 import { espeakReference, ffprobe, fixturePath } from '../helpers/fixtures.js';
 import { writeKokoroPack, writePiperPack } from '../helpers/packs.js';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
-import { ffmpegDecode } from '../helpers/signal.js';
+import { ffmpegDecode, toneFrequency as frequency } from '../helpers/signal.js';
 
 /**
  * Neural voices end to end: packs built around graphs with Piper's and Kokoro's exact signatures
@@ -63,13 +63,6 @@ afterAll(async () => {
   await server?.stop();
   temp.forEach(removeDir);
 });
-
-/** Dominant frequency by upward zero crossings (the test graphs speak pure sines). */
-function frequency(x: Float32Array, rate: number): number {
-  let crossings = 0;
-  for (let i = 1; i < x.length; i++) if (x[i - 1]! < 0 && x[i]! >= 0) crossings++;
-  return (crossings * rate) / x.length;
-}
 
 async function synthesize(script: unknown[], sample_rate = 24000) {
   const res = await api.json<{ job_id: string }>('POST', '/v1/synthesize', {
@@ -226,9 +219,15 @@ describe('neural voices from installed model packs', () => {
       expectErrorShape(res.body, 'INVALID_INPUT');
       expect((res.body as { error: { details: { field: string } } }).error.details.field).toBe(field);
     }
-    // builtin-xx names the built-in engine's default voice.
-    const { result } = await synthesize([{ voice: 'builtin-en', text: 'Plain and simple.' }]);
-    expect(result.captions[0]!.speaker_name).toBe('Built-in en');
+    // builtin-xx names the built-in engine's default voice; speed reaches it as eSpeak's rate.
+    const text = 'Plain and simple, said twice over.';
+    const { result } = await synthesize([
+      { voice: 'builtin-en', text },
+      { voice: 'builtin-en', text, speed: 1.6 },
+    ]);
+    const [normal, fast] = result.captions as [Unit, Unit];
+    expect(normal.speaker_name).toBe('Built-in en');
+    expect((normal.end - normal.start) / (fast.end - fast.start)).toBeGreaterThan(1.3);
   });
 
   it('after a restart, a pack altered on disk is refused and preset profiles come from the cache', async () => {

@@ -14,6 +14,7 @@ import {
   kokoroTestGraph,
   kokoroTestVoices,
 } from '../../helpers/onnx.js';
+import { toneFrequency as frequency } from '../../helpers/signal.js';
 
 /**
  * Kokoro on onnxruntime-node, against graphs with Kokoro's signature (input_ids|tokens, style,
@@ -43,11 +44,6 @@ async function model(idsName: 'input_ids' | 'tokens', durations: boolean): Promi
   return m;
 }
 
-function frequency(x: Float32Array, rate: number): number {
-  let crossings = 0;
-  for (let i = 1; i < x.length; i++) if (x[i - 1]! < 0 && x[i]! >= 0) crossings++;
-  return (crossings * rate) / x.length;
-}
 const peak = (x: Float32Array) => x.reduce((m, s) => Math.max(m, Math.abs(s)), 0);
 
 describe('voices table (numpy.savez → npz reader)', () => {

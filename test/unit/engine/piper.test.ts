@@ -8,6 +8,7 @@ import { phonemesToIds } from '../../../src/engine/piper/phoneme-ids.js';
 import { PiperVoice } from '../../../src/engine/piper/voice.js';
 import { resolveAppPaths } from '../../../src/runtime/paths.js';
 import { PIPER_TEST_HOP, piperTestConfig, piperTestGraph } from '../../helpers/onnx.js';
+import { toneFrequency as frequency } from '../../helpers/signal.js';
 
 /**
  * The Piper family on onnxruntime-node, against graphs built by the tests with Piper's exact
@@ -31,13 +32,6 @@ async function voice(rate: number, speakers: number, inference = {}): Promise<Pi
   const v = await PiperVoice.load(ort, piperTestGraph(rate, speakers), sidecar(rate, speakers, inference));
   voices.push(v);
   return v;
-}
-
-/** Dominant frequency by zero crossings (the test graph's output is a pure sine). */
-function frequency(x: Float32Array, rate: number): number {
-  let crossings = 0;
-  for (let i = 1; i < x.length; i++) if (x[i - 1]! < 0 && x[i]! >= 0) crossings++;
-  return (crossings * rate) / x.length;
 }
 
 beforeAll(() => {
