@@ -1,6 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { packDirName } from '../services/models/manifest.js';
 import { installPack, listPacks, PackError, type PackStatus } from '../services/models/packs.js';
+import { probePack } from '../engine/neural/engines.js';
+import { loadOnnxRuntime } from '../engine/onnx/runtime.js';
+import { resolveAppPaths } from '../runtime/paths.js';
 import { type ConfigArgs, configFromArgs, withConfigOptions } from './options.js';
 
 /**
@@ -54,7 +57,11 @@ const install: CommandModule<object, InstallArgs> = {
   handler: async (args) => {
     const config = configFromArgs(args);
     try {
-      const r = await installPack(args.source, config.engine.models_dir, { replace: args.replace });
+      const ort = loadOnnxRuntime(resolveAppPaths().onnxRuntime);
+      const r = await installPack(args.source, config.engine.models_dir, {
+        replace: args.replace,
+        check: (dir, manifest) => probePack(ort, { dir, manifest }),
+      });
       process.stdout.write(
         r.unchanged
           ? `${packDirName(r.manifest)} is already installed in ${r.dir} (identical)\n`

@@ -100,8 +100,8 @@ export class SynthesisService {
       }
       const speed = this.validSpeed(l.speed, `${field}.speed`);
       characters += [...text].length;
-      const who_ = this.lineVoice(who, l, field);
-      return { ...who_, text, ...(speed === undefined ? {} : { speed }) };
+      const source = this.lineVoice(who, l, field);
+      return { ...source, text, ...(speed === undefined ? {} : { speed }) };
     });
     if (characters > limits.max_script_chars) {
       throw errors.invalidInput(`script has more than ${limits.max_script_chars} characters.`, {

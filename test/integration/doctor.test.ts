@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { writePack } from '../helpers/packs.js';
+import { writePiperPack } from '../helpers/packs.js';
 import { removeDir, startServer } from '../helpers/server.js';
 
 /**
@@ -64,7 +64,7 @@ afterAll(() => {
 describe('voicereel doctor', () => {
   it('checks installed model packs and names the file a broken one lacks', async () => {
     const data = tempDir();
-    const src = writePack(join(tempDir(), 'pack'));
+    const src = writePiperPack(join(tempDir(), 'pack'), { name: 'test-voice' });
     expect((await cli(['models', 'install', src, '--data-dir', data])).code).toBe(0);
     const good = await doctorJson(['--data-dir', data]);
     expect(byId(good.checks, 'models')).toMatchObject({ status: 'ok' });

@@ -1,11 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { piperTestConfig, piperTestGraph } from '../helpers/onnx.js';
-import { writePack } from '../helpers/packs.js';
+import { kokoroTestGraph, piperTestConfig, piperTestGraph } from '../helpers/onnx.js';
+import { writePack, writePiperPack } from '../helpers/packs.js';
 import { removeDir } from '../helpers/server.js';
 
 /** `voicereel models install|list|verify` from the real bundle (README "Model packs", docs/models.md). */
@@ -64,7 +72,7 @@ describe('voicereel models', () => {
   it('installs from a .tar.gz, lists, verifies, and catches a file changed after install', async () => {
     const t = temp();
     const data = join(t, 'data');
-    writePack(join(t, 'en_US-test-medium'), { name: 'en_US-test-medium', version: '1.0.0' });
+    writePiperPack(join(t, 'en_US-test-medium'), { name: 'en_US-test-medium' });
     execFileSync('tar', ['-C', t, '-czf', join(t, 'pack.tar.gz'), 'en_US-test-medium']);
 
     expect((await cli(['models', 'list', '--data-dir', data])).stdout).toContain('no model packs in');
@@ -76,7 +84,9 @@ describe('voicereel models', () => {
     expect(list.code).toBe(0);
     expect(JSON.parse(list.stdout)).toMatchObject({
       models_dir: join(data, 'models'),
-      items: [{ name: 'en_US-test-medium', version: '1.0.0', family: 'piper', ok: true, voices: ['alice'] }],
+      items: [
+        { name: 'en_US-test-medium', version: '1.0.0', family: 'piper', ok: true, voices: ['default'] },
+      ],
     });
     expect((await cli(['models', 'verify', '--data-dir', data])).code).toBe(0);
 
@@ -91,7 +101,7 @@ describe('voicereel models', () => {
   it('refuses a tampered pack naming the file, and installs nothing', async () => {
     const t = temp();
     const data = join(t, 'data');
-    const src = writePack(join(t, 'src'));
+    const src = writePiperPack(join(t, 'src'), { name: 'test-voice' });
     appendFileSync(join(src, 'voice.onnx.json'), ' ');
     const r = await cli(['models', 'install', src, '--data-dir', data]);
     expect(r.code).toBe(1);
@@ -119,5 +129,24 @@ describe('voicereel models', () => {
     expect(r3.code).toBe(1);
     expect(r3.stderr).toContain('no such file or directory');
     expect(existsSync(join(data, 'models')) ? readdirSync(join(data, 'models')) : []).toEqual([]);
+  });
+
+  it('refuses a pack whose checksums match but whose model is not what its family needs', async () => {
+    const t = temp();
+    const data = join(t, 'data');
+    // A Kokoro graph and vocabulary labelled as a Piper voice.
+    const src = writePack(join(t, 'mislabelled'), {
+      name: 'mislabelled',
+      files: [
+        { path: 'voice.onnx', role: 'model', data: readFileSync(kokoroTestGraph('input_ids', true)) },
+        { path: 'voice.onnx.json', role: 'config', data: JSON.stringify(piperTestConfig(22050, 1)) },
+      ],
+    });
+    const r = await cli(['models', 'install', src, '--data-dir', data]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'model pack mislabelled-1.0.0 refused: it does not load as a piper model (voice.onnx: not a Piper voice (no input "input"',
+    );
+    expect(readdirSync(join(data, 'models'))).toEqual([]);
   });
 });

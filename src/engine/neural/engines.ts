@@ -135,6 +135,15 @@ export class NeuralEngines {
   }
 }
 
+/**
+ * Loads a pack's sessions once and releases them: what `models install` runs so a pack whose
+ * checksums are right but whose model is not what its family needs is refused before the server
+ * would fail to start with it.
+ */
+export async function probePack(ort: OnnxRuntime, p: PackRef): Promise<void> {
+  await release(await loadPack(ort, p, { intraOpThreads: 1, executionProviders: ['cpu'] }));
+}
+
 async function loadPack(ort: OnnxRuntime, p: PackRef, session: SessionOptions): Promise<Loaded> {
   const file = (role: string) => {
     const f = p.manifest.files.find((x) => x.role === role);

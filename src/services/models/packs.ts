@@ -146,7 +146,11 @@ function describeProblems(s: PackStatus): string {
 export async function installPack(
   source: string,
   modelsDir: string,
-  opts: { replace?: boolean } = {},
+  opts: {
+    replace?: boolean;
+    /** Loads the verified copy as its family would (the engine's check); throws to refuse it. */
+    check?: (dir: string, manifest: Manifest) => Promise<void>;
+  } = {},
 ): Promise<{ dir: string; manifest: Manifest; unchanged: boolean }> {
   if (!existsSync(source)) throw new PackError(`${source}: no such file or directory`);
   mkdirSync(modelsDir, { recursive: true, mode: 0o750 });
@@ -174,6 +178,16 @@ export async function installPack(
     // Check the copy, not only the source: the disk it landed on could be the problem.
     const copied = await verifyPack(copy);
     if (!copied.ok) throw new PackError(describeProblems(copied));
+    if (opts.check) {
+      try {
+        await opts.check(copy, manifest);
+      } catch (err) {
+        throw new PackError(
+          `model pack ${packDirName(manifest)} refused: it does not load as a ${manifest.family} model (${(err as Error).message.replaceAll(copy + '/', '')})`,
+          { cause: err },
+        );
+      }
+    }
     if (existsSync(target)) rmSync(target, { recursive: true, force: true });
     renameSync(copy, target);
     return { dir: target, manifest, unchanged: false };

@@ -18,7 +18,7 @@ export async function measurePresets(
   backend: Pick<AudioBackend, 'profileVoice'>,
   cache: PresetProfileStore,
   clock: Clock,
-  log: { info(obj: object, msg: string): void },
+  log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void },
 ): Promise<number> {
   const todo = catalog.unmeasured();
   const byModel = new Map<string, Map<string, VoiceProfile>>();
@@ -29,7 +29,18 @@ export async function measurePresets(
       if (!cached) byModel.set(p.modelSha256, (cached = cache.forModel(p.modelSha256)));
       const known = cached.get(p.voiceId);
       if (known) return catalog.setProfile(p.id, known);
-      const profile = await backend.profileVoice({ voice: p.spec, lang: p.lang });
+      let profile: VoiceProfile;
+      try {
+        profile = await backend.profileVoice({ voice: p.spec, lang: p.lang });
+      } catch (err) {
+        // One voice that cannot speak the passage leaves it out of speaker matching, nothing more:
+        // it can still be named by script lines, where its error surfaces in the job.
+        log.error(
+          { err, voice: p.id },
+          'preset voice could not be measured; not offered to registered speakers',
+        );
+        return;
+      }
       cache.put(p.modelSha256, p.voiceId, profile, clock.now());
       catalog.setProfile(p.id, profile);
       measured++;
