@@ -2,14 +2,15 @@ import type { VoiceProfile } from '../../audio/types.js';
 
 /**
  * Distance between two voice profiles, in rough "just noticeable" units: pitch counts most (3
- * semitones ≈ 1), then brightness (an octave of spectral centroid ≈ 3) and a known gender that
- * differs (2). Range and tempo are left out: tempo is matched by speed, range varies with the text.
+ * semitones ≈ 1), then brightness (an octave of spectral centroid ≈ 1.5: it also depends on the
+ * microphone and room, pitch does not) and a known gender that differs (2). Range and tempo are left
+ * out: tempo is matched by speed, range varies with the text.
  */
 export function profileDistance(a: VoiceProfile, b: VoiceProfile): number {
   const semitones = a.medianF0 > 0 && b.medianF0 > 0 ? 12 * Math.log2(a.medianF0 / b.medianF0) : 6;
   const brightness = a.brightness > 0 && b.brightness > 0 ? Math.log2(a.brightness / b.brightness) : 0;
   const gender = a.gender !== 'unknown' && b.gender !== 'unknown' && a.gender !== b.gender ? 1 : 0;
-  return Math.hypot(semitones / 3, brightness * 3, gender * 2);
+  return Math.hypot(semitones / 3, brightness * 1.5, gender * 2);
 }
 
 /**

@@ -132,6 +132,7 @@ describe('VoiceCatalog', () => {
 
 describe('profile matching', () => {
   it('weighs pitch in thirds of semitones, brightness by octave, and a known gender mismatch', () => {
+    expect(profileDistance(profile(200, 'female', 1000), profile(200, 'female', 2000))).toBeCloseTo(1.5, 6);
     expect(profileDistance(profile(200, 'female'), profile(200, 'female'))).toBe(0);
     expect(profileDistance(profile(100, 'male'), profile(200, 'male'))).toBeCloseTo(4, 6);
     expect(profileDistance(profile(200, 'male'), profile(200, 'female'))).toBeCloseTo(2, 6);
