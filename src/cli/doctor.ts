@@ -6,10 +6,15 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadConfig } from '../config/loader.js';
 import type { Config } from '../config/schema.js';
 import { resolveAppPaths } from '../runtime/paths.js';
-import type { DevicePlan } from '../engine/backend.js';
-import { planDevices } from '../engine/devices.js';
+import { DeviceError, planDevices } from '../engine/devices.js';
 import { probeOnnxRuntime } from '../engine/onnx/probe.js';
-import { checkOnnxRuntime, doctorPassed, formatDoctor, runDoctor } from '../services/doctor.js';
+import {
+  checkOnnxRuntime,
+  type DevicesInput,
+  doctorPassed,
+  formatDoctor,
+  runDoctor,
+} from '../services/doctor.js';
 import { type ConfigArgs, withConfigOptions } from './options.js';
 
 type DoctorArgs = ConfigArgs & { json: boolean };
@@ -63,11 +68,12 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
   },
 };
 
-function planOrError(config: Config, onnxRuntimeDir: string): DevicePlan[] | Error {
+function planOrError(config: Config, onnxRuntimeDir: string): DevicesInput {
   try {
     return planDevices(config.engine, onnxRuntimeDir, availableParallelism(), { info() {}, warn() {} });
   } catch (err) {
-    return err as Error;
+    if (err instanceof DeviceError) return { device: err.device, missing: err.missing };
+    throw err;
   }
 }
 

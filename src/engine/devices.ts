@@ -8,6 +8,17 @@ export interface DeviceConfig {
   cpu_fallback: boolean;
 }
 
+/** A configured device that cannot run, with each missing piece (for start-up and doctor). */
+export class DeviceError extends Error {
+  constructor(
+    readonly device: string,
+    readonly missing: string[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface DeviceLog {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
@@ -48,7 +59,9 @@ export function planDevices(
       }
       const detail = check.missing.map((m) => `  - ${m}`).join('\n');
       if (!engine.cpu_fallback)
-        throw new Error(
+        throw new DeviceError(
+          d,
+          check.missing,
           `engine.devices lists ${d}, but CUDA cannot run here:\n${detail}\n` +
             'Install what is missing, or set engine.devices = ["cpu"] (or engine.cpu_fallback = true).',
         );

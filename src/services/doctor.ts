@@ -347,19 +347,14 @@ export async function checkOnnxRuntime(probe: () => Promise<string>): Promise<Ch
 }
 
 /** What the synthesis pools will be, or why a configured GPU cannot be used (planned by the caller). */
-export function checkDevices(
-  plan: ReadonlyArray<{ device: string; workers: number; intraOpThreads: number }> | Error | undefined,
-): CheckResult {
+export function checkDevices(plan: DevicesInput | undefined): CheckResult {
   if (plan === undefined) return bad('devices', 'devices', 'skip', 'skipped: the configuration did not load');
-  if (plan instanceof Error)
+  if ('missing' in plan)
     return bad(
       'devices',
       'devices',
       'fail',
-      plan.message
-        .split('\nInstall what')[0]!
-        .replace(/\n\s*-\s*/g, '; ')
-        .replace(/:;/, ':'),
+      `${plan.device} cannot run: ${plan.missing.join('; ')}`,
       'install what is listed, or set engine.devices = ["cpu"] (engine.cpu_fallback = true runs on the CPU instead)',
     );
   const parts = plan.map(
@@ -367,6 +362,11 @@ export function checkDevices(
   );
   return ok('devices', 'devices', parts.join('; '));
 }
+
+/** The device plan, or the configured device that cannot run with its missing pieces. */
+export type DevicesInput =
+  | ReadonlyArray<{ device: string; workers: number; intraOpThreads: number }>
+  | { device: string; missing: string[] };
 
 export interface DoctorInput {
   configFile: string | undefined;
@@ -377,7 +377,7 @@ export interface DoctorInput {
   /** The onnxruntime check (async, run by the caller: services do not import the engine). */
   onnxRuntime?: CheckResult;
   /** The synthesis devices as the server would plan them (engine/devices.ts), or why it cannot. */
-  devices?: ReadonlyArray<{ device: string; workers: number; intraOpThreads: number }> | Error;
+  devices?: DevicesInput;
   disk?: DiskThresholds;
   statfs?: (path: string) => { bavail: number; bsize: number };
 }
