@@ -3,6 +3,7 @@ import { LANGUAGES, type Language } from '../engine/types.js';
 import { errors, JobFailure } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
+import { round2 } from '../lib/round.js';
 import type { Store } from '../store/index.js';
 import type { SpeakerRow } from '../store/speakers-repo.js';
 import { ensureQueueRoom } from './admission.js';
@@ -226,8 +227,4 @@ export function requiredText(value: unknown, field: string, max: number): string
 function optionalText(value: unknown, field: string, max: number): string | null {
   if (value === undefined || value === null || value === '') return null;
   return requiredText(value, field, max);
-}
-
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
 }

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaptionUnit } from '../../src/captions/types.js';
+import type { WordTiming } from '../../src/engine/types.js';
 import { Api } from '../helpers/api.js';
 import { cli } from '../helpers/cli.js';
 import { expectErrorShape } from '../helpers/expect.js';
@@ -15,14 +17,8 @@ import { ffmpegDecode, toneFrequency as frequency } from '../helpers/signal.js';
  * server, asked for through the HTTP API. The tones say which voice and style reached the model;
  * the lengths say which speed did.
  */
-interface Unit {
-  start: number;
-  end: number;
-  speaker: string;
-  speaker_name?: string;
-  text: string;
-  words: Array<{ text: string; start: number; end: number }>;
-}
+/** The JSON captions' unit; every unit here has its words. */
+type Unit = CaptionUnit & { words: WordTiming[] };
 interface Voice {
   id: string;
   engine: string;

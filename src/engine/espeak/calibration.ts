@@ -49,9 +49,9 @@ const PITCH_PROBE_RATE = 300;
 const RATE_GRID = [DEFAULT_RATE, 450];
 /** Beyond this eSpeak's contours swing so far that short lines lose their median; keep it tame. */
 const MAX_RANGE = 80;
-const MIN_RATE = 80;
+export const MIN_RATE = 80;
 const MAX_CACHED_PROFILES = 500;
-const MAX_RATE = 450;
+export const MAX_RATE = 450;
 /** Adult f0 distributions cross over here; used when the profile's gender is unknown. */
 const FEMALE_ABOVE_HZ = 160;
 

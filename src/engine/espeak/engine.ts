@@ -8,7 +8,8 @@ import {
   type SpeakRequest,
   type SpeechEngine,
 } from '../types.js';
-import { createVoiceMapper } from './calibration.js';
+import { createVoiceMapper, MAX_RATE, MIN_RATE } from './calibration.js';
+import { clamp } from './curves.js';
 import { type Espeak, loadEspeak } from './module.js';
 import { buildEspeakInput, foldUnspeakable, splitWords, type TextUnit } from './text.js';
 import { wordTimings } from './timing.js';
@@ -59,7 +60,8 @@ export async function createEspeakEngine(paths: EspeakEnginePaths): Promise<Espe
     const input = buildEspeakInput(units);
     const base = voices.settingsFor(req.lang, req.profile);
     const speed = req.speed ?? 1;
-    const settings = speed === 1 ? base : { ...base, rate: clampRate(Math.round(base.rate * speed)) };
+    const settings =
+      speed === 1 ? base : { ...base, rate: clamp(Math.round(base.rate * speed), MIN_RATE, MAX_RATE) };
     const out = espeak.synthesize(input.text, settings);
     // Brightness: one shelf biquad, so timing is untouched (sub-millisecond group delay) and the
     // result stays a function of the request. Applied before the sound regions are measured, so
@@ -102,11 +104,6 @@ function tilted(samples: Float32Array, sampleRate: number, db: number): Float32A
     for (let i = 0; i < out.length; i++) out[i] = out[i]! * g;
   }
   return out;
-}
-
-/** eSpeak's usable words-per-minute range. */
-function clampRate(wpm: number): number {
-  return Math.min(450, Math.max(80, wpm));
 }
 
 function unitsFor(lang: Language, text: string, japanese: JapaneseReader): TextUnit[] {

@@ -91,7 +91,7 @@ export class NeuralEngines {
   ): Promise<RenderedSpeech> {
     const rate = voice.sampleRate;
     const chunk = phonemizeUnits(this.text.espeak, units, voice.config.espeak.voice, 'NFD');
-    if (chunk.symbols.length === 0) return { samples: new Float32Array(0), sampleRate: rate, words: [] };
+    if (chunk.symbols.length === 0) return silent(rate);
     const { ids, slotOf } = phonemesToIds(chunk.symbols, voice.config.phoneme_id_map);
     const samples = await voice.synthesize(ids, { speakerId: spec.speakerId, lengthFactor: 1 / spec.speed });
     const words = alignWords(chunk, slotOf, new Float64Array(ids.length).fill(1), samples.length / rate);
@@ -124,7 +124,7 @@ export class NeuralEngines {
       parts.push(out.audio);
       offset += seconds;
     }
-    if (parts.length === 0) return { samples: new Float32Array(0), sampleRate: rate, words: [] };
+    if (parts.length === 0) return silent(rate);
     const samples = concatAudio(parts.map((p) => ({ samples: p, sampleRate: rate }))).samples;
     return { samples, sampleRate: rate, words };
   }
@@ -165,6 +165,11 @@ async function loadPack(ort: OnnxRuntime, p: PackRef, session: SessionOptions): 
         `${p.dir}: voice ${v.id} names style "${v.style ?? v.id}", absent from the voices file`,
       );
   return { ref: p, family: 'kokoro', model };
+}
+
+/** Nothing to say (no phonemes the voice knows). */
+function silent(sampleRate: number): RenderedSpeech {
+  return { samples: new Float32Array(0), sampleRate, words: [] };
 }
 
 function release(l: Loaded): Promise<void> {

@@ -4,6 +4,7 @@ import type { PackRef } from '../../engine/neural/engines.js';
 import { languageOf, presetSpec } from '../../engine/neural/presets.js';
 import { LANGUAGES, type Language, type LineVoice, type NeuralVoiceSpec } from '../../engine/types.js';
 import type { Manifest, ManifestVoice } from '../models/manifest.js';
+import { round2 } from '../../lib/round.js';
 import { closestPresets, matchSpeed } from './match.js';
 
 /** A voice a script line may name (GET /v1/voices). */
@@ -184,8 +185,4 @@ function builtinEntry(lang: Language): CatalogVoice {
     name: `Built-in ${lang}`,
     sample_rate: ESPEAK_SAMPLE_RATE,
   };
-}
-
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
 }

@@ -1,4 +1,5 @@
 import type { VoiceProfile } from '../../audio/types.js';
+import { round2 } from '../../lib/round.js';
 
 /**
  * Distance between two voice profiles, in rough "just noticeable" units: pitch counts most (3
@@ -32,10 +33,9 @@ export function closestPresets(
   const wPartner = 1 / (partner.d + 0.05);
   const share = wPartner / (wBest + wPartner);
   if (share < 0.15) return [{ id: best.id, weight: 1 }];
-  const round = (n: number) => Math.round(n * 100) / 100;
   return [
-    { id: best.id, weight: round(1 - share) },
-    { id: partner.id, weight: round(share) },
+    { id: best.id, weight: round2(1 - share) },
+    { id: partner.id, weight: round2(share) },
   ];
 }
 

@@ -41,6 +41,14 @@ afterAll(async () => {
 });
 
 const units = (s: string) => text.units('en', s);
+/** A Kokoro preset of the test pack, at its own speed. */
+const kokoroVoice = (style: string) => ({
+  engine: 'kokoro' as const,
+  pack: 'kokoro-test',
+  blend: [{ style, weight: 1 }],
+  espeakVoice: 'en-us',
+  speed: 1,
+});
 
 describe('phonemizeUnits (eSpeak IPA as Piper and Kokoro voices expect it)', () => {
   it('keeps clause punctuation, drops separators, and gives each word its phoneme group', () => {
@@ -113,17 +121,7 @@ describe('NeuralEngines', () => {
   });
 
   it('Kokoro: word times are the model’s own durations', async () => {
-    const out = await engines.speak(
-      {
-        engine: 'kokoro',
-        pack: 'kokoro-test',
-        blend: [{ style: 'af_one', weight: 1 }],
-        espeakVoice: 'en-us',
-        speed: 1,
-      },
-      'Hello world.',
-      'en',
-    );
+    const out = await engines.speak(kokoroVoice('af_one'), 'Hello world.', 'en');
     const chunk = phonemizeUnits(text.espeak, units('Hello world.'), 'en-us', 'NFC');
     const vocab = kokoroTestConfig().vocab as Record<string, number>;
     const ids = chunk.symbols.map((s) => vocab[s]).filter((i): i is number => i !== undefined);
@@ -138,17 +136,7 @@ describe('NeuralEngines', () => {
 
   it('Kokoro: text longer than 510 tokens is cut at a clause and spoken in pieces', async () => {
     const sentence = Array.from({ length: 40 }, (_, i) => `word number ${i + 1}`).join(', ') + '.';
-    const out = await engines.speak(
-      {
-        engine: 'kokoro',
-        pack: 'kokoro-test',
-        blend: [{ style: 'am_two', weight: 1 }],
-        espeakVoice: 'en-us',
-        speed: 1,
-      },
-      sentence,
-      'en',
-    );
+    const out = await engines.speak(kokoroVoice('am_two'), sentence, 'en');
     expect(out.words).toHaveLength(120);
     for (let i = 1; i < out.words.length; i++)
       expect(out.words[i]!.start).toBeGreaterThanOrEqual(out.words[i - 1]!.end - 1e-9);
