@@ -64,7 +64,13 @@ export const errors = {
     ),
   scriptMismatch: (message: string) => new ApiError(422, 'SCRIPT_MISMATCH', message),
   rateLimited: (retryAfterSeconds: number) =>
-    new ApiError(429, 'RATE_LIMITED', 'Too many requests for this key.', undefined, retryAfter(retryAfterSeconds)),
+    new ApiError(
+      429,
+      'RATE_LIMITED',
+      'Too many requests for this key.',
+      undefined,
+      retryAfter(retryAfterSeconds),
+    ),
   /** A key or project holds as many queued and running jobs as it may; `limit` names which. */
   activeJobsLimit: (scope: 'key' | 'project', max: number, retryAfterSeconds: number) =>
     new ApiError(

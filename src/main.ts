@@ -128,6 +128,7 @@ export async function start(config: Config): Promise<RunningServer> {
     keys,
     speakers,
     synthesis,
+    admission,
     presigner: new Presigner(secrets.presignKey, config.security.presign_ttl_seconds, clock),
     files,
     jobs,
