@@ -12,4 +12,6 @@ CREATE TABLE queue_turns (
 );
 -- Per-project counts of queued and running jobs, and the oldest queued job of a project.
 CREATE INDEX jobs_status_project_created ON jobs(status, project, created_at);
+-- The most recently finished jobs, whose run times estimate Retry-After without reading every row.
+CREATE INDEX jobs_finished ON jobs(finished_at);
 `;
