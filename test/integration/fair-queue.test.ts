@@ -173,11 +173,12 @@ describe('fair order across projects (one worker, concurrency 1)', () => {
     expect(alphaJobs.every((j) => j.status === 'succeeded')).toBe(true);
 
     const at = (j: Record<string, unknown>, field: string) => Date.parse(String(j[field]));
-    // At most the alpha job already running when beta's arrived finished first; FIFO would put it last.
+    // Beta's job runs next after the alpha job running when it arrived (one more is allowed for a
+    // slow machine, where alpha's first job may end while the backlog is still being sent); FIFO
+    // would run it after all eight.
     const before = alphaJobs.filter((j) => at(j, 'finished_at') <= at(betaJob, 'started_at'));
-    expect(before.length).toBeLessThanOrEqual(1);
-    expect(
-      alphaJobs.filter((j) => at(j, 'started_at') > at(betaJob, 'finished_at')).length,
-    ).toBeGreaterThanOrEqual(6);
+    expect(before.length).toBeLessThanOrEqual(2);
+    const after = alphaJobs.filter((j) => at(j, 'started_at') >= at(betaJob, 'finished_at'));
+    expect(after.length).toBeGreaterThanOrEqual(6);
   });
 });
