@@ -64,15 +64,26 @@ export const errors = {
     ),
   scriptMismatch: (message: string) => new ApiError(422, 'SCRIPT_MISMATCH', message),
   rateLimited: (retryAfterSeconds: number) =>
-    new ApiError(429, 'RATE_LIMITED', 'Too many requests for this key.', undefined, {
-      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
-    }),
+    new ApiError(
+      429,
+      'RATE_LIMITED',
+      'Too many requests for this key.',
+      undefined,
+      retryAfter(retryAfterSeconds),
+    ),
+  /** A key or project holds as many queued and running jobs as it may; `limit` names which. */
+  activeJobsLimit: (scope: 'key' | 'project', max: number, retryAfterSeconds: number) =>
+    new ApiError(
+      429,
+      'RATE_LIMITED',
+      `This ${scope} already has ${max} jobs queued or running, the most it may have; retry when one of them finishes.`,
+      { limit: `active_jobs_per_${scope}`, max },
+      retryAfter(retryAfterSeconds),
+    ),
   quotaExceeded: (retryAfterSeconds: number, message = 'The monthly quota of this key is used up.') =>
-    new ApiError(429, 'QUOTA_EXCEEDED', message, undefined, {
-      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
-    }),
-  unavailable: (message: string, retryAfterSeconds = 5) =>
-    new ApiError(503, 'UNAVAILABLE', message, undefined, { 'Retry-After': String(retryAfterSeconds) }),
+    new ApiError(429, 'QUOTA_EXCEEDED', message, undefined, retryAfter(retryAfterSeconds)),
+  unavailable: (message: string, retryAfterSeconds = 5, details?: Record<string, unknown>) =>
+    new ApiError(503, 'UNAVAILABLE', message, details, retryAfter(retryAfterSeconds)),
   internal: () => new ApiError(500, 'INTERNAL_ERROR', 'Internal error.'),
 };
 
@@ -91,6 +102,10 @@ export class JobFailure extends Error {
     super(message);
     this.name = 'JobFailure';
   }
+}
+
+function retryAfter(seconds: number): Record<string, string> {
+  return { 'Retry-After': String(Math.max(1, Math.ceil(seconds))) };
 }
 
 function round1(n: number): number {

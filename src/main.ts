@@ -16,6 +16,7 @@ import { createLogger } from './lib/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { resolveAppPaths } from './runtime/paths.js';
 import { readTlsFiles, type TlsFiles } from './runtime/tls.js';
+import { JobAdmission } from './services/admission.js';
 import { FileStore } from './services/file-store.js';
 import { KeyService } from './services/keys.js';
 import { Presigner } from './services/presign.js';
@@ -83,19 +84,32 @@ export async function start(config: Config): Promise<RunningServer> {
   });
 
   const usage = new UsageMeter(store.usage, clock, (fn) => db.transaction(fn)());
+  const admission = new JobAdmission(store.jobs, {
+    queueMaxDepth: config.limits.queue_max_depth,
+    perProject: config.limits.max_active_jobs_per_project,
+    perKey: config.limits.max_active_jobs_per_key,
+  });
   const speakers = new SpeakerService(
     store,
     files,
     backend,
     usage,
     clock,
-    {
-      minSpeechSeconds: config.limits.min_reference_speech_seconds,
-      queueMaxDepth: config.limits.queue_max_depth,
-    },
+    admission,
+    { minSpeechSeconds: config.limits.min_reference_speech_seconds },
     (profile, lang) => catalog.forSpeaker(profile, lang).view,
   );
-  const synthesis = new SynthesisService(store, files, backend, usage, clock, config, synthThreads, catalog);
+  const synthesis = new SynthesisService(
+    store,
+    files,
+    backend,
+    usage,
+    clock,
+    config,
+    synthThreads,
+    catalog,
+    admission,
+  );
   const jobs = new JobRunner(
     store.jobs,
     metrics.instrumentJobs(jobHandlers(speakers, synthesis)),
@@ -114,6 +128,7 @@ export async function start(config: Config): Promise<RunningServer> {
     keys,
     speakers,
     synthesis,
+    admission,
     presigner: new Presigner(secrets.presignKey, config.security.presign_ttl_seconds, clock),
     files,
     jobs,

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
 import type { UsageMeter } from '../services/usage.js';
 import type { AppState } from './context.js';
+import { admitBeforeBody } from './middleware/admission.js';
 import { authenticate, type AuthDeps, verifySignature } from './middleware/auth.js';
 import { jsonBody, multipartBody } from './middleware/body.js';
 import { errorHandler } from './middleware/errors.js';
@@ -20,7 +21,7 @@ import { synthesizeRoutes } from './routes/synthesize.js';
 import { usageRoutes } from './routes/usage.js';
 import { voiceRoutes } from './routes/voices.js';
 
-export type AppDeps = Omit<RouteDeps, 'signed' | 'bodies'> & {
+export type AppDeps = Omit<RouteDeps, 'signed' | 'admitted' | 'bodies'> & {
   log: Logger;
   usage: UsageMeter;
   uploadTmpDir: string;
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const routeDeps: RouteDeps = {
     ...deps,
     signed: verifySignature({ signatures: deps.store.signatures }),
+    admitted: admitBeforeBody(deps.admission),
     bodies: {
       json: jsonBody(config.limits.max_json_kb * 1024),
       multipart: multipartBody(Math.round(config.limits.max_upload_mb * 1024 * 1024), deps.uploadTmpDir),

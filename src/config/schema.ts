@@ -62,8 +62,14 @@ const limits = z
     max_line_chars: z.number().int().positive().max(100000).default(5000),
     /** Whole-script size; the mixed program is held in memory (≈ 1 h of audio per 60 000 characters). */
     max_script_chars: z.number().int().positive().max(1_000_000).default(50_000),
-    /** Jobs queued or running before new ones are refused with 503. */
+    /** Jobs queued or running, all projects together, before new ones are refused with 503. */
     queue_max_depth: z.number().int().positive().max(1_000_000).default(200),
+    /**
+     * Jobs one project, and one key, may have queued or running (429 RATE_LIMITED naming the limit),
+     * so no tenant can fill the shared queue; 0 turns that cap off.
+     */
+    max_active_jobs_per_project: z.number().int().min(0).max(1_000_000).default(100),
+    max_active_jobs_per_key: z.number().int().min(0).max(1_000_000).default(50),
     /** Requests per minute per key; 0 turns the limit off. */
     rate_limit_per_minute: z.number().int().min(0).default(0),
     /** Synthesized characters per key per calendar month (UTC); 0 turns the quota off. */

@@ -1,8 +1,53 @@
 import { errors } from '../errors.js';
 import type { JobsRepo } from '../store/jobs-repo.js';
+import type { Principal } from './keys.js';
 
-/** Every kind of job counts against one queue depth; past it, new work is refused with 503. */
-export function ensureQueueRoom(jobs: JobsRepo, maxDepth: number): void {
-  if (jobs.activeCount() >= maxDepth)
-    throw errors.unavailable('The job queue is full; try again shortly.', 10);
+export interface ActiveJobLimits {
+  /** Queued and running jobs of everyone together; past it, new work is refused with 503. */
+  queueMaxDepth: number;
+  /** Per project and per key (429 RATE_LIMITED); 0 turns that cap off. */
+  perProject: number;
+  perKey: number;
+}
+
+/** Retry-After when no job has finished yet to learn from, and the most it ever says. */
+const DEFAULT_RETRY_SECONDS = 10;
+const MAX_RETRY_SECONDS = 600;
+
+/**
+ * Admission of new jobs (registrations and syntheses alike). Per-key and per-project caps keep one
+ * tenant from filling the shared queue; the global depth still bounds the whole. Services call
+ * ensureRoom() before doing any work for a request, and again inside the transaction that inserts
+ * the job row: better-sqlite3 is synchronous, so nothing can slip in between that check and the insert.
+ */
+export class JobAdmission {
+  constructor(
+    private readonly jobs: JobsRepo,
+    private readonly limits: ActiveJobLimits,
+  ) {}
+
+  /** Throws the refusal naming the first limit reached: the caller's own key, its project, then everyone's. */
+  ensureRoom(who: Pick<Principal, 'keyId' | 'project'>): void {
+    const { perKey, perProject, queueMaxDepth } = this.limits;
+    const active = this.jobs.activeCounts(who.project, who.keyId);
+    if (perKey > 0 && active.key >= perKey) {
+      throw errors.activeJobsLimit('key', perKey, this.retryAfterSeconds());
+    }
+    if (perProject > 0 && active.project >= perProject) {
+      throw errors.activeJobsLimit('project', perProject, this.retryAfterSeconds());
+    }
+    if (active.total >= queueMaxDepth) {
+      throw errors.unavailable('The job queue is full; try again shortly.', this.retryAfterSeconds(), {
+        limit: 'queue_depth',
+        max: queueMaxDepth,
+      });
+    }
+  }
+
+  /** A slot frees when a job finishes: the recent mean run time is the estimate of when. */
+  private retryAfterSeconds(): number {
+    const mean = this.jobs.recentRunSeconds();
+    if (mean === null) return DEFAULT_RETRY_SECONDS;
+    return Math.min(MAX_RETRY_SECONDS, Math.max(1, Math.ceil(mean)));
+  }
 }

@@ -6,7 +6,7 @@ import { newId } from '../lib/ids.js';
 import { round2 } from '../lib/round.js';
 import type { Store } from '../store/index.js';
 import type { SpeakerRow } from '../store/speakers-repo.js';
-import { ensureQueueRoom } from './admission.js';
+import type { JobAdmission } from './admission.js';
 import type { AudioBackend } from './backend.js';
 import type { FileStore } from './file-store.js';
 import type { Principal } from './keys.js';
@@ -57,7 +57,8 @@ export class SpeakerService {
     private readonly backend: AudioBackend,
     private readonly usage: UsageMeter,
     private readonly clock: Clock,
-    private readonly limits: { minSpeechSeconds: number; queueMaxDepth: number },
+    private readonly admission: JobAdmission,
+    private readonly limits: { minSpeechSeconds: number },
     /** Which voice currently serves a ready speaker (VoiceCatalog.forSpeaker). */
     private readonly voiceFor: (profile: VoiceProfile, lang: Language) => SpeakerVoice,
   ) {}
@@ -73,7 +74,8 @@ export class SpeakerService {
         field: 'reference_audio',
       });
     }
-    ensureQueueRoom(this.store.jobs, this.limits.queueMaxDepth);
+    // Refused before the upload is inspected, and checked again below where the job row is written.
+    this.admission.ensureRoom(who);
     const inspection = await this.backend.inspectReference(input.audio);
     if (!inspection.ok)
       throw errors.unsupportedMedia(`reference_audio cannot be decoded: ${inspection.reason}`);
@@ -88,6 +90,8 @@ export class SpeakerService {
     this.files.write(relPath, input.audio);
     try {
       this.store.db.transaction(() => {
+        // Other requests may have been admitted while this upload was inspected.
+        this.admission.ensureRoom(who);
         this.store.speakers.insert({
           id: speakerId,
           project: who.project,

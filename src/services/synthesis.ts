@@ -9,7 +9,7 @@ import { errors, JobFailure } from '../errors.js';
 import { type Clock, monthOf, msUntilNextMonth } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { Store } from '../store/index.js';
-import { ensureQueueRoom } from './admission.js';
+import type { JobAdmission } from './admission.js';
 import type { AudioBackend, MixedProgram } from './backend.js';
 import type { FileStore } from './file-store.js';
 import type { Principal } from './keys.js';
@@ -64,6 +64,7 @@ export class SynthesisService {
     /** Lines rendered at once: the synthesis pools' thread count. */
     private readonly parallelism: number,
     private readonly catalog: VoiceCatalog,
+    private readonly admission: JobAdmission,
   ) {}
 
   /** Validates the whole request against the caller's project before anything is queued. */
@@ -169,7 +170,7 @@ export class SynthesisService {
     return value;
   }
 
-  /** Quota and queue depth, checked before the job row exists. */
+  /** Quota and active-job limits, checked before the job row exists. */
   admit(who: Principal, payload: SynthesizePayload): void {
     const quota = this.config.limits.monthly_character_quota;
     if (quota > 0) {
@@ -185,19 +186,23 @@ export class SynthesisService {
         );
       }
     }
-    ensureQueueRoom(this.store.jobs, this.config.limits.queue_max_depth);
+    this.admission.ensureRoom(who);
   }
 
   enqueue(who: Principal, payload: SynthesizePayload): { job_id: string } {
     const id = newId('job');
-    this.store.jobs.insert({
-      id,
-      project: who.project,
-      key_id: who.keyId,
-      type: 'synthesize',
-      payload_json: JSON.stringify(payload),
-      created_at: this.clock.now(),
-    });
+    // The limits are checked again with the insert, in one transaction, whatever ran since admit().
+    this.store.db.transaction(() => {
+      this.admission.ensureRoom(who);
+      this.store.jobs.insert({
+        id,
+        project: who.project,
+        key_id: who.keyId,
+        type: 'synthesize',
+        payload_json: JSON.stringify(payload),
+        created_at: this.clock.now(),
+      });
+    })();
     return { job_id: id };
   }
 

@@ -20,6 +20,22 @@ export interface JobRow {
   finished_at: number | null;
 }
 
+export interface ActiveJobCounts {
+  total: number;
+  project: number;
+  key: number;
+}
+
+/** The project whose turn it is (see claimNext); projects never served come first, oldest job first. */
+const PICK_PROJECT = `
+  SELECT q.project
+  FROM (SELECT project, MIN(created_at) AS oldest FROM jobs WHERE status = 'queued' GROUP BY project) q
+  LEFT JOIN (SELECT project, COUNT(*) AS n FROM jobs WHERE status = 'running' GROUP BY project) r
+    ON r.project = q.project
+  LEFT JOIN queue_turns t ON t.project = q.project
+  ORDER BY COALESCE(r.n, 0), COALESCE(t.last_turn, 0), q.oldest, q.project
+  LIMIT 1`;
+
 export class JobsRepo {
   constructor(private readonly db: Db) {}
 
@@ -40,12 +56,29 @@ export class JobsRepo {
     ) as JobRow | undefined;
   }
 
-  /** Jobs that count against the queue depth limit. */
-  activeCount(): number {
+  /** Jobs queued or running in all, of one project and of one key: what admission limits. */
+  activeCounts(project: string, keyId: string): ActiveJobCounts {
     return this.db
-      .prepare("SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running')")
+      .prepare(
+        `SELECT COUNT(*) AS total, COALESCE(SUM(project = ?), 0) AS project, COALESCE(SUM(key_id = ?), 0) AS key
+         FROM jobs WHERE status IN ('queued', 'running')`,
+      )
+      .get(project, keyId) as ActiveJobCounts;
+  }
+
+  /** Mean run time, in seconds, of the last `count` jobs that finished after running; null before any. */
+  recentRunSeconds(count = 20): number | null {
+    return this.db
+      .prepare(
+        // The unary + keeps SQLite off the status index: it would read every finished job, whereas
+        // walking jobs_finished from its end stops after `count` rows.
+        `SELECT AVG(finished_at - started_at) / 1000.0 FROM (
+           SELECT finished_at, started_at FROM jobs
+           WHERE finished_at IS NOT NULL AND +status IN ('succeeded', 'failed') AND started_at IS NOT NULL
+           ORDER BY finished_at DESC LIMIT ?)`,
+      )
       .pluck()
-      .get() as number;
+      .get(count) as number | null;
   }
 
   /** Characters of a key's synthesis jobs not finished yet: they count against its quota already. */
@@ -59,16 +92,37 @@ export class JobsRepo {
       .get(keyId) as number;
   }
 
-  /** Atomically takes the oldest queued job; the UPDATE's WHERE makes a double claim impossible. */
+  /**
+   * Takes the next job, fairly across projects: the project with the fewest running jobs, among those
+   * the one served longest ago (queue_turns, kept in the database so the order survives restarts),
+   * and its oldest queued job. One project's backlog never holds back another project's job, and a
+   * project's own jobs still run in the order they came. One IMMEDIATE transaction: pick, claim and
+   * turn are written together, and the UPDATE's WHERE makes a double claim impossible.
+   */
   claimNext(at: number): JobRow | undefined {
     return this.db
-      .prepare(
-        `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, progress = 0
-         WHERE id = (SELECT id FROM jobs WHERE status = 'queued' ORDER BY created_at, rowid LIMIT 1)
-           AND status = 'queued'
-         RETURNING *`,
-      )
-      .get(at) as JobRow | undefined;
+      .transaction(() => {
+        const project = this.db.prepare(PICK_PROJECT).pluck().get() as string | undefined;
+        if (project === undefined) return undefined;
+        const job = this.db
+          .prepare(
+            `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, progress = 0
+             WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND project = ?
+                         ORDER BY created_at, rowid LIMIT 1)
+               AND status = 'queued'
+             RETURNING *`,
+          )
+          .get(at, project) as JobRow | undefined;
+        this.db
+          .prepare(
+            `INSERT INTO queue_turns (project, last_turn)
+             VALUES (?, (SELECT COALESCE(MAX(last_turn), 0) + 1 FROM queue_turns))
+             ON CONFLICT (project) DO UPDATE SET last_turn = excluded.last_turn`,
+          )
+          .run(project);
+        return job;
+      })
+      .immediate();
   }
 
   setProgress(id: string, progress: number): void {

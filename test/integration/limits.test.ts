@@ -74,6 +74,11 @@ describe('queue depth and uploads (queue_max_depth = 1, max_upload_mb = 2)', () 
     const refused = await admin.json('POST', '/v1/synthesize', { script: [line('One more, please.')] });
     expect(refused.status).toBe(503);
     expectErrorShape(refused.body, 'UNAVAILABLE');
+    // The refusal names the limit reached (per-key and per-project caps answer 429 instead).
+    expect((refused.body as { error: { details: unknown } }).error.details).toEqual({
+      limit: 'queue_depth',
+      max: 1,
+    });
     expect(retryAfter(refused.headers)).toBeGreaterThanOrEqual(1);
     expect(refused.headers.get('content-type')).toMatch(/application\/json/);
     // Registrations are jobs too: refused while the queue is full, before the upload is analysed.

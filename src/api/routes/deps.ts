@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import type { Config } from '../../config/schema.js';
 import type { JobRunner } from '../../jobs/queue.js';
 import type { Clock } from '../../lib/clock.js';
+import type { JobAdmission } from '../../services/admission.js';
 import type { KeyService } from '../../services/keys.js';
 import type { Presigner } from '../../services/presign.js';
 import type { SpeakerService } from '../../services/speakers.js';
@@ -18,6 +19,7 @@ export interface RouteDeps {
   keys: KeyService;
   speakers: SpeakerService;
   synthesis: SynthesisService;
+  admission: JobAdmission;
   catalog: VoiceCatalog;
   presigner: Presigner;
   files: FileStore;
@@ -25,5 +27,7 @@ export interface RouteDeps {
   ready: () => boolean;
   /** Completes a signed request's check; mount after any body parser. */
   signed: Middleware<AppState>;
+  /** Job limits checked before a body is read (mount before the body parser). */
+  admitted: Middleware<AppState>;
   bodies: { json: Middleware<AppState>[]; multipart: Middleware<AppState>[] };
 }

@@ -12,7 +12,7 @@ export function speakerRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
   const upload = deps.bodies.multipart;
 
-  router.post('/speakers', ...upload, deps.signed, async (ctx) => {
+  router.post('/speakers', deps.admitted, ...upload, deps.signed, async (ctx) => {
     const fields = (ctx.request.body ?? {}) as Record<string, unknown>;
     const files = (ctx.request as { files?: Record<string, UploadedFile | UploadedFile[]> }).files ?? {};
     const file = files.reference_audio;

@@ -5,7 +5,7 @@ import type { RouteDeps } from './deps.js';
 
 export function synthesizeRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
-  router.post('/synthesize', ...deps.bodies.json, deps.signed, (ctx) => {
+  router.post('/synthesize', deps.admitted, ...deps.bodies.json, deps.signed, (ctx) => {
     const who = principalOf(ctx.state);
     const payload = deps.synthesis.validate(who, ctx.request.body);
     deps.synthesis.admit(who, payload);

@@ -12,7 +12,8 @@ import { JobsRepo } from '../../../src/store/jobs-repo.js';
 const log = pino({ level: 'silent' });
 
 function setup(handler: JobHandler, opts = { concurrency: 1, maxAttempts: 2 }) {
-  const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'vr-q-')), 'db.sqlite'));
+  const file = join(mkdtempSync(join(tmpdir(), 'vr-q-')), 'db.sqlite');
+  const db = openDatabase(file);
   const jobs = new JobsRepo(db);
   const runner = new JobRunner(
     jobs,
@@ -22,11 +23,11 @@ function setup(handler: JobHandler, opts = { concurrency: 1, maxAttempts: 2 }) {
     log,
   );
   let n = 0;
-  const add = () => {
+  const add = (project = 'p') => {
     const id = `job_${String(++n).padStart(16, '0')}`;
     jobs.insert({
       id,
-      project: 'p',
+      project,
       key_id: 'k',
       type: 'synthesize',
       payload_json: '{}',
@@ -35,7 +36,7 @@ function setup(handler: JobHandler, opts = { concurrency: 1, maxAttempts: 2 }) {
     runner.notify();
     return id;
   };
-  return { db, jobs, runner, add };
+  return { db, file, jobs, runner, add };
 }
 
 const until = async (cond: () => boolean, ms = 5000) => {
@@ -151,10 +152,63 @@ describe('JobRunner', () => {
       },
       { concurrency: 2, maxAttempts: 1 },
     );
-    const ids = Array.from({ length: 6 }, add);
+    const ids = Array.from({ length: 6 }, () => add());
     runner.start();
     await until(() => ids.every((id) => jobs.get(id)?.status === 'succeeded'));
     expect(peak).toBe(2);
     await runner.stop(100);
+  });
+});
+
+/**
+ * Fair sharing (issue 9): one project's backlog must not hold back another project's job. The next
+ * job comes from the project with the fewest running jobs, among those the one served longest ago.
+ */
+describe('JobsRepo.claimNext across projects', () => {
+  it('takes turns between projects instead of draining the oldest backlog first', async () => {
+    const order: string[] = [];
+    const { jobs, runner, add } = setup({
+      run: async (job) => {
+        order.push(job.project);
+      },
+    });
+    // A's five jobs are all older than B's and C's single jobs.
+    const ids = [...Array.from({ length: 5 }, () => add('a')), add('b'), add('c')];
+    runner.start();
+    await until(() => ids.every((id) => jobs.get(id)?.status === 'succeeded'));
+    expect(order).toEqual(['a', 'b', 'c', 'a', 'a', 'a', 'a']);
+    // Within a project jobs still run in the order they came.
+    const started = ids.slice(0, 5).map((id) => jobs.get(id)?.started_at ?? 0);
+    expect([...started].sort((x, y) => x - y)).toEqual(started);
+    await runner.stop(100);
+  });
+
+  it('prefers the project with the fewest running jobs when several run at once', () => {
+    const { jobs, runner, add } = setup({ run: async () => undefined });
+    for (let i = 0; i < 4; i++) add('a');
+    add('b');
+    add('b');
+    const now = Date.now();
+    const claimed = Array.from({ length: 4 }, () => jobs.claimNext(now)?.project);
+    // a, then b (a has one running), then a (both one running, a served longer ago), then b.
+    expect(claimed).toEqual(['a', 'b', 'a', 'b']);
+    expect([jobs.claimNext(now)?.project, jobs.claimNext(now)?.project]).toEqual(['a', 'a']);
+    expect(jobs.claimNext(now)).toBeUndefined();
+    void runner.stop(0);
+  });
+
+  it('keeps the turn order in the database, so a restart does not hand the next turn back to the same project', () => {
+    const { db, file, jobs, runner, add } = setup({ run: async () => undefined });
+    const a1 = add('a');
+    add('a');
+    const b1 = add('b');
+    expect(jobs.claimNext(Date.now())?.id).toBe(a1);
+    jobs.succeed(a1, null, Date.now());
+    void runner.stop(0);
+    db.close();
+
+    // A new process: a's second job is older than b's, but a was served last.
+    const reopened = new JobsRepo(openDatabase(file));
+    expect(reopened.claimNext(Date.now())?.id).toBe(b1);
   });
 });

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backupDatabase, preMigrationBackupName, timestampedBackupName } from '../../../src/store/backup.js';
 import { closeDatabase, type Db, openDatabase } from '../../../src/store/db.js';
+import { JobsRepo } from '../../../src/store/jobs-repo.js';
 import { migrate, pendingMigrations } from '../../../src/store/migrate.js';
 import { type Migration, migrations as shipped } from '../../../src/store/migrations/index.js';
 
@@ -154,6 +155,32 @@ describe('openDatabase() on an upgrade', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vr-migrate-'));
     expect(() => openDatabase(join(dir, 'voicereel.db'), undefined, { mustExist: true })).toThrow();
     expect(existsSync(join(dir, 'voicereel.db'))).toBe(false);
+  });
+});
+
+describe('the fair-queue migration (2026-12-01)', () => {
+  it('upgrades a database with queued jobs, which are then claimed fairly across projects', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vr-migrate-'));
+    const file = join(dir, 'voicereel.db');
+    const before = shipped.filter((m) => m.id < '2026-12-01-fair-queue');
+    const old = openDatabase(file, undefined, { migrations: before });
+    const insert = old.prepare(
+      `INSERT INTO jobs (id, project, key_id, type, status, payload_json, created_at)
+       VALUES (?, ?, 'key_1', 'synthesize', 'queued', '{}', ?)`,
+    );
+    [
+      ['job_a1', 'a'],
+      ['job_a2', 'a'],
+      ['job_b1', 'b'],
+    ].forEach(([id, project], i) => insert.run(id, project, i));
+    closeDatabase(old);
+
+    const backups: string[] = [];
+    const db = track(openDatabase(file, undefined, { onBackup: (f) => backups.push(f) }));
+    expect(backups).toHaveLength(1);
+    expect(tables(db)).toContain('queue_turns');
+    const jobs = new JobsRepo(db);
+    expect([1, 2, 3].map(() => jobs.claimNext(10)?.id)).toEqual(['job_a1', 'job_b1', 'job_a2']);
   });
 });
 

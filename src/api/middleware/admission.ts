@@ -1,0 +1,16 @@
+import type { Middleware } from 'koa';
+import type { JobAdmission } from '../../services/admission.js';
+import type { AppState } from '../context.js';
+import { principalOf } from '../context.js';
+
+/**
+ * Refuses a caller already at its job limits before its body is read (an `Expect: 100-continue`
+ * upload is then never sent). Signed requests are left to the service's own check after their
+ * signature is verified: an unverified claim to a key id must learn nothing about that key.
+ */
+export function admitBeforeBody(admission: Pick<JobAdmission, 'ensureRoom'>): Middleware<AppState> {
+  return async (ctx, next) => {
+    if (!ctx.state.pendingSignature) admission.ensureRoom(principalOf(ctx.state));
+    await next();
+  };
+}
