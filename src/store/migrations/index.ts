@@ -1,5 +1,6 @@
 import * as initial from './2026-11-22-initial.js';
 import * as presetProfiles from './2026-11-30-preset-profiles.js';
+import * as bootstrapKey from './2026-12-06-bootstrap-key.js';
 
 export interface Migration {
   id: string;
@@ -7,4 +8,4 @@ export interface Migration {
 }
 
 /** In order of their dated ids; never edit a migration that has shipped, add a new one. */
-export const migrations: Migration[] = [initial, presetProfiles];
+export const migrations: Migration[] = [initial, presetProfiles, bootstrapKey];
