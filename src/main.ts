@@ -14,6 +14,7 @@ import { runMonthlyUsageReport, USAGE_REPORT_TASK } from './jobs/monthly-report.
 import { type JobHandler, JobRunner } from './jobs/queue.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
+import { makePrivate, PRIVATE_DIR } from './lib/private-files.js';
 import { Metrics } from './observability/metrics.js';
 import { resolveAppPaths } from './runtime/paths.js';
 import { readTlsFiles, type TlsFiles } from './runtime/tls.js';
@@ -47,7 +48,9 @@ export async function start(config: Config): Promise<RunningServer> {
   const paths = resolveAppPaths();
   const tls = readTlsFiles(config.tls);
   const dataDir = config.storage.data_dir;
-  mkdirSync(dataDir, { recursive: true, mode: 0o750 });
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR });
+  // Folders an earlier version (or a looser umask) left open: closing them hides what is inside.
+  for (const sub of ['references', 'jobs', 'reports', 'backups', 'models']) makePrivate(join(dataDir, sub));
   // Before anything is opened: a GPU that cannot be used stops start-up here, saying why.
   const devices = planDevices(config.engine, paths.onnxRuntime, availableParallelism(), log);
   const packs = await usablePacks(config.engine.models_dir || join(dataDir, 'models'), log);
@@ -127,7 +130,7 @@ export async function start(config: Config): Promise<RunningServer> {
     catalog,
     log,
     usage,
-    uploadTmpDir: join(dataDir, 'tmp'),
+    uploadTmpDir: privateDir(join(dataDir, 'tmp')),
     metrics,
   });
 
@@ -261,6 +264,13 @@ function bootstrapAdminKey(keys: KeyService, config: Config, log: ReturnType<typ
   process.stdout.write(
     `\nVoiceReel admin API key (shown once, store it now): ${generatedKey}\n  key id: ${id}, project: default\n\n`,
   );
+}
+
+/** A directory only this user can enter, whatever the uploads inside it are created with. */
+function privateDir(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
+  makePrivate(dir);
+  return dir;
 }
 
 function listen(server: Server | HttpsServer, host: string, port: number): Promise<void> {

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  cpSync,
+  chmodSync,
+  constants,
+  copyFileSync,
   createReadStream,
   existsSync,
   lstatSync,
@@ -11,8 +13,9 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { extract as untar } from 'tar';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../../lib/private-files.js';
 import {
   FAMILIES,
   MANIFEST_FILE,
@@ -153,9 +156,9 @@ export async function installPack(
   } = {},
 ): Promise<{ dir: string; manifest: Manifest; unchanged: boolean }> {
   if (!existsSync(source)) throw new PackError(`${source}: no such file or directory`);
-  mkdirSync(modelsDir, { recursive: true, mode: 0o750 });
+  mkdirSync(modelsDir, { recursive: true, mode: PRIVATE_DIR });
   const stage = join(modelsDir, `.install-${process.pid}-${randomBytes(4).toString('hex')}`);
-  mkdirSync(stage, { mode: 0o750 });
+  mkdirSync(stage, { mode: PRIVATE_DIR });
   try {
     const from = statSync(source).isDirectory() ? source : await unpack(source, stage);
     const checked = await verifyPack(from);
@@ -172,9 +175,10 @@ export async function installPack(
         );
     }
     const copy = join(stage, 'pack');
-    mkdirSync(copy);
-    cpSync(join(from, MANIFEST_FILE), join(copy, MANIFEST_FILE));
-    for (const f of manifest.files) cpSync(join(from, f.path), join(copy, f.path), { recursive: false });
+    mkdirSync(copy, { mode: PRIVATE_DIR });
+    for (const path of [MANIFEST_FILE, ...manifest.files.map((f) => f.path)]) {
+      copyPrivate(join(from, path), join(copy, path));
+    }
     // Check the copy, not only the source: the disk it landed on could be the problem.
     const copied = await verifyPack(copy);
     if (!copied.ok) throw new PackError(describeProblems(copied));
@@ -194,6 +198,14 @@ export async function installPack(
   } finally {
     rmSync(stage, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   }
+}
+
+/** Copies one file (creating its folders), private to this user whatever the source's mode. */
+function copyPrivate(from: string, to: string): void {
+  mkdirSync(dirname(to), { recursive: true, mode: PRIVATE_DIR });
+  // copyFile gives the copy the source's mode (umask aside): a 0644 pack file would stay 0644.
+  copyFileSync(from, to, constants.COPYFILE_EXCL);
+  chmodSync(to, PRIVATE_FILE);
 }
 
 /** Unpacks a .tar.gz into `stage/unpacked` and returns the directory holding the manifest. */
