@@ -109,6 +109,10 @@ const engine = z
     analysis_workers: z.number().int().min(1).max(16).default(1),
     /** Installed model packs (`voicereel models install`). Empty: <data_dir>/models. */
     models_dir: z.string().default(''),
+    /** `models install` refuses a .tar.gz that unpacks to more (counted while unpacking). */
+    pack_max_unpacked_mb: z.number().int().min(1).max(1_048_576).default(4096),
+    /** ...or to more entries (files and folders) than this. */
+    pack_max_files: z.number().int().min(1).max(1_000_000).default(1000),
   })
   .strict();
 
