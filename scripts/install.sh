@@ -90,7 +90,8 @@ if [ -x "$PREFIX/voicereel" ]; then
   fi
 fi
 
-install -d -m 0750 -o "$USER_NAME" -g "$USER_NAME" "$STATE_DIR" "$CACHE_DIR"
+install -d -m 0700 -o "$USER_NAME" -g "$USER_NAME" "$STATE_DIR"
+install -d -m 0750 -o "$USER_NAME" -g "$USER_NAME" "$CACHE_DIR"
 if [ "$UPGRADE" = yes ] && [ -f "$STATE_DIR/voicereel.db" ]; then
   # The old executable is still in place: the copy is of the schema it wrote, not yet migrated.
   BACKUP=$(as_service db backup --config "$CONFIG" --data-dir "$STATE_DIR") ||

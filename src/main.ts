@@ -3,6 +3,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError } from './config/loader.js';
 import type { Config } from './config/schema.js';
 import { createApp } from './api/app.js';
 import { startEngines } from './engine/backend.js';
@@ -13,12 +14,13 @@ import { runMonthlyUsageReport, USAGE_REPORT_TASK } from './jobs/monthly-report.
 import { type JobHandler, JobRunner } from './jobs/queue.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
+import { makePrivate, PRIVATE_DIR } from './lib/private-files.js';
 import { Metrics } from './observability/metrics.js';
 import { resolveAppPaths } from './runtime/paths.js';
 import { readTlsFiles, type TlsFiles } from './runtime/tls.js';
 import { JobAdmission } from './services/admission.js';
 import { FileStore } from './services/file-store.js';
-import { KeyService } from './services/keys.js';
+import { BootstrapKeyError, type BootstrapOutcome, KeyService } from './services/keys.js';
 import { Presigner } from './services/presign.js';
 import { loadOrCreateSecrets } from './services/secrets.js';
 import { usablePacks } from './services/models/usable.js';
@@ -47,7 +49,9 @@ export async function start(config: Config): Promise<RunningServer> {
   const paths = resolveAppPaths();
   const tls = readTlsFiles(config.tls);
   const dataDir = config.storage.data_dir;
-  mkdirSync(dataDir, { recursive: true, mode: 0o750 });
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR });
+  // Folders an earlier version (or a looser umask) left open: closing them hides what is inside.
+  for (const sub of ['references', 'jobs', 'reports', 'backups', 'models']) makePrivate(join(dataDir, sub));
   // Before anything is opened: a GPU that cannot be used stops start-up here, saying why.
   const devices = planDevices(config.engine, paths.onnxRuntime, availableParallelism(), log);
   const packs = await usablePacks(config.engine.models_dir || join(dataDir, 'models'), log);
@@ -59,7 +63,12 @@ export async function start(config: Config): Promise<RunningServer> {
   const secrets = loadOrCreateSecrets(dataDir);
   const files = new FileStore(dataDir);
   const keys = new KeyService(store.keys, secrets, clock);
-  bootstrapAdminKey(keys, config, log);
+  try {
+    bootstrapAdminKey(keys, config, log);
+  } catch (err) {
+    closeDatabase(db);
+    throw err;
+  }
 
   const synthThreads = devices.reduce((n, d) => n + d.workers, 0);
   const engines = startEngines({
@@ -136,7 +145,7 @@ export async function start(config: Config): Promise<RunningServer> {
     catalog,
     log,
     usage,
-    uploadTmpDir: join(dataDir, 'tmp'),
+    uploadTmpDir: privateDir(join(dataDir, 'tmp')),
     metrics,
   });
 
@@ -245,23 +254,38 @@ function createHttpServer(handler: RequestListener, tls?: TlsFiles): Server | Ht
   return server;
 }
 
+/**
+ * The configured bootstrap key replaces the previous one (revoked, logged by id); none configured
+ * keeps the current one; a first start with no admin at all generates one and prints it once.
+ */
 function bootstrapAdminKey(keys: KeyService, config: Config, log: ReturnType<typeof createLogger>): void {
-  const given = config.security.api_key;
-  if (given) {
-    const { id, created } = keys.ensure(given, 'bootstrap');
-    if (created)
-      log.info(
-        { key_id: id },
-        'bootstrap admin key registered from the configuration (api_key or VR_API_KEY)',
-      );
-    return;
+  let outcome: BootstrapOutcome;
+  try {
+    outcome = keys.settleBootstrap(config.security.api_key);
+  } catch (err) {
+    if (!(err instanceof BootstrapKeyError)) throw err;
+    throw new ConfigError(`the configured bootstrap key (VR_API_KEY or security.api_key) ${err.message}`);
   }
-  if (keys.hasActiveAdmin()) return;
-  const { id, key } = keys.create({ name: 'bootstrap', project: 'default', admin: true });
+  const { id, registered, revoked, generatedKey } = outcome;
+  if (registered) log.info({ key_id: id }, 'bootstrap admin key registered from VR_API_KEY or api_key');
+  for (const old of revoked) {
+    log.warn(
+      { key_id: old, replaced_by: id },
+      'previous bootstrap admin key revoked: the configured key replaced it',
+    );
+  }
+  if (generatedKey === undefined) return;
   // Printed once, on stdout beside the logs, the only place it ever appears in clear.
   process.stdout.write(
-    `\nVoiceReel admin API key (shown once, store it now): ${key}\n  key id: ${id}, project: default\n\n`,
+    `\nVoiceReel admin API key (shown once, store it now): ${generatedKey}\n  key id: ${id}, project: default\n\n`,
   );
+}
+
+/** A directory only this user can enter, whatever the uploads inside it are created with. */
+function privateDir(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
+  makePrivate(dir);
+  return dir;
 }
 
 function listen(server: Server | HttpsServer, host: string, port: number): Promise<void> {

@@ -1,4 +1,5 @@
 import yargs from 'yargs';
+import { PRIVATE_UMASK } from '../lib/private-files.js';
 import { VERSION } from '../version.js';
 import { dbCommand } from './db.js';
 import { doctorCommand } from './doctor.js';
@@ -9,6 +10,8 @@ import { usageCommand } from './usage.js';
 
 /** Parses argv and runs one command; each command lives in its own file. */
 export async function runCli(argv: string[]): Promise<void> {
+  // Before any command creates a file: data files are private whatever umask the caller has.
+  process.umask(PRIVATE_UMASK);
   await yargs(argv)
     .scriptName('voicereel')
     .version(VERSION)

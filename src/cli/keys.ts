@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { systemClock } from '../lib/clock.js';
+import { PRIVATE_DIR } from '../lib/private-files.js';
 import { resolveAppPaths } from '../runtime/paths.js';
 import { DEFAULT_PROJECT, KeyService, PROJECT_PATTERN } from '../services/keys.js';
 import { loadOrCreateSecrets } from '../services/secrets.js';
@@ -12,7 +13,7 @@ import { type ConfigArgs, configFromArgs, withConfigOptions } from './options.js
 /** Opens the same database the server uses (WAL lets both work at once) for one admin action. */
 function withKeys<T>(args: ConfigArgs, fn: (keys: KeyService) => T): T {
   const config = configFromArgs(args);
-  mkdirSync(config.storage.data_dir, { recursive: true, mode: 0o750 });
+  mkdirSync(config.storage.data_dir, { recursive: true, mode: PRIVATE_DIR });
   const db = openDatabase(join(config.storage.data_dir, 'voicereel.db'), resolveAppPaths().sqliteAddon);
   try {
     return fn(new KeyService(new KeysRepo(db), loadOrCreateSecrets(config.storage.data_dir), systemClock));

@@ -60,6 +60,10 @@ const install: CommandModule<object, InstallArgs> = {
       const ort = loadOnnxRuntime(resolveAppPaths().onnxRuntime);
       const r = await installPack(args.source, config.engine.models_dir, {
         replace: args.replace,
+        limits: {
+          maxBytes: config.engine.pack_max_unpacked_mb * 2 ** 20,
+          maxEntries: config.engine.pack_max_files,
+        },
         check: (dir, manifest) => probePack(ort, { dir, manifest }),
       });
       process.stdout.write(

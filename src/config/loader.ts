@@ -28,20 +28,24 @@ export function loadConfig(
   flags: ConfigOverrides = {},
 ): Config {
   const raw = file ? readToml(file) : {};
-  applyOverride(raw, ['server', 'host'], env.VR_HOST);
-  applyOverride(
-    raw,
+  // Which override set each dotted key, so an error names what the operator actually wrote.
+  const sources = new Map<string, string>();
+  const override = (path: [string, string], value: unknown, source: string) =>
+    applyOverride(raw, path, value) && sources.set(path.join('.'), source);
+  override(['server', 'host'], env.VR_HOST, 'VR_HOST');
+  override(
     ['server', 'port'],
     env.VR_PORT === undefined ? undefined : toPort(env.VR_PORT, 'VR_PORT'),
+    'VR_PORT',
   );
-  applyOverride(raw, ['storage', 'data_dir'], env.VR_DATA_DIR);
-  applyOverride(raw, ['security', 'api_key'], env.VR_API_KEY);
-  applyOverride(raw, ['server', 'host'], flags.host);
-  applyOverride(raw, ['server', 'port'], flags.port);
-  applyOverride(raw, ['storage', 'data_dir'], flags.dataDir);
+  override(['storage', 'data_dir'], env.VR_DATA_DIR, 'VR_DATA_DIR');
+  override(['security', 'api_key'], env.VR_API_KEY, 'VR_API_KEY');
+  override(['server', 'host'], flags.host, '--host');
+  override(['server', 'port'], flags.port, '--port');
+  override(['storage', 'data_dir'], flags.dataDir, '--data-dir');
 
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(describe(parsed.error, file));
+  if (!parsed.success) throw new ConfigError(describe(parsed.error, file, sources));
   const config = parsed.data;
   config.storage.data_dir = resolve(config.storage.data_dir);
   config.storage.reports_dir = config.storage.reports_dir
@@ -69,13 +73,15 @@ function readToml(file: string): Record<string, unknown> {
   }
 }
 
-function applyOverride(raw: Record<string, unknown>, path: [string, string], value: unknown): void {
-  if (value === undefined || value === '') return;
+/** Sets `section.key` when a value is given; true when it did. */
+function applyOverride(raw: Record<string, unknown>, path: [string, string], value: unknown): boolean {
+  if (value === undefined || value === '') return false;
   const [section, key] = path;
   const current = raw[section];
   const target = current && typeof current === 'object' ? (current as Record<string, unknown>) : {};
   target[key] = value;
   raw[section] = target;
+  return true;
 }
 
 function toPort(value: string, name: string): number {
@@ -84,7 +90,7 @@ function toPort(value: string, name: string): number {
   return n;
 }
 
-function describe(error: z.ZodError, file: string | undefined): string {
+function describe(error: z.ZodError, file: string | undefined, sources: Map<string, string>): string {
   const where = file ? ` in ${file}` : '';
   const lines = error.issues.map((issue) => {
     const unknown = issue.code === 'unrecognized_keys' ? issue.keys : [];
@@ -92,7 +98,8 @@ function describe(error: z.ZodError, file: string | undefined): string {
     if (unknown.length > 0) {
       return unknown.map((k) => `unknown key "${base ? `${base}.` : ''}${k}"`).join('; ');
     }
-    return `"${base || '(root)'}": ${issue.message}`;
+    const source = sources.get(base);
+    return `"${base || '(root)'}"${source ? ` (set by ${source})` : ''}: ${issue.message}`;
   });
   return `invalid configuration${where}: ${lines.join('; ')}`;
 }

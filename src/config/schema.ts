@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { KEY_ADVICE, keyWeakness } from './key-strength.js';
 
 /**
  * The whole configuration, one schema. Every section is strict: an unknown key stops start-up with
@@ -40,8 +41,17 @@ const storage = z
 
 const security = z
   .object({
-    /** Bootstrap admin key of project "default"; VR_API_KEY overrides it. Empty: generate one at first start. */
-    api_key: z.string().default(''),
+    /**
+     * Bootstrap admin key of project "default"; VR_API_KEY overrides it. Empty: keep the current
+     * bootstrap key, or generate one at first start. A changed value replaces (revokes) the previous one.
+     */
+    api_key: z
+      .string()
+      .default('')
+      .superRefine((key, ctx) => {
+        const weakness = key ? keyWeakness(key) : undefined;
+        if (weakness) ctx.addIssue({ code: 'custom', message: `too weak: it ${weakness}; ${KEY_ADVICE}` });
+      }),
     require_signature: z.boolean().default(false),
     signature_window_seconds: z.number().int().min(10).max(3600).default(300),
     presign_ttl_seconds: z
@@ -105,6 +115,10 @@ const engine = z
     analysis_workers: z.number().int().min(1).max(16).default(1),
     /** Installed model packs (`voicereel models install`). Empty: <data_dir>/models. */
     models_dir: z.string().default(''),
+    /** `models install` refuses a .tar.gz that unpacks to more (counted while unpacking). */
+    pack_max_unpacked_mb: z.number().int().min(1).max(1_048_576).default(4096),
+    /** ...or to more entries (files and folders) than this. */
+    pack_max_files: z.number().int().min(1).max(1_000_000).default(1000),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../lib/private-files.js';
 
 /**
  * Files under the data dir, addressed by paths relative to it. Writes go to a temp name first and are
@@ -9,7 +10,7 @@ import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
  */
 export class FileStore {
   constructor(readonly root: string) {
-    mkdirSync(root, { recursive: true });
+    mkdirSync(root, { recursive: true, mode: PRIVATE_DIR });
   }
 
   /** Absolute path of a stored relative path; refuses anything that would leave the root. */
@@ -24,10 +25,10 @@ export class FileStore {
 
   write(relPath: string, data: Uint8Array | string): number {
     const abs = this.resolve(relPath);
-    mkdirSync(dirname(abs), { recursive: true });
+    mkdirSync(dirname(abs), { recursive: true, mode: PRIVATE_DIR });
     const tmp = `${abs}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      writeFileSync(tmp, data);
+      writeFileSync(tmp, data, { mode: PRIVATE_FILE });
       renameSync(tmp, abs);
     } catch (err) {
       rmSync(tmp, { force: true });

@@ -22,6 +22,31 @@ export interface KeyView {
 
 export const PROJECT_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const DEFAULT_PROJECT = 'default';
+const BOOTSTRAP = { name: 'bootstrap', project: DEFAULT_PROJECT, admin: true };
+
+export interface BootstrapOutcome {
+  /** The bootstrap key in force; undefined when none is configured and another admin key exists. */
+  id?: string;
+  /** The configured key was not known yet and was added. */
+  registered: boolean;
+  /** Ids of previous bootstrap keys revoked because another took their place. */
+  revoked: string[];
+  /** A key generated at first start: returned this once, never stored in clear. */
+  generatedKey?: string;
+}
+
+/** The configured bootstrap key cannot be used; the message completes "the configured key …". */
+export class BootstrapKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BootstrapKeyError';
+  }
+}
+
+/** 256 random bits; passes the strength rule for chosen keys by construction. */
+function generateKey(): string {
+  return `vr_${randomBytes(32).toString('base64url')}`;
+}
 
 export class KeyService {
   constructor(
@@ -31,20 +56,52 @@ export class KeyService {
   ) {}
 
   create(input: { name: string; project: string; admin: boolean }): { id: string; key: string } {
-    const key = `vr_${randomBytes(32).toString('base64url')}`;
-    const id = this.insert(key, input);
+    const key = generateKey();
+    const id = this.insert(key, { ...input, bootstrap: false });
     return { id, key };
   }
 
-  /** Makes sure a given key (the bootstrap key from VR_API_KEY) exists as an admin of `default`. */
-  ensure(key: string, name: string): { id: string; created: boolean } {
-    const existing = this.repo.byHash(this.hash(key));
-    if (existing) return { id: existing.id, created: false };
-    return { id: this.insert(key, { name, project: DEFAULT_PROJECT, admin: true }), created: true };
+  /**
+   * Makes the bootstrap admin key of `default` what the configuration says, at start-up.
+   * Exactly one bootstrap key stays active: a configured key takes the place of the previous one
+   * (which is revoked), no configured key keeps the current one as it is, and a first start with
+   * neither (and no other admin) generates one, returned here to be shown once.
+   */
+  settleBootstrap(configured: string): BootstrapOutcome {
+    if (configured) {
+      const { id, registered } = this.adoptConfigured(configured);
+      return { id, registered, revoked: this.revokeBootstrapsExcept(id) };
+    }
+    const [newest] = this.repo.activeBootstrap();
+    if (newest) return { id: newest.id, registered: false, revoked: this.revokeBootstrapsExcept(newest.id) };
+    if (this.repo.countActiveAdmins() > 0) return { registered: false, revoked: [] };
+    const generatedKey = generateKey();
+    const id = this.insert(generatedKey, { ...BOOTSTRAP, bootstrap: true });
+    return { id, registered: false, revoked: [], generatedKey };
   }
 
-  hasActiveAdmin(): boolean {
-    return this.repo.countActiveAdmins() > 0;
+  private adoptConfigured(key: string): { id: string; registered: boolean } {
+    const row = this.repo.byHash(this.hash(key));
+    if (!row) return { id: this.insert(key, { ...BOOTSTRAP, bootstrap: true }), registered: true };
+    // A revoked key never comes back, and a project key must not silently become the admin key.
+    if (row.revoked_at !== null) {
+      throw new BootstrapKeyError(`is the key ${row.id}, which was revoked; configure a new key`);
+    }
+    if (!row.admin || row.project !== DEFAULT_PROJECT) {
+      throw new BootstrapKeyError(
+        `is the key ${row.id} of project "${row.project}", not an admin key of "${DEFAULT_PROJECT}"; configure a new key`,
+      );
+    }
+    if (!row.bootstrap) this.repo.markBootstrap(row.id);
+    return { id: row.id, registered: false };
+  }
+
+  private revokeBootstrapsExcept(id: string): string[] {
+    const now = this.clock.now();
+    return this.repo
+      .activeBootstrap()
+      .filter((row) => row.id !== id && this.repo.revoke(row.id, now))
+      .map((row) => row.id);
   }
 
   authenticate(key: string): Principal | undefined {
@@ -76,13 +133,17 @@ export class KeyService {
     return this.repo.revoke(id, this.clock.now());
   }
 
-  private insert(key: string, input: { name: string; project: string; admin: boolean }): string {
+  private insert(
+    key: string,
+    input: { name: string; project: string; admin: boolean; bootstrap: boolean },
+  ): string {
     const id = newId('key');
     this.repo.insert({
       id,
       name: input.name,
       project: input.project,
       admin: input.admin,
+      bootstrap: input.bootstrap,
       key_hash: this.hash(key),
       key_sealed: seal(this.secrets.sealKey, key),
       created_at: this.clock.now(),

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_FILE } from '../lib/private-files.js';
 
 /**
  * One master secret (a 0600 file in the data dir) and the independent subkeys derived from it, so a
@@ -22,12 +23,12 @@ export function loadOrCreateSecrets(dataDir: string): Secrets {
   if (!existsSync(file)) {
     // 'wx' fails if another process created it first; then read theirs.
     try {
-      writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+      writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: PRIVATE_FILE, flag: 'wx' });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
-  chmodSync(file, 0o600);
+  chmodSync(file, PRIVATE_FILE);
   const master = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
   if (master.length !== 32) throw new Error(`${file} is not a 32-byte hex secret`);
   const derive = (label: string) => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), label, 32));

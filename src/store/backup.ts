@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../lib/private-files.js';
 import type { Db } from './db.js';
 
 /** `<data_dir>/backups`, where `voicereel db backup` and the pre-migration backup write by default. */
@@ -59,7 +60,7 @@ export function snapshotDatabase(db: Db, out: string, nativeBinding?: string): s
 }
 
 function tempName(target: string): string {
-  mkdirSync(dirname(target), { recursive: true, mode: 0o750 });
+  mkdirSync(dirname(target), { recursive: true, mode: PRIVATE_DIR });
   return `${target}.${randomBytes(6).toString('hex')}.tmp`;
 }
 
@@ -73,7 +74,7 @@ function seal(tmp: string, target: string, nativeBinding: string | undefined): v
   } finally {
     copy.close();
   }
-  chmodSync(tmp, 0o600);
+  chmodSync(tmp, PRIVATE_FILE);
   renameSync(tmp, target);
 }
 

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { makePrivate } from '../lib/private-files.js';
 import { preMigrationBackupName, snapshotDatabase } from './backup.js';
 import { migrate } from './migrate.js';
 import type { Migration } from './migrations/index.js';
@@ -46,6 +47,8 @@ export function openDatabase(file: string, nativeBinding?: string, opts: OpenOpt
     fileMustExist: opts.mustExist ?? false,
   });
   try {
+    // Before WAL mode creates -wal and -shm: SQLite gives them the database file's mode.
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) makePrivate(f);
     applyPragmas(db);
     if (opts.migrate !== false) {
       migrate(db, {

@@ -5,6 +5,8 @@ export interface ApiKeyRow {
   name: string;
   project: string;
   admin: boolean;
+  /** The bootstrap admin key (configured or printed at first start); one is active at a time. */
+  bootstrap: boolean;
   key_hash: string;
   key_sealed: string;
   created_at: number;
@@ -12,9 +14,9 @@ export interface ApiKeyRow {
   revoked_at: number | null;
 }
 
-type RawRow = Omit<ApiKeyRow, 'admin'> & { admin: number };
+type RawRow = Omit<ApiKeyRow, 'admin' | 'bootstrap'> & { admin: number; bootstrap: number };
 const toRow = (r: RawRow | undefined): ApiKeyRow | undefined =>
-  r ? { ...r, admin: r.admin === 1 } : undefined;
+  r ? { ...r, admin: r.admin === 1, bootstrap: r.bootstrap === 1 } : undefined;
 
 export class KeysRepo {
   constructor(private readonly db: Db) {}
@@ -22,10 +24,10 @@ export class KeysRepo {
   insert(row: Omit<ApiKeyRow, 'last_used_at' | 'revoked_at'>): void {
     this.db
       .prepare(
-        `INSERT INTO api_keys (id, name, project, admin, key_hash, key_sealed, created_at)
-         VALUES (@id, @name, @project, @admin, @key_hash, @key_sealed, @created_at)`,
+        `INSERT INTO api_keys (id, name, project, admin, bootstrap, key_hash, key_sealed, created_at)
+         VALUES (@id, @name, @project, @admin, @bootstrap, @key_hash, @key_sealed, @created_at)`,
       )
-      .run({ ...row, admin: row.admin ? 1 : 0 });
+      .run({ ...row, admin: row.admin ? 1 : 0, bootstrap: row.bootstrap ? 1 : 0 });
   }
 
   byHash(hash: string): ApiKeyRow | undefined {
@@ -49,6 +51,21 @@ export class KeysRepo {
       .prepare('SELECT COUNT(*) FROM api_keys WHERE admin = 1 AND revoked_at IS NULL')
       .pluck()
       .get() as number;
+  }
+
+  /** Active bootstrap keys, newest first (more than one only in a database from before rotation). */
+  activeBootstrap(): ApiKeyRow[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT * FROM api_keys WHERE bootstrap = 1 AND revoked_at IS NULL ORDER BY created_at DESC, id DESC',
+        )
+        .all() as RawRow[]
+    ).map((r) => toRow(r) as ApiKeyRow);
+  }
+
+  markBootstrap(id: string): void {
+    this.db.prepare('UPDATE api_keys SET bootstrap = 1 WHERE id = ?').run(id);
   }
 
   revoke(id: string, at: number): boolean {

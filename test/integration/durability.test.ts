@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +37,7 @@ type Job = {
 
 const dataDir = mkdtempSync(join(tmpdir(), 'vr-durability-'));
 const scratch = mkdtempSync(join(tmpdir(), 'vr-durability-out-'));
-const adminKey = `vr_test_durability_${Date.now().toString(36)}`;
+const adminKey = `vr_test_durability_${randomBytes(16).toString('hex')}`;
 let server: TestServer | undefined;
 let api: Api;
 let speakerId: string;

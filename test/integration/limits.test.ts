@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ import { removeDir, startServer, type TestServer } from '../helpers/server.js';
 const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), 'vr-limits-'));
 const scratch = mkdtempSync(join(tmpdir(), 'vr-limits-out-'));
-const adminKey = `vr_test_limits_${Date.now().toString(36)}`;
+const adminKey = `vr_test_limits_${randomBytes(16).toString('hex')}`;
 let server: TestServer | undefined;
 let admin: Api;
 let speakerId: string;

@@ -6,6 +6,8 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -146,6 +148,45 @@ describe('voicereel models', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
       'model pack mislabelled-1.0.0 refused: it does not load as a piper model (voice.onnx: not a Piper voice (no input "input"',
+    );
+    expect(readdirSync(join(data, 'models'))).toEqual([]);
+  });
+
+  it('refuses a .tar.gz beyond [engine] pack_max_unpacked_mb, leaving nothing in models_dir', async () => {
+    const t = temp();
+    const data = join(t, 'data');
+    const src = writePiperPack(join(t, 'big'), { name: 'big-voice' });
+    writeFileSync(join(src, 'padding.bin'), Buffer.alloc(8 * 2 ** 20));
+    execFileSync('tar', ['-C', t, '-czf', join(t, 'big.tar.gz'), 'big']);
+    const config = join(t, 'voicereel.toml');
+    writeFileSync(config, '[engine]\npack_max_unpacked_mb = 1\n');
+    const r = await cli(['models', 'install', join(t, 'big.tar.gz'), '--config', config, '--data-dir', data]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'voicereel: big.tar.gz: refused, it unpacks to more than 1 MB (limits: 1 MB, 1000 entries; [engine] pack_max_unpacked_mb and pack_max_files)',
+    );
+    expect(readdirSync(join(data, 'models'))).toEqual([]);
+    // The default limit lets the same archive in.
+    const ok = await cli(['models', 'install', join(t, 'big.tar.gz'), '--data-dir', data]);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it('refuses a pack folder whose file is reached through a symbolic link, copying nothing', async () => {
+    const t = temp();
+    const data = join(t, 'data');
+    const host = join(t, 'host');
+    const src = writePack(join(t, 'src'), {
+      files: [
+        { path: 'models/voice.onnx', role: 'model', data: 'a host file' },
+        { path: 'voice.onnx.json', role: 'config', data: '{}' },
+      ],
+    });
+    renameSync(join(src, 'models'), host);
+    symlinkSync(host, join(src, 'models'));
+    const r = await cli(['models', 'install', src, '--data-dir', data]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      '- models/voice.onnx: goes through the symbolic link models; packs hold regular files and folders only',
     );
     expect(readdirSync(join(data, 'models'))).toEqual([]);
   });

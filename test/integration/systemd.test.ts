@@ -191,7 +191,7 @@ describe('systemd/voicereel.service as shipped', () => {
       ['ProcSubset', 'pid'],
       ['RestrictAddressFamilies', 'AF_INET AF_INET6 AF_UNIX'],
       ['SystemCallArchitectures', 'native'],
-      ['UMask', '0027'],
+      ['UMask', '0077'],
     ])
       expect(one(`Service.${key}`), key).toBe(value);
   });
@@ -552,8 +552,9 @@ describe('the release installed by install.sh and run by systemd as PID 1 (opt-i
       ],
     });
 
-    // Files land in the StateDirectory, owned by the service user, not world-readable (UMask=0027).
-    expect(b.sh('stat -c "%U %a" /var/lib/voicereel/voicereel.db').out).toBe('voicereel 640');
+    // Files land in the StateDirectory, owned by the service user, private to it (0600, folders 0700).
+    expect(b.sh('stat -c "%U %a" /var/lib/voicereel/voicereel.db').out).toBe('voicereel 600');
+    expect(b.sh('stat -c "%U %a" /var/lib/voicereel').out).toBe('voicereel 700');
     expect(journal()).toMatch(/"data_dir":"\/var\/lib\/voicereel".*"msg":"voicereel listening"/);
     // The executable laid its bundles out in the CacheDirectory (/opt is read-only to it).
     expect(b.sh('ls /var/cache/voicereel/runtime').out).toMatch(/^\d+\.\d+\.\d+-[0-9a-f]{16}$/);

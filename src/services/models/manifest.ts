@@ -6,6 +6,9 @@ import { z } from 'zod';
  * into the air gap is verified before it is installed and again whenever `models verify` runs.
  */
 export const MANIFEST_FILE = 'voicereel-model.json';
+
+/** A pack that cannot be used; the message names the pack and the file at fault. */
+export class PackError extends Error {}
 export const FAMILIES = ['piper', 'kokoro'] as const;
 export type Family = (typeof FAMILIES)[number];
 

@@ -1,26 +1,34 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  cpSync,
+  closeSync,
+  constants,
   createReadStream,
   existsSync,
+  fstatSync,
   lstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
+  type Stats,
   statSync,
+  writeSync,
 } from 'node:fs';
-import { basename, join } from 'node:path';
-import { extract as untar } from 'tar';
+import { dirname, join } from 'node:path';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../../lib/private-files.js';
 import {
   FAMILIES,
   MANIFEST_FILE,
   type Manifest,
   manifestSchema,
+  PackError,
   packDirName,
   REQUIRED_ROLES,
 } from './manifest.js';
+import { DEFAULT_UNPACK_LIMITS, type UnpackLimits, unpackTarball } from './unpack.js';
 
 /**
  * Model packs on disk: read and check a manifest, verify every file against its sha256, install a
@@ -28,8 +36,7 @@ import {
  * downloads anything: packs are carried in by the operator.
  */
 
-/** A pack that cannot be used; the message names the pack and the file at fault. */
-export class PackError extends Error {}
+export { PackError };
 
 export interface PackStatus {
   dir: string;
@@ -52,6 +59,8 @@ function sha256File(file: string): Promise<string> {
 export function readManifest(dir: string): Manifest {
   const file = join(dir, MANIFEST_FILE);
   if (!existsSync(file)) throw new PackError(`${dir}: no ${MANIFEST_FILE} (not a model pack)`);
+  const { problem } = member(dir, MANIFEST_FILE);
+  if (problem) throw new PackError(`${file}: ${problem}`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -100,18 +109,40 @@ export function checkPackFiles(dir: string): PackStatus {
   }
   const problems: string[] = [];
   for (const f of manifest.files) {
-    try {
-      // lstat: a link could point anywhere (a tarball may carry one); packs hold regular files only.
-      const st = lstatSync(join(dir, f.path));
-      if (st.isSymbolicLink()) problems.push(`${f.path}: a symbolic link; packs hold regular files only`);
-      else if (!st.isFile()) problems.push(`${f.path}: missing`);
-      else if (f.size !== undefined && st.size !== f.size)
-        problems.push(`${f.path}: ${st.size} bytes, the manifest says ${f.size}`);
-    } catch {
-      problems.push(`${f.path}: missing`);
-    }
+    const { problem, stat } = member(dir, f.path);
+    if (problem) problems.push(`${f.path}: ${problem}`);
+    else if (f.size !== undefined && stat?.size !== f.size)
+      problems.push(`${f.path}: ${stat?.size} bytes, the manifest says ${f.size}`);
   }
   return { dir, manifest, ok: problems.length === 0, problems };
+}
+
+/**
+ * A listed path must be a regular file reached through plain folders of the pack. Every component
+ * is lstat-ed: a symbolic link anywhere (the file, or a folder on the way) could lead out of the
+ * pack to a host file whose checksum someone put in the manifest.
+ */
+function member(root: string, rel: string): { problem?: string; stat?: Stats } {
+  const parts = rel.split('/');
+  for (let i = 1; i <= parts.length; i++) {
+    const last = i === parts.length;
+    let st: Stats;
+    try {
+      st = lstatSync(join(root, ...parts.slice(0, i)));
+    } catch {
+      return { problem: 'missing' };
+    }
+    if (st.isSymbolicLink()) {
+      return {
+        problem: last
+          ? 'a symbolic link; packs hold regular files only'
+          : `goes through the symbolic link ${parts.slice(0, i).join('/')}; packs hold regular files and folders only`,
+      };
+    }
+    if (last ? !st.isFile() : !st.isDirectory()) return { problem: 'missing' };
+    if (last) return { stat: st };
+  }
+  return { problem: 'missing' };
 }
 
 /** Every listed file present, of the listed size, with the listed sha256. */
@@ -148,16 +179,20 @@ export async function installPack(
   modelsDir: string,
   opts: {
     replace?: boolean;
+    /** How far a .tar.gz may expand; the configuration's defaults when not given. */
+    limits?: UnpackLimits;
     /** Loads the verified copy as its family would (the engine's check); throws to refuse it. */
     check?: (dir: string, manifest: Manifest) => Promise<void>;
   } = {},
 ): Promise<{ dir: string; manifest: Manifest; unchanged: boolean }> {
   if (!existsSync(source)) throw new PackError(`${source}: no such file or directory`);
-  mkdirSync(modelsDir, { recursive: true, mode: 0o750 });
+  mkdirSync(modelsDir, { recursive: true, mode: PRIVATE_DIR });
   const stage = join(modelsDir, `.install-${process.pid}-${randomBytes(4).toString('hex')}`);
-  mkdirSync(stage, { mode: 0o750 });
+  mkdirSync(stage, { mode: PRIVATE_DIR });
   try {
-    const from = statSync(source).isDirectory() ? source : await unpack(source, stage);
+    const from = statSync(source).isDirectory()
+      ? source
+      : await unpackTarball(source, stage, opts.limits ?? DEFAULT_UNPACK_LIMITS);
     const checked = await verifyPack(from);
     if (!checked.ok || !checked.manifest) throw new PackError(describeProblems(checked));
     const manifest = checked.manifest;
@@ -172,9 +207,10 @@ export async function installPack(
         );
     }
     const copy = join(stage, 'pack');
-    mkdirSync(copy);
-    cpSync(join(from, MANIFEST_FILE), join(copy, MANIFEST_FILE));
-    for (const f of manifest.files) cpSync(join(from, f.path), join(copy, f.path), { recursive: false });
+    mkdirSync(copy, { mode: PRIVATE_DIR });
+    for (const path of [MANIFEST_FILE, ...manifest.files.map((f) => f.path)]) {
+      copyMember(from, path, join(copy, path));
+    }
     // Check the copy, not only the source: the disk it landed on could be the problem.
     const copied = await verifyPack(copy);
     if (!copied.ok) throw new PackError(describeProblems(copied));
@@ -196,36 +232,31 @@ export async function installPack(
   }
 }
 
-/** Unpacks a .tar.gz into `stage/unpacked` and returns the directory holding the manifest. */
-async function unpack(archive: string, stage: string): Promise<string> {
-  const out = join(stage, 'unpacked');
-  mkdirSync(out);
-  // Not `strict`: a strict extract rejects at the first bad entry while it is still writing others,
-  // racing the clean-up. Every warning (a `..` path, an absolute link…) is collected instead, the
-  // extract runs to its end, and any warning refuses the whole archive.
-  const warnings: string[] = [];
+/**
+ * Copies one listed file out of a pack, private to this user whatever the source's mode. The file
+ * is opened without following links and must be the very file `member` reached through plain
+ * folders, so a folder swapped for a link between the check and the copy is caught too.
+ */
+function copyMember(root: string, rel: string, to: string): void {
+  const { problem, stat } = member(root, rel);
+  if (!stat) throw new PackError(`${rel}: ${problem ?? 'missing'}`);
+  const src = openSync(join(root, rel), constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
-    await untar({
-      file: archive,
-      cwd: out,
-      preserveOwner: false,
-      onwarn: (code: string, message: string | Error) =>
-        warnings.push(`${code}: ${message instanceof Error ? message.message : message}`),
-    });
-  } catch (err) {
-    throw new PackError(`${basename(archive)}: not a readable .tar.gz (${(err as Error).message})`, {
-      cause: err,
-    });
+    const opened = fstatSync(src);
+    if (opened.ino !== stat.ino || opened.dev !== stat.dev) {
+      throw new PackError(`${rel}: changed while it was being installed`);
+    }
+    mkdirSync(dirname(to), { recursive: true, mode: PRIVATE_DIR });
+    const dst = openSync(to, 'wx', PRIVATE_FILE);
+    try {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      for (let n; (n = readSync(src, buf, 0, buf.length, null)) > 0;) writeSync(dst, buf, 0, n);
+    } finally {
+      closeSync(dst);
+    }
+  } finally {
+    closeSync(src);
   }
-  if (warnings.length > 0)
-    throw new PackError(`${basename(archive)}: refused, unsafe entry (${warnings[0]})`);
-  if (existsSync(join(out, MANIFEST_FILE))) return out;
-  const dirs = readdirSync(out, { withFileTypes: true }).filter((e) => e.isDirectory());
-  const inner = dirs.length === 1 ? join(out, dirs[0]!.name) : undefined;
-  if (inner && existsSync(join(inner, MANIFEST_FILE))) return inner;
-  throw new PackError(
-    `${basename(archive)}: no ${MANIFEST_FILE} at its top level or in its one top directory`,
-  );
 }
 
 /** Installed pack directories in modelsDir (staging directories start with a dot). */

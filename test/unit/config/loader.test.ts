@@ -64,12 +64,31 @@ describe('config loader', () => {
 
   it('layers file < environment < flags', () => {
     const p = file('layers.toml', '[server]\nport = 1000\nhost = "0.0.0.0"\n');
-    const c = loadConfig(p, { VR_PORT: '2000', VR_DATA_DIR: '/srv/vr', VR_API_KEY: 'k' }, { host: '::1' });
+    const key = 'vr_0f3a9c2e7b5d14869e0c3b7a5f2d8e61a4c9b07d';
+    const c = loadConfig(p, { VR_PORT: '2000', VR_DATA_DIR: '/srv/vr', VR_API_KEY: key }, { host: '::1' });
     expect(c.server.port).toBe(2000);
     expect(c.server.host).toBe('::1');
     expect(c.storage.data_dir).toBe('/srv/vr');
-    expect(c.security.api_key).toBe('k');
+    expect(c.security.api_key).toBe(key);
     expect(loadConfig(p, { VR_PORT: '2000' }, { port: 3000 }).server.port).toBe(3000);
     expect(() => loadConfig(undefined, { VR_PORT: 'x' })).toThrow(/VR_PORT/);
+  });
+
+  it('refuses a weak bootstrap key, naming where it came from and never echoing it', () => {
+    const weak = 'password123password123password123';
+    const fromEnv = () => loadConfig(undefined, { VR_API_KEY: weak });
+    expect(fromEnv).toThrow(ConfigError);
+    expect(fromEnv).toThrow(/"security\.api_key" \(set by VR_API_KEY\): too weak: it repeats a run/);
+    const fromFile = () => loadConfig(file('weak.toml', `[security]\napi_key = "${weak}"\n`), {});
+    expect(fromFile).toThrow(/"security\.api_key": too weak/);
+    expect(() => loadConfig(undefined, { VR_API_KEY: 'short' })).toThrow(/5 characters, at least 32/);
+    for (const load of [fromEnv, fromFile]) {
+      try {
+        load();
+      } catch (err) {
+        expect((err as Error).message).not.toContain(weak);
+      }
+    }
+    expect(() => loadConfig(undefined, { VR_PORT: '99999' })).toThrow(/"server\.port" \(set by VR_PORT\)/);
   });
 });

@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import {
   appendFileSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -151,6 +154,100 @@ describe('installPack', () => {
     await expect(installPack(src, join(t, 'models'))).rejects.toThrow(
       '- voice.onnx.json: a symbolic link; packs hold regular files only',
     );
+  });
+
+  it('refuses a listed file reached through a symbolic link to a folder outside, copying nothing', async () => {
+    const t = temp();
+    // A host folder holding a "secret"; the pack's folder "sub" is a link to it and the manifest
+    // lists sub/voice.onnx with the secret's checksum.
+    const host = join(t, 'host');
+    mkdirSync(host);
+    const src = writePack(join(t, 'src'), {
+      files: [
+        { path: 'sub/voice.onnx', role: 'model', data: 'host secret' },
+        { path: 'voice.onnx.json', role: 'config', data: '{}' },
+      ],
+    });
+    renameSync(join(src, 'sub', 'voice.onnx'), join(host, 'voice.onnx'));
+    rmSync(join(src, 'sub'), { recursive: true });
+    symlinkSync(host, join(src, 'sub'));
+    const models = join(t, 'models');
+    await expect(installPack(src, models)).rejects.toThrow(
+      '- sub/voice.onnx: goes through the symbolic link sub; packs hold regular files and folders only',
+    );
+    expect(readdirSync(models)).toEqual([]);
+    expect((await verifyPack(src)).ok).toBe(false);
+  });
+
+  it('refuses a manifest that is a symbolic link', async () => {
+    const t = temp();
+    const real = writePack(join(t, 'real'));
+    const src = writePack(join(t, 'src'));
+    rmSync(join(src, 'voicereel-model.json'));
+    symlinkSync(join(real, 'voicereel-model.json'), join(src, 'voicereel-model.json'));
+    await expect(installPack(src, join(t, 'models'))).rejects.toThrow(
+      'voicereel-model.json: a symbolic link; packs hold regular files only',
+    );
+  });
+
+  it('refuses a .tar.gz that unpacks beyond the byte limit, leaving nothing in models_dir', async () => {
+    const t = temp();
+    const src = writePack(join(t, 'bomb'));
+    // 64 MB of zeros gzip to about 64 KB; the archive's headers tell the truth, the limit does not rely on it.
+    writeFileSync(join(src, 'padding.bin'), Buffer.alloc(64 * 2 ** 20));
+    execFileSync('tar', ['-C', t, '-czf', join(t, 'bomb.tar.gz'), 'bomb']);
+    rmSync(src, { recursive: true });
+    const models = join(t, 'models');
+    const started = Date.now();
+    await expect(
+      installPack(join(t, 'bomb.tar.gz'), models, { limits: { maxBytes: 2 ** 20, maxEntries: 100 } }),
+    ).rejects.toThrow(
+      'bomb.tar.gz: refused, it unpacks to more than 1 MB (limits: 1 MB, 100 entries; [engine] pack_max_unpacked_mb and pack_max_files)',
+    );
+    expect(readdirSync(models)).toEqual([]);
+    // It stopped at the limit instead of inflating everything first.
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('refuses a .tar.gz with more entries than allowed', async () => {
+    const t = temp();
+    const src = writePack(join(t, 'many'));
+    for (let i = 0; i < 40; i++) writeFileSync(join(src, `extra-${i}.txt`), `${i}`);
+    execFileSync('tar', ['-C', t, '-czf', join(t, 'many.tar.gz'), 'many']);
+    const models = join(t, 'models');
+    await expect(
+      installPack(join(t, 'many.tar.gz'), models, { limits: { maxBytes: 2 ** 20, maxEntries: 10 } }),
+    ).rejects.toThrow('many.tar.gz: refused, it unpacks to more than 10 entries');
+    expect(readdirSync(models)).toEqual([]);
+    // Within the limits the same archive installs.
+    const ok = await installPack(join(t, 'many.tar.gz'), models, {
+      limits: { maxBytes: 2 ** 20, maxEntries: 50 },
+    });
+    expect((await verifyPack(ok.dir)).ok).toBe(true);
+  });
+
+  it('installs a plain .tar, and refuses compression nested inside the gzip (it would escape the count)', async () => {
+    const t = temp();
+    writePack(join(t, 'p'));
+    execFileSync('tar', ['-C', t, '-cf', join(t, 'pack.tar'), 'p']);
+    const models = join(t, 'models');
+    const limits = { maxBytes: 2 ** 20, maxEntries: 100 };
+    expect((await installPack(join(t, 'pack.tar'), models, { limits })).unchanged).toBe(false);
+
+    execFileSync('sh', ['-c', `gzip -c ${join(t, 'pack.tar')} | gzip -c > ${join(t, 'twice.tar.gz')}`]);
+    await expect(installPack(join(t, 'twice.tar.gz'), join(t, 'm2'), { limits })).rejects.toThrow(
+      'twice.tar.gz: not a readable .tar.gz (no tar archive inside: a ustar header is expected, other compression is not accepted)',
+    );
+    expect(readdirSync(join(t, 'm2'))).toEqual([]);
+  });
+
+  it('installs files 0600 in folders 0700, whatever the source modes', async () => {
+    const t = temp();
+    const models = join(t, 'models');
+    const r = await installPack(writePack(join(t, 'src')), models);
+    expect(statSync(models).mode & 0o777).toBe(0o700);
+    expect(statSync(r.dir).mode & 0o777).toBe(0o700);
+    for (const f of readdirSync(r.dir)) expect(statSync(join(r.dir, f)).mode & 0o777, f).toBe(0o600);
   });
 
   it('says what is wrong with a file that is not a tarball', async () => {
