@@ -1,11 +1,6 @@
 import type { VoiceProfile } from '../audio/types.js';
 import { errors } from '../errors.js';
-import type {
-  AudioBackend,
-  MixedProgram,
-  ReferenceAnalysis,
-  ReferenceInspection,
-} from '../services/backend.js';
+import type { AudioBackend, MixedProgram, ReferenceAnalysis, ReferenceInspection } from './contract.js';
 import type { PackRef } from './neural/engines.js';
 import { combinePools, createEnginePool, type EnginePool } from './pool.js';
 import type { EngineWorkerData, WorkerTask } from './tasks.js';

@@ -4,7 +4,7 @@ import type {
   ReferenceAnalysis,
   ReferenceInspection,
   RenderLineRequest,
-} from '../services/backend.js';
+} from './contract.js';
 import type { PackRef } from './neural/engines.js';
 import type { VoiceProfile } from '../audio/types.js';
 import type { Language, NeuralVoiceSpec, RenderedSpeech, SpeakRequest } from './types.js';

@@ -1,14 +1,10 @@
 import type { VoiceProfile } from '../audio/types.js';
+import type { WordTiming } from '../captions/types.js';
+import type { Language } from '../text/languages.js';
 
-export const LANGUAGES = ['ko', 'en', 'ja'] as const;
-export type Language = (typeof LANGUAGES)[number];
-
-/** A word as the engine spoke it: times in seconds from the start of the returned audio. */
-export interface WordTiming {
-  text: string;
-  start: number;
-  end: number;
-}
+// Defined on the floor below (text and captions use them without importing the engine).
+export { LANGUAGES, type Language } from '../text/languages.js';
+export type { WordTiming } from '../captions/types.js';
 
 /** One rendered stretch of speech (a line or a sentence), engine sample rate, mono. */
 export interface RenderedSpeech {

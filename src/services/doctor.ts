@@ -331,7 +331,7 @@ export function checkModels(config: Config | undefined): CheckResult {
   );
 }
 
-/** Runs the engine layer's onnxruntime probe (passed in: services do not import the engine). */
+/** Runs the engine layer's onnxruntime probe (passed in, so this file and its tests need no onnxruntime). */
 export async function checkOnnxRuntime(probe: () => Promise<string>): Promise<CheckResult> {
   try {
     return ok('onnxruntime', 'onnxruntime', await probe());
@@ -374,7 +374,7 @@ export interface DoctorInput {
   /** Where the data lives; undefined when the configuration did not load and no flag named it. */
   dataDir: string | undefined;
   paths: AppPaths;
-  /** The onnxruntime check (async, run by the caller: services do not import the engine). */
+  /** The onnxruntime check (async, run by the caller, which loads onnxruntime). */
   onnxRuntime?: CheckResult;
   /** The synthesis devices as the server would plan them (engine/devices.ts), or why it cannot. */
   devices?: DevicesInput;

@@ -7,7 +7,7 @@ import { round2 } from '../lib/round.js';
 import type { Store } from '../store/index.js';
 import type { SpeakerRow } from '../store/speakers-repo.js';
 import { ensureQueueRoom } from './admission.js';
-import type { AudioBackend } from './backend.js';
+import type { AudioBackend } from '../engine/contract.js';
 import type { FileStore } from './file-store.js';
 import type { Principal } from './keys.js';
 import type { UsageMeter } from './usage.js';

@@ -10,10 +10,10 @@ import { type Clock, monthOf, msUntilNextMonth } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { Store } from '../store/index.js';
 import { ensureQueueRoom } from './admission.js';
-import type { AudioBackend, MixedProgram } from './backend.js';
+import type { AudioBackend, MixedProgram } from '../engine/contract.js';
 import type { FileStore } from './file-store.js';
 import type { Principal } from './keys.js';
-import { normalizeText } from './text/split.js';
+import { normalizeText } from '../text/split.js';
 import type { UsageMeter } from './usage.js';
 import { SPEED_RANGE, type VoiceCatalog } from './voices/catalog.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Db } from './db.js';
+import type { Db } from './connection.js';
 
 /** `<data_dir>/backups`, where `voicereel db backup` and the pre-migration backup write by default. */
 export function backupDirOf(dataDir: string): string {

@@ -1,10 +1,11 @@
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { preMigrationBackupName, snapshotDatabase } from './backup.js';
+import type { Db } from './connection.js';
 import { migrate } from './migrate.js';
 import type { Migration } from './migrations/index.js';
 
-export type Db = Database.Database;
+export type { Db } from './connection.js';
 
 /**
  * Pragmas, in one place:

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { Db } from './connection.js';
 import { type Migration, migrations as shipped } from './migrations/index.js';
 
 export interface MigrateOptions {

@@ -1,5 +1,5 @@
 import { concatAudio, silence } from '../../audio/dsp.js';
-import type { Manifest } from '../../services/models/manifest.js';
+import type { Manifest } from '../packs/manifest.js';
 import type { EspeakEngine } from '../espeak/engine.js';
 import { KokoroModel, MAX_TOKENS } from '../kokoro/model.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';

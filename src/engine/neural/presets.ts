@@ -1,4 +1,4 @@
-import type { Manifest, ManifestVoice } from '../../services/models/manifest.js';
+import type { Manifest, ManifestVoice } from '../packs/manifest.js';
 import { LANGUAGES, type Language, type NeuralVoiceSpec } from '../types.js';
 
 /** The product language of a voice's BCP 47 tag (en-US → en); undefined when not one we script. */

@@ -20,7 +20,7 @@ import {
   manifestSchema,
   packDirName,
   REQUIRED_ROLES,
-} from './manifest.js';
+} from '../../engine/packs/manifest.js';
 
 /**
  * Model packs on disk: read and check a manifest, verify every file against its sha256, install a

@@ -1,9 +1,9 @@
 import type { VoiceProfile } from '../../audio/types.js';
-import { ESPEAK_SAMPLE_RATE } from '../../engine/espeak/module.js';
+import { ESPEAK_SAMPLE_RATE } from '../../engine/espeak/rate.js';
 import type { PackRef } from '../../engine/neural/engines.js';
 import { languageOf, presetSpec } from '../../engine/neural/presets.js';
 import { LANGUAGES, type Language, type LineVoice, type NeuralVoiceSpec } from '../../engine/types.js';
-import type { Manifest, ManifestVoice } from '../models/manifest.js';
+import type { Manifest, ManifestVoice } from '../../engine/packs/manifest.js';
 import { round2 } from '../../lib/round.js';
 import { closestPresets, matchSpeed } from './match.js';
 

@@ -1,5 +1,5 @@
 import type { AudioFormat, VoiceProfile } from '../audio/types.js';
-import type { Language, LineVoice, NeuralVoiceSpec, RenderedSpeech } from '../engine/types.js';
+import type { Language, LineVoice, NeuralVoiceSpec, RenderedSpeech } from './types.js';
 
 /**
  * What the services need from the worker pools. Everything heavy (decoding, analysis, synthesis,
