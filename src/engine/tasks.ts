@@ -5,9 +5,10 @@ import type {
   ReferenceInspection,
   RenderLineRequest,
 } from './contract.js';
-import type { PackRef } from './neural/engines.js';
+import type { PackRef } from './packs/manifest.js';
 import type { VoiceProfile } from '../audio/types.js';
-import type { Language, NeuralVoiceSpec, RenderedSpeech, SpeakRequest } from './types.js';
+import type { Language, RenderedSpeech, SpeakRequest } from './types.js';
+import type { NeuralVoiceSpec } from './voice-spec.js';
 import type { AnalyzeRequest } from './work/analyze.js';
 
 /**

@@ -28,19 +28,3 @@ export interface SpeechEngine {
   readonly languages: readonly Language[];
   speak(req: SpeakRequest): Promise<RenderedSpeech>;
 }
-
-/** Which neural voice speaks, and how fast (1 = the voice's own tempo). `pack` is the pack's name. */
-export type NeuralVoiceSpec =
-  | { engine: 'piper'; pack: string; speakerId?: number; speed: number }
-  | {
-      engine: 'kokoro';
-      pack: string;
-      /** Style table entries and their weights (one entry: a preset voice; more: a blend). */
-      blend: Array<{ style: string; weight: number }>;
-      /** eSpeak voice for the phonemes (en-us, en-gb, ja…): the preset voice's language. */
-      espeakVoice: string;
-      speed: number;
-    };
-
-/** The voice of one script line: the built-in engine shaped by a profile, or a neural preset. */
-export type LineVoice = { engine: 'builtin'; profile: VoiceProfile | null; speed: number } | NeuralVoiceSpec;
