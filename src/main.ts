@@ -27,7 +27,7 @@ import { UsageMeter } from './services/usage.js';
 import { VoiceCatalog } from './services/voices/catalog.js';
 import { measurePresets } from './services/voices/measure.js';
 import { CronRunsRepo } from './store/cron-runs-repo.js';
-import { closeDatabase, openDatabase } from './store/db.js';
+import { closeDatabase, databaseFileIn, openDatabase } from './store/db.js';
 import { createStore } from './store/index.js';
 import type { JobRow, JobType } from './store/jobs-repo.js';
 
@@ -51,7 +51,7 @@ export async function start(config: Config): Promise<RunningServer> {
   const devices = planDevices(config.engine, paths.onnxRuntime, availableParallelism(), log);
   const packs = await usablePacks(config.engine.models_dir || join(dataDir, 'models'), log);
 
-  const db = openDatabase(join(dataDir, 'voicereel.db'), paths.sqliteAddon, {
+  const db = openDatabase(databaseFileIn(dataDir), paths.sqliteAddon, {
     onBackup: (backup, pending) => log.info({ backup, pending }, 'database backed up before migrations'),
   });
   const store = createStore(db);
