@@ -2,6 +2,45 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The floors of src/, top to bottom (docs/architecture.md). A file may import its own folder and
+// anything on a lower floor; an import upwards or sideways (another folder of the same floor) fails.
+const FLOORS = [
+  ['cli'],
+  ['main.ts'],
+  ['api'],
+  ['observability'],
+  ['jobs'],
+  ['services'],
+  ['engine'],
+  ['store'],
+  ['captions', 'config'],
+  ['text', 'audio'],
+  ['lib', 'runtime', 'errors.ts', 'version.ts'],
+];
+
+/** How an import names a floor's module: a folder anywhere in the path, or a file by its .js name. */
+const importPatterns = (m) => (m.endsWith('.ts') ? [`**/${m.slice(0, -3)}.js`] : [`**/${m}/**`]);
+
+const floorRules = FLOORS.flatMap((floor, i) =>
+  floor.map((own) => ({
+    files: [own.endsWith('.ts') ? `src/${own}` : `src/${own}/**`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: FLOORS.slice(0, i + 1)
+            .flat()
+            .filter((m) => m !== own)
+            .map((m) => ({
+              group: importPatterns(m),
+              message: `src/${own} may not import src/${m}: it is on the same floor or above (docs/architecture.md)`,
+            })),
+        },
+      ],
+    },
+  })),
+);
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'build/', 'dist/', 'var/', 'bin/', 'eslint.config.js'] },
   js.configs.recommended,
@@ -13,4 +52,5 @@ export default tseslint.config(
     },
   },
   { files: ['test/**', 'scripts/**', 'bench/**'], rules: { 'no-console': 'off' } },
+  ...floorRules,
 );

@@ -1,23 +1,22 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { ConfigError } from './config/loader.js';
 import type { Config } from './config/schema.js';
 import { createApp } from './api/app.js';
-import { startEngines } from './engine/backend.js';
+import { createHttpServer, type HttpServer, listen } from './api/http-server.js';
+import { type DevicePlan, type Engines, startEngines } from './engine/backend.js';
 import { planDevices } from './engine/devices.js';
-import { runCleanup } from './jobs/cleanup.js';
-import { startCron } from './jobs/cron.js';
-import { runMonthlyUsageReport, USAGE_REPORT_TASK } from './jobs/monthly-report.js';
+import type { PackRef } from './engine/packs/manifest.js';
 import { type JobHandler, JobRunner } from './jobs/queue.js';
-import { systemClock } from './lib/clock.js';
+import { startSchedule } from './jobs/schedule.js';
+import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
 import { makePrivate, PRIVATE_DIR } from './lib/private-files.js';
 import { Metrics } from './observability/metrics.js';
-import { resolveAppPaths } from './runtime/paths.js';
-import { readTlsFiles, type TlsFiles } from './runtime/tls.js';
+import { type AppPaths, resolveAppPaths } from './runtime/paths.js';
+import { readTlsFiles } from './runtime/tls.js';
 import { JobAdmission } from './services/admission.js';
 import { FileStore } from './services/file-store.js';
 import { BootstrapKeyError, type BootstrapOutcome, KeyService } from './services/keys.js';
@@ -30,8 +29,8 @@ import { UsageMeter } from './services/usage.js';
 import { VoiceCatalog } from './services/voices/catalog.js';
 import { measurePresets } from './services/voices/measure.js';
 import { CronRunsRepo } from './store/cron-runs-repo.js';
-import { closeDatabase, openDatabase } from './store/db.js';
-import { createStore } from './store/index.js';
+import { closeDatabase, databaseFileIn, type Db, openDatabase } from './store/db.js';
+import { createStore, type Store } from './store/index.js';
 import type { JobRow, JobType } from './store/jobs-repo.js';
 
 export interface RunningServer {
@@ -56,10 +55,7 @@ export async function start(config: Config): Promise<RunningServer> {
   const devices = planDevices(config.engine, paths.onnxRuntime, availableParallelism(), log);
   const packs = await usablePacks(config.engine.models_dir || join(dataDir, 'models'), log);
 
-  const db = openDatabase(join(dataDir, 'voicereel.db'), paths.sqliteAddon, {
-    onBackup: (backup, pending) => log.info({ backup, pending }, 'database backed up before migrations'),
-  });
-  const store = createStore(db);
+  const { db, store } = openStore(dataDir, paths.sqliteAddon, log);
   const secrets = loadOrCreateSecrets(dataDir);
   const files = new FileStore(dataDir);
   const keys = new KeyService(store.keys, secrets, clock);
@@ -70,8 +66,85 @@ export async function start(config: Config): Promise<RunningServer> {
     throw err;
   }
 
-  const synthThreads = devices.reduce((n, d) => n + d.workers, 0);
-  const engines = startEngines({
+  const engines = startEngineLayer(config, paths, devices, packs, log);
+  const catalog = new VoiceCatalog(packs, config.engine.speaker_voices);
+  const threads = synthThreads(devices);
+  const metrics = new Metrics({
+    jobCounts: () => store.jobs.countsByTypeAndStatus(),
+    pools: () => engines.pools() ?? {},
+  });
+  const services = createServices({
+    config,
+    db,
+    store,
+    files,
+    backend: engines.backend,
+    catalog,
+    clock,
+    threads,
+  });
+  const jobs = createJobRunner(config, store, metrics, services, clock, log);
+  let presetsMeasured = false;
+  const app = createApp({
+    ...services,
+    config,
+    store,
+    clock,
+    keys,
+    presigner: new Presigner(secrets.presignKey, config.security.presign_ttl_seconds, clock),
+    files,
+    jobs,
+    ready: () => engines.backend.ready() && presetsMeasured,
+    catalog,
+    log,
+    uploadTmpDir: privateDir(join(dataDir, 'tmp')),
+    metrics,
+  });
+
+  const { usage } = services;
+  const usageFlush = setInterval(() => usage.flush(), 1000);
+  usageFlush.unref();
+  const crons = startSchedule({
+    store,
+    runs: new CronRunsRepo(db),
+    files,
+    usage,
+    clock,
+    storage: config.storage,
+    log,
+  });
+
+  const server = createHttpServer(app.callback(), tls);
+  const lifecycle = shutdown({ server, crons, jobs, usageFlush, usage, engines, db, log, config });
+  const url = await listenOrRelease(server, config.server, lifecycle);
+  log.info({ url, data_dir: dataDir, workers: threads }, 'voicereel listening');
+  startJobsWhenReady({ engines, catalog, store, clock, log, devices, packs, jobs, lifecycle }, () => {
+    presetsMeasured = true;
+  });
+  return { url, stop: lifecycle.stop };
+}
+
+/** The database, migrated (with a backup first when an upgrade has migrations to run). */
+function openStore(dataDir: string, sqliteAddon: string | undefined, log: Logger): { db: Db; store: Store } {
+  const db = openDatabase(databaseFileIn(dataDir), sqliteAddon, {
+    onBackup: (backup, pending) => log.info({ backup, pending }, 'database backed up before migrations'),
+  });
+  return { db, store: createStore(db) };
+}
+
+function synthThreads(devices: readonly DevicePlan[]): number {
+  return devices.reduce((n, d) => n + d.workers, 0);
+}
+
+/** The worker pools: synthesis per planned device, analysis on the CPU; a dead worker is replaced. */
+function startEngineLayer(
+  config: Config,
+  paths: AppPaths,
+  devices: DevicePlan[],
+  packs: PackRef[],
+  log: Logger,
+): Engines {
+  return startEngines({
     workerFile: paths.engineWorker,
     devices,
     analysisThreads: config.engine.analysis_workers,
@@ -84,15 +157,29 @@ export async function start(config: Config): Promise<RunningServer> {
     packs,
     onCrash: (err, kind) => log.error({ err, task: kind }, 'engine worker died; replaced, task retried once'),
   });
-  const catalog = new VoiceCatalog(packs, config.engine.speaker_voices);
-  let presetsMeasured = false;
-  const backend = engines.backend;
-  const metrics = new Metrics({
-    jobCounts: () => store.jobs.countsByTypeAndStatus(),
-    pools: () => engines.pools() ?? {},
-  });
+}
 
-  const usage = new UsageMeter(store.usage, clock, (fn) => db.transaction(fn)());
+interface ServiceDeps {
+  config: Config;
+  db: Db;
+  store: Store;
+  files: FileStore;
+  backend: Engines['backend'];
+  catalog: VoiceCatalog;
+  clock: Clock;
+  /** Synthesis workers over all devices (how many lines a job renders at once). */
+  threads: number;
+}
+
+/** The use cases the routes and the job runner call. */
+function createServices(d: ServiceDeps): {
+  usage: UsageMeter;
+  admission: JobAdmission;
+  speakers: SpeakerService;
+  synthesis: SynthesisService;
+} {
+  const { config, store, files, backend, clock, catalog } = d;
+  const usage = new UsageMeter(store.usage, clock, (fn) => d.db.transaction(fn)());
   const admission = new JobAdmission(store.jobs, {
     queueMaxDepth: config.limits.queue_max_depth,
     perProject: config.limits.max_active_jobs_per_project,
@@ -115,114 +202,130 @@ export async function start(config: Config): Promise<RunningServer> {
     usage,
     clock,
     config,
-    synthThreads,
+    d.threads,
     catalog,
     admission,
   );
+  return { usage, admission, speakers, synthesis };
+}
+
+/** The job queue, with rows a crash left running settled before anyone can read them through the API. */
+function createJobRunner(
+  config: Config,
+  store: Store,
+  metrics: Metrics,
+  services: { speakers: SpeakerService; synthesis: SynthesisService },
+  clock: Clock,
+  log: Logger,
+): JobRunner {
   const jobs = new JobRunner(
     store.jobs,
-    metrics.instrumentJobs(jobHandlers(speakers, synthesis)),
+    metrics.instrumentJobs(jobHandlers(services.speakers, services.synthesis)),
     { concurrency: config.jobs.concurrency, maxAttempts: config.jobs.max_attempts },
     clock,
     log,
   );
-
-  // Rows left running by a crash are settled before anyone can read them through the API.
   jobs.recover();
+  return jobs;
+}
 
-  const app = createApp({
-    config,
-    store,
-    clock,
-    keys,
-    speakers,
-    synthesis,
-    admission,
-    presigner: new Presigner(secrets.presignKey, config.security.presign_ttl_seconds, clock),
-    files,
-    jobs,
-    ready: () => backend.ready() && presetsMeasured,
-    catalog,
-    log,
-    usage,
-    uploadTmpDir: privateDir(join(dataDir, 'tmp')),
-    metrics,
-  });
+interface ReadyParts {
+  engines: Engines;
+  catalog: VoiceCatalog;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  devices: DevicePlan[];
+  packs: PackRef[];
+  jobs: JobRunner;
+  lifecycle: Lifecycle;
+}
 
-  const usageFlush = setInterval(() => usage.flush(), 1000);
-  usageFlush.unref();
-  const cleanup = () => runCleanup(store, files, clock, config.storage.retention_hours, log);
-  cleanup();
-  const usageReport = () => {
-    usage.flush();
-    const reports = new FileStore(config.storage.reports_dir);
-    runMonthlyUsageReport({ usage: store.usage, runs: new CronRunsRepo(db), files: reports, clock, log });
-  };
-  // Catch-up: last month's report is written now if the server was down when it was due.
-  try {
-    usageReport();
-  } catch (err) {
-    log.error({ err, task: USAGE_REPORT_TASK }, 'scheduled task failed');
-  }
-  const crons = startCron(
-    [
-      { name: 'retention-cleanup', schedule: config.storage.cleanup_schedule, run: () => void cleanup() },
-      { name: USAGE_REPORT_TASK, schedule: config.storage.usage_report_schedule, run: usageReport },
-    ],
-    log,
-  );
+/**
+ * Jobs wait for warm workers and measured preset voices; a pool that cannot start ends the process
+ * so systemd restarts it.
+ */
+function startJobsWhenReady(p: ReadyParts, measured: () => void): void {
+  p.engines.whenReady
+    .then(() => measurePresets(p.catalog, p.engines.backend, p.store.presetProfiles, p.clock, p.log))
+    .then(
+      () => {
+        measured();
+        p.log.info(
+          { devices: p.devices.map((d) => `${d.device}×${d.workers}`), packs: p.packs.length },
+          'speech engines ready',
+        );
+        if (!p.lifecycle.stopping()) p.jobs.start();
+      },
+      (err: unknown) => {
+        p.log.fatal({ err }, 'speech engines failed to start');
+        process.exitCode = 1;
+        void p.lifecycle.stop();
+      },
+    );
+}
 
-  const server = createHttpServer(app.callback(), tls);
-  try {
-    await listen(server, config.server.host, config.server.port);
-  } catch (err) {
-    crons.stop();
-    clearInterval(usageFlush);
-    await engines.destroy();
-    closeDatabase(db);
-    throw err;
-  }
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.server.port;
-  const url = `${tls ? 'https' : 'http'}://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
-  log.info({ url, data_dir: dataDir, workers: synthThreads }, 'voicereel listening');
+interface Lifecycle {
+  stop(): Promise<void>;
+  stopping(): boolean;
+  /** The short form of stop for a server that never listened. */
+  release(): Promise<void>;
+}
 
+interface RunningParts {
+  server: HttpServer;
+  crons: { stop(): void };
+  jobs: JobRunner;
+  usageFlush: NodeJS.Timeout;
+  usage: UsageMeter;
+  engines: Engines;
+  db: Db;
+  log: Logger;
+  config: Config;
+}
+
+/**
+ * Stopping, in the reverse order of starting: no new requests, no cron, running jobs finished (up
+ * to the shutdown timeout, then requeued), usage flushed, workers ended, the database checkpointed.
+ */
+function shutdown(p: RunningParts): Lifecycle {
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      log.info('stopping: no new requests, finishing running jobs');
-      const closed = new Promise<void>((r) => server.close(() => r()));
-      server.closeIdleConnections();
-      crons.stop();
-      await jobs.stop(config.server.shutdown_timeout_seconds * 1000);
-      clearInterval(usageFlush);
-      usage.flush();
-      await engines.destroy();
-      server.closeAllConnections();
+      p.log.info('stopping: no new requests, finishing running jobs');
+      const closed = new Promise<void>((r) => p.server.close(() => r()));
+      p.server.closeIdleConnections();
+      p.crons.stop();
+      await p.jobs.stop(p.config.server.shutdown_timeout_seconds * 1000);
+      clearInterval(p.usageFlush);
+      p.usage.flush();
+      await p.engines.destroy();
+      p.server.closeAllConnections();
       await closed;
-      closeDatabase(db);
-      log.info('stopped');
+      closeDatabase(p.db);
+      p.log.info('stopped');
     })());
-  // Jobs wait for warm workers and measured preset voices; a pool that cannot start ends the
-  // process so systemd restarts it.
-  engines.whenReady
-    .then(() => measurePresets(catalog, backend, store.presetProfiles, clock, log))
-    .then(
-      () => {
-        presetsMeasured = true;
-        log.info(
-          { devices: devices.map((d) => `${d.device}×${d.workers}`), packs: packs.length },
-          'speech engines ready',
-        );
-        if (!stopping) jobs.start();
-      },
-      (err: unknown) => {
-        log.fatal({ err }, 'speech engines failed to start');
-        process.exitCode = 1;
-        void stop();
-      },
-    );
-  return { url, stop };
+  const release = async () => {
+    p.crons.stop();
+    clearInterval(p.usageFlush);
+    await p.engines.destroy();
+    closeDatabase(p.db);
+  };
+  return { stop, stopping: () => stopping !== undefined, release };
+}
+
+/** Binds the server and says where it answers, or releases what start() opened (port in use). */
+async function listenOrRelease(
+  server: HttpServer,
+  at: Config['server'],
+  lifecycle: Lifecycle,
+): Promise<string> {
+  try {
+    return await listen(server, at.host, at.port);
+  } catch (err) {
+    await lifecycle.release();
+    throw err;
+  }
 }
 
 /** What each job type runs; the payload was validated when the job was accepted. */
@@ -241,24 +344,11 @@ function jobHandlers(speakers: SpeakerService, synthesis: SynthesisService): Rec
   };
 }
 
-/** Plain HTTP, or HTTPS accepting TLS 1.3 only when `[tls]` is configured. */
-function createHttpServer(handler: RequestListener, tls?: TlsFiles): Server | HttpsServer {
-  // Uploads of 30 MB over slow links need longer than Node's default request timeout.
-  const options = { requestTimeout: 10 * 60_000 };
-  const server: Server | HttpsServer = tls
-    ? createHttpsServer({ ...options, ...tls, minVersion: 'TLSv1.3' }, handler)
-    : createServer(options, handler);
-  // Expect: 100-continue goes to the app too; the body middleware sends the 100 only once the
-  // declared size is accepted, so an oversized upload is refused before it is sent.
-  server.on('checkContinue', handler);
-  return server;
-}
-
 /**
  * The configured bootstrap key replaces the previous one (revoked, logged by id); none configured
  * keeps the current one; a first start with no admin at all generates one and prints it once.
  */
-function bootstrapAdminKey(keys: KeyService, config: Config, log: ReturnType<typeof createLogger>): void {
+function bootstrapAdminKey(keys: KeyService, config: Config, log: Logger): void {
   let outcome: BootstrapOutcome;
   try {
     outcome = keys.settleBootstrap(config.security.api_key);
@@ -286,14 +376,4 @@ function privateDir(dir: string): string {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
   makePrivate(dir);
   return dir;
-}
-
-function listen(server: Server | HttpsServer, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

@@ -1,5 +1,5 @@
-import { normalizeText } from '../services/text/normalize.js';
-import { isWide } from '../services/text/script.js';
+import { normalizeText } from '../text/normalize.js';
+import { isWide } from '../text/script.js';
 import type { CaptionUnit } from './types.js';
 
 /** Subtitle line width in columns (a wide CJK character takes two): the common 42-column limit. */

@@ -1,4 +1,9 @@
-import type { WordTiming } from '../engine/types.js';
+/** A word as the engine spoke it: times in seconds from the start of the returned audio. */
+export interface WordTiming {
+  text: string;
+  start: number;
+  end: number;
+}
 
 /** The SPEC's caption unit, seconds in the mixed file; `speaker` is the speaker id. */
 export interface CaptionUnit {

@@ -1,10 +1,10 @@
-import type { Language, WordTiming } from '../engine/types.js';
-import { normalizeText } from '../services/text/normalize.js';
-import { guessLanguage } from '../services/text/script.js';
-import { splitSentences } from '../services/text/split.js';
+import type { Language } from '../text/languages.js';
+import { normalizeText } from '../text/normalize.js';
+import { guessLanguage } from '../text/script.js';
+import { splitSentences } from '../text/split.js';
 import { alignWords, type TextSpan } from './align.js';
 import { toMilliseconds } from './timestamp.js';
-import type { CaptionUnit } from './types.js';
+import type { CaptionUnit, WordTiming } from './types.js';
 
 /** One script line as rendered into the mixed file. */
 export interface CaptionLine {

@@ -14,7 +14,7 @@ import {
   doctorPassed,
   formatDoctor,
   runDoctor,
-} from '../services/doctor.js';
+} from '../services/doctor/index.js';
 import { type ConfigArgs, withConfigOptions } from './options.js';
 
 type DoctorArgs = ConfigArgs & { json: boolean };

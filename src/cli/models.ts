@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { packDirName } from '../services/models/manifest.js';
+import { packDirName } from '../engine/packs/manifest.js';
 import { installPack, listPacks, PackError, type PackStatus } from '../services/models/packs.js';
 import { probePack } from '../engine/neural/engines.js';
 import { loadOnnxRuntime } from '../engine/onnx/runtime.js';

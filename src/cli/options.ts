@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { ConfigError, loadConfig } from '../config/loader.js';
 import type { Config } from '../config/schema.js';
+import { databaseFileIn } from '../store/db.js';
 
 export interface ConfigArgs {
   config?: string;
@@ -41,7 +41,7 @@ export function configFromArgs(args: ConfigArgs): Config {
 
 /** The data dir's database for a command that reads it as it is; exits when there is none. */
 export function existingDatabaseFile(config: Config): string {
-  const file = join(config.storage.data_dir, 'voicereel.db');
+  const file = databaseFileIn(config.storage.data_dir);
   if (!existsSync(file)) {
     console.error(`voicereel: no database at ${file} (check --data-dir or --config)`);
     process.exit(1);

@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { OUTPUT_SAMPLE_RATES } from '../audio/types.js';
 import { KEY_ADVICE, keyWeakness } from './key-strength.js';
 
 /**
@@ -137,16 +138,7 @@ const synthesis = z
     line_gap_ms: z.number().int().min(0).max(10000).default(350),
     speaker_change_gap_ms: z.number().int().min(0).max(10000).default(550),
     sentence_gap_ms: z.number().int().min(0).max(10000).default(180),
-    default_sample_rate: z
-      .union([
-        z.literal(8000),
-        z.literal(16000),
-        z.literal(22050),
-        z.literal(24000),
-        z.literal(44100),
-        z.literal(48000),
-      ])
-      .default(24000),
+    default_sample_rate: z.literal(OUTPUT_SAMPLE_RATES).default(24000),
     mp3_kbps: z
       .union([z.literal(64), z.literal(96), z.literal(128), z.literal(160), z.literal(192)])
       .default(128),

@@ -1,12 +1,7 @@
 import type { VoiceProfile } from '../audio/types.js';
 import { errors } from '../errors.js';
-import type {
-  AudioBackend,
-  MixedProgram,
-  ReferenceAnalysis,
-  ReferenceInspection,
-} from '../services/backend.js';
-import type { PackRef } from './neural/engines.js';
+import type { AudioBackend, MixedProgram, ReferenceAnalysis, ReferenceInspection } from './contract.js';
+import type { PackRef } from './packs/manifest.js';
 import { combinePools, createEnginePool, type EnginePool } from './pool.js';
 import type { EngineWorkerData, WorkerTask } from './tasks.js';
 import type { RenderedSpeech } from './types.js';

@@ -1,5 +1,5 @@
 import { trimSilence } from '../audio/vad.js';
-import type { RenderLineRequest } from '../services/backend.js';
+import type { RenderLineRequest } from './contract.js';
 import type { NeuralEngines } from './neural/engines.js';
 import { trimToSpeech } from './silero/trim.js';
 import type { SileroVad } from './silero/vad.js';

@@ -4,10 +4,11 @@ import type {
   ReferenceAnalysis,
   ReferenceInspection,
   RenderLineRequest,
-} from '../services/backend.js';
-import type { PackRef } from './neural/engines.js';
+} from './contract.js';
+import type { PackRef } from './packs/manifest.js';
 import type { VoiceProfile } from '../audio/types.js';
-import type { Language, NeuralVoiceSpec, RenderedSpeech, SpeakRequest } from './types.js';
+import type { Language, RenderedSpeech, SpeakRequest } from './types.js';
+import type { NeuralVoiceSpec } from './voice-spec.js';
 import type { AnalyzeRequest } from './work/analyze.js';
 
 /**

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { PRIVATE_DIR, PRIVATE_FILE } from '../lib/private-files.js';
-import type { Db } from './db.js';
+import type { Db } from './connection.js';
 
 /** `<data_dir>/backups`, where `voicereel db backup` and the pre-migration backup write by default. */
 export function backupDirOf(dataDir: string): string {

@@ -2,10 +2,18 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { makePrivate } from '../lib/private-files.js';
 import { preMigrationBackupName, snapshotDatabase } from './backup.js';
+import type { Db } from './connection.js';
 import { migrate } from './migrate.js';
 import type { Migration } from './migrations/index.js';
 
-export type Db = Database.Database;
+export type { Db } from './connection.js';
+
+/** The database's file name in the data directory (the server, the CLI and doctor all use it). */
+export const DATABASE_FILE = 'voicereel.db';
+
+export function databaseFileIn(dataDir: string): string {
+  return join(dataDir, DATABASE_FILE);
+}
 
 /**
  * Pragmas, in one place:
@@ -76,4 +84,22 @@ export function closeDatabase(db: Db): void {
   if (!db.open) return;
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
+}
+
+/**
+ * Opens an existing file exactly as it is, for checks that must not change it: no journal-mode
+ * pragma, no migration, and it is closed with `db.close()` (no checkpoint).
+ */
+export function inspectDatabase(file: string, nativeBinding?: string): Db {
+  const db = new Database(file, { fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+/** What `PRAGMA integrity_check` finds wrong (at most `max` problems); empty when the file is sound. */
+export function integrityProblems(db: Db, max = 20): string[] {
+  const rows = db.pragma(`integrity_check(${Math.max(1, Math.floor(max))})`, { simple: false }) as {
+    integrity_check: string;
+  }[];
+  return rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
 }

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { Db } from './connection.js';
 import { type Migration, migrations as shipped } from './migrations/index.js';
 
 export interface MigrateOptions {
@@ -11,15 +11,35 @@ export interface MigrateOptions {
   beforeUpgrade?: (pending: string[]) => void;
 }
 
-/** Ids of migrations not yet applied, read without changing the database. */
-export function pendingMigrations(db: Db, list: Migration[] = shipped): string[] {
+/** Ids of the migrations applied to this file (none before the first migration ran). */
+function appliedMigrations(db: Db): string[] {
   const tracked = db
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
     .get();
-  const applied = new Set(
-    tracked ? (db.prepare('SELECT id FROM schema_migrations').pluck().all() as string[]) : [],
-  );
-  return list.filter((m) => !applied.has(m.id)).map((m) => m.id);
+  return tracked ? (db.prepare('SELECT id FROM schema_migrations').pluck().all() as string[]) : [];
+}
+
+/** Ids of migrations not yet applied, read without changing the database. */
+export function pendingMigrations(db: Db, list: Migration[] = shipped): string[] {
+  return migrationStatus(db, list).pending;
+}
+
+/**
+ * Where the file stands against a migration list, read without changing it: what was applied, what
+ * is pending, and what was applied that the list does not know (a newer version migrated the file).
+ */
+export function migrationStatus(
+  db: Db,
+  list: Migration[] = shipped,
+): { applied: string[]; pending: string[]; unknown: string[] } {
+  const applied = appliedMigrations(db);
+  const done = new Set(applied);
+  const known = new Set(list.map((m) => m.id));
+  return {
+    applied,
+    pending: list.filter((m) => !done.has(m.id)).map((m) => m.id),
+    unknown: applied.filter((id) => !known.has(id)),
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { detectSpeech } from '../../audio/vad.js';
-import { estimateSyllables } from '../../services/text/syllables.js';
+import { estimateSyllables } from '../../text/syllables.js';
 import type { VoiceProfile } from '../../audio/types.js';
 import type { Language } from '../types.js';
 import { type BrightnessCalibration, brightnessTilt, calibrateBrightness } from './brightness.js';

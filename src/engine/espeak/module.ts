@@ -5,8 +5,7 @@ import createEspeakModule, {
 } from '@echogarden/espeak-ng-emscripten';
 import { clamp } from './curves.js';
 
-/** eSpeak NG's native output rate; every voice in this build renders at it. */
-export const ESPEAK_SAMPLE_RATE = 22050;
+export { ESPEAK_SAMPLE_RATE } from './rate.js';
 
 /** A WORD event: where the word sits in the input text and where it starts in the audio. */
 export interface EspeakWordEvent {

@@ -1,7 +1,7 @@
 import { analyzeVoice } from '../../audio/profile.js';
-import type { ReferenceAnalysis } from '../../services/backend.js';
-import { guessLanguage } from '../../services/text/script.js';
-import { checkTranscriptPlausibility } from '../../services/text/syllables.js';
+import type { ReferenceAnalysis } from '../contract.js';
+import { guessLanguage } from '../../text/script.js';
+import { checkTranscriptPlausibility } from '../../text/syllables.js';
 import type { SileroVad } from '../silero/vad.js';
 import type { Language } from '../types.js';
 import { decodeReference } from './inspect.js';

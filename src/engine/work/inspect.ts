@@ -2,7 +2,7 @@ import { AudioDecodeError, decodeAudio } from '../../audio/decode.js';
 import { durationOf } from '../../audio/dsp.js';
 import type { PcmAudio } from '../../audio/types.js';
 import { isWav } from '../../audio/wav-parse.js';
-import type { ReferenceInspection } from '../../services/backend.js';
+import type { ReferenceInspection } from '../contract.js';
 import type { SileroVad } from '../silero/vad.js';
 
 /** Decodes an upload; undecodable input is an answer (415 upstream), not an exception. */

@@ -1,7 +1,7 @@
 import { durationOf } from '../../audio/dsp.js';
 import { encodeMp3, encodeWav } from '../../audio/encode.js';
 import { mixProgram, type Placement } from '../../audio/mix.js';
-import type { MixedProgram, MixRequest } from '../../services/backend.js';
+import type { MixedProgram, MixRequest } from '../contract.js';
 
 /** The last step of a synthesis job, on a worker: level, place, resample, encode. */
 export function mixAndEncode(req: MixRequest): MixedProgram {

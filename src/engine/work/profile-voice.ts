@@ -2,7 +2,7 @@ import { analyzeVoice } from '../../audio/profile.js';
 import type { VoiceProfile } from '../../audio/types.js';
 import { nonSilentRegions } from '../../audio/vad.js';
 import { totalDuration } from '../../audio/regions.js';
-import { estimateSyllables } from '../../services/text/syllables.js';
+import { estimateSyllables } from '../../text/syllables.js';
 import { CALIBRATION_TEXT } from '../espeak/calibration.js';
 import type { SileroVad } from '../silero/vad.js';
 import type { Language } from '../types.js';

@@ -1,6 +1,6 @@
 import { concatAudio, silence } from '../../audio/dsp.js';
 import type { PcmAudio } from '../../audio/types.js';
-import { splitSentences } from '../../services/text/split.js';
+import { splitSentences } from '../../text/split.js';
 import type { Language, RenderedSpeech, WordTiming } from '../types.js';
 
 /** How one voice says a sentence, and how its output is cut to the speech. */

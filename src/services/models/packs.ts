@@ -18,16 +18,15 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PRIVATE_DIR, PRIVATE_FILE } from '../../lib/private-files.js';
+import { FAMILY_NAMES, familyOf, isFamily } from '../../engine/families/index.js';
 import {
-  FAMILIES,
   MANIFEST_FILE,
   type Manifest,
   manifestSchema,
   PackError,
   packDirName,
-  REQUIRED_ROLES,
-} from './manifest.js';
+} from '../../engine/packs/manifest.js';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../../lib/private-files.js';
 import { DEFAULT_UNPACK_LIMITS, type UnpackLimits, unpackTarball } from './unpack.js';
 
 /**
@@ -68,8 +67,10 @@ export function readManifest(dir: string): Manifest {
     throw new PackError(`${file}: not valid JSON (${(err as Error).message})`);
   }
   const family = (raw as { family?: unknown } | null)?.family;
-  if (typeof family === 'string' && !(FAMILIES as readonly string[]).includes(family)) {
-    throw new PackError(`${file}: family "${family}" is not supported (supported: ${FAMILIES.join(', ')})`);
+  if (typeof family === 'string' && !isFamily(family)) {
+    throw new PackError(
+      `${file}: family "${family}" is not supported (supported: ${FAMILY_NAMES.join(', ')})`,
+    );
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
@@ -77,7 +78,8 @@ export function readManifest(dir: string): Manifest {
     throw new PackError(`${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
   }
   const m = parsed.data;
-  for (const role of REQUIRED_ROLES[m.family]) {
+  const packFamily = familyOf(m.family);
+  for (const role of packFamily.requiredRoles) {
     const n = m.files.filter((f) => f.role === role).length;
     if (n !== 1)
       throw new PackError(
@@ -93,7 +95,8 @@ export function readManifest(dir: string): Manifest {
   for (const v of m.voices) {
     if (ids.has(v.id)) throw new PackError(`${file}: voice ${v.id} is listed twice`);
     ids.add(v.id);
-    if (m.family === 'kokoro' && !v.style) throw new PackError(`${file}: kokoro voice ${v.id} needs "style"`);
+    const problem = packFamily.voiceProblem(v);
+    if (problem) throw new PackError(`${file}: ${problem}`);
   }
   return m;
 }

@@ -4,7 +4,7 @@ import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Unpack } from 'tar';
 import { PRIVATE_DIR } from '../../lib/private-files.js';
-import { MANIFEST_FILE, PackError } from './manifest.js';
+import { MANIFEST_FILE, PackError } from '../../engine/packs/manifest.js';
 
 /** How much a pack archive may expand to; `[engine] pack_max_unpacked_mb` and `pack_max_files`. */
 export interface UnpackLimits {

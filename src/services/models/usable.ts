@@ -1,4 +1,4 @@
-import type { PackRef } from '../../engine/neural/engines.js';
+import type { PackRef } from '../../engine/packs/manifest.js';
 import { listPacks } from './packs.js';
 
 /**

@@ -1,16 +1,17 @@
 import type { VoiceProfile } from '../../audio/types.js';
-import { ESPEAK_SAMPLE_RATE } from '../../engine/espeak/module.js';
-import type { PackRef } from '../../engine/neural/engines.js';
+import { ESPEAK_SAMPLE_RATE } from '../../engine/espeak/rate.js';
+import { familyOf, type FamilyName } from '../../engine/families/index.js';
 import { languageOf, presetSpec } from '../../engine/neural/presets.js';
-import { LANGUAGES, type Language, type LineVoice, type NeuralVoiceSpec } from '../../engine/types.js';
-import type { Manifest, ManifestVoice } from '../models/manifest.js';
+import { LANGUAGES, type Language } from '../../engine/types.js';
+import type { Manifest, ManifestVoice, PackRef } from '../../engine/packs/manifest.js';
+import type { LineVoice, NeuralVoiceSpec } from '../../engine/voice-spec.js';
 import { round2 } from '../../lib/round.js';
 import { closestPresets, matchSpeed } from './match.js';
 
 /** A voice a script line may name (GET /v1/voices). */
 export interface CatalogVoice {
   id: string;
-  engine: 'builtin' | 'piper' | 'kokoro';
+  engine: 'builtin' | FamilyName;
   /** BCP 47 tag of the voice; `language` is the product language it is scripted in. */
   lang: string;
   language: Language;
@@ -24,9 +25,9 @@ export interface CatalogVoice {
 
 /** Which voice serves a registered speaker, as GET /v1/speakers shows it. */
 export interface SpeakerVoice {
-  engine: 'builtin' | 'piper' | 'kokoro';
+  engine: 'builtin' | FamilyName;
   voice: string;
-  /** Kokoro: the preset voices whose styles are mixed, with their weights. */
+  /** A family that blends (Kokoro): the preset voices whose styles are mixed, with their weights. */
   blend?: Array<{ voice: string; weight: number }>;
   /** Tempo relative to the preset's, matching the speaker's syllable rate. */
   speed: number;
@@ -68,7 +69,7 @@ export class VoiceCatalog {
           modelSha256: model.sha256,
           entry: {
             id,
-            engine: manifest.family,
+            engine: familyOf(manifest.family).name,
             lang: voice.lang,
             language,
             name: voice.name ?? voice.id,
@@ -134,9 +135,10 @@ export class VoiceCatalog {
     if (picked.length === 0) return builtin;
     const first = this.presets.get(picked[0]!.id)!;
     const speed = round2(matchSpeed(profile, this.profiles.get(first.entry.id)!));
-    const view: SpeakerVoice = { engine: first.manifest.family, voice: first.entry.id, speed };
+    const family = familyOf(first.manifest.family);
+    const view: SpeakerVoice = { engine: family.name, voice: first.entry.id, speed };
     let spec: NeuralVoiceSpec;
-    if (first.manifest.family === 'kokoro' && picked.length > 1) {
+    if (family.blends && picked.length > 1) {
       view.blend = picked.map((p) => ({ voice: p.id, weight: p.weight }));
       spec = presetSpec(
         first.manifest,

@@ -1,6 +1,6 @@
 import type { VoiceProfile } from '../../audio/types.js';
 import type { Clock } from '../../lib/clock.js';
-import type { AudioBackend } from '../backend.js';
+import type { AudioBackend } from '../../engine/contract.js';
 import type { VoiceCatalog } from './catalog.js';
 
 export interface PresetProfileStore {

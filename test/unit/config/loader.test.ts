@@ -57,6 +57,12 @@ describe('config loader', () => {
     expect(() => loadConfig(file('type.toml', '[server]\nport = "eighty"\n'), {})).toThrow(/server\.port/);
   });
 
+  it('names the sample rates the output may have (the one list the API also checks)', () => {
+    expect(() => loadConfig(file('rate.toml', '[synthesis]\ndefault_sample_rate = 12345\n'), {})).toThrow(
+      '"synthesis.default_sample_rate": Invalid option: expected one of 8000|16000|22050|24000|44100|48000',
+    );
+  });
+
   it('reports invalid TOML and a missing file', () => {
     expect(() => loadConfig(file('broken.toml', '[server\n'), {})).toThrow(/not valid TOML/);
     expect(() => loadConfig(join(dir, 'absent.toml'), {})).toThrow(/cannot read config file/);

@@ -2,14 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  checkDatabase,
-  checkDataDir,
-  checkDisk,
-  checkEngines,
-  doctorPassed,
-  formatDoctor,
-} from '../../../src/services/doctor.js';
+import { checkDatabase } from '../../../src/services/doctor/database.js';
+import { checkDataDir } from '../../../src/services/doctor/data-dir.js';
+import { checkDisk } from '../../../src/services/doctor/disk.js';
+import { checkEngines } from '../../../src/services/doctor/engine.js';
+import { doctorPassed, formatDoctor } from '../../../src/services/doctor/index.js';
 import { closeDatabase, openDatabase } from '../../../src/store/db.js';
 import type { Migration } from '../../../src/store/migrations/index.js';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VoiceProfile } from '../../../src/audio/types.js';
-import type { PackRef } from '../../../src/engine/neural/engines.js';
-import type { Manifest } from '../../../src/services/models/manifest.js';
+import type { Manifest, PackRef } from '../../../src/engine/packs/manifest.js';
 import { VoiceCatalog } from '../../../src/services/voices/catalog.js';
 import { closestPresets, matchSpeed, profileDistance } from '../../../src/services/voices/match.js';
 

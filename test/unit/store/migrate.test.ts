@@ -4,9 +4,16 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backupDatabase, preMigrationBackupName, timestampedBackupName } from '../../../src/store/backup.js';
-import { closeDatabase, type Db, openDatabase } from '../../../src/store/db.js';
+import {
+  closeDatabase,
+  databaseFileIn,
+  type Db,
+  inspectDatabase,
+  integrityProblems,
+  openDatabase,
+} from '../../../src/store/db.js';
 import { JobsRepo } from '../../../src/store/jobs-repo.js';
-import { migrate, pendingMigrations } from '../../../src/store/migrate.js';
+import { migrate, migrationStatus, pendingMigrations } from '../../../src/store/migrate.js';
 import { type Migration, migrations as shipped } from '../../../src/store/migrations/index.js';
 
 /**
@@ -208,5 +215,35 @@ describe('backupDatabase()', () => {
     const n = copy.prepare('SELECT COUNT(*) FROM usage').pluck().get() as number;
     expect(n).toBeGreaterThanOrEqual(500);
     expect(n).toBeLessThanOrEqual(600);
+  });
+});
+
+describe('reading a database as it is (doctor)', () => {
+  it('names the file once, and reports migrations applied, pending and unknown without changing it', () => {
+    const { dir, file } = existingDatabase();
+    expect(databaseFileIn(dir)).toBe(file);
+    const plain = new Database(file);
+    plain.pragma('journal_mode = DELETE');
+    plain.close();
+    const db = track(inspectDatabase(file));
+    const ids = shipped.map((m) => m.id);
+    expect(migrationStatus(db)).toEqual({ applied: ids, pending: [], unknown: [] });
+    expect(migrationStatus(db, [...shipped, good])).toEqual({
+      applied: ids,
+      pending: [good.id],
+      unknown: [],
+    });
+    expect(migrationStatus(db, shipped.slice(1))).toEqual({ applied: ids, pending: [], unknown: [ids[0]] });
+    expect(pendingMigrations(db, [...shipped, good])).toEqual([good.id]);
+    expect(integrityProblems(db)).toEqual([]);
+    // Nothing was migrated and the journal mode was left as it was.
+    expect(columns(db, 'jobs')).not.toContain('note');
+    expect(db.pragma('journal_mode', { simple: true })).toBe('delete');
+  });
+
+  it('never creates a database that is not there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vr-inspect-'));
+    expect(() => track(inspectDatabase(databaseFileIn(dir)))).toThrow();
+    expect(existsSync(databaseFileIn(dir))).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Language } from '../../../src/engine/types.js';
-import { normalizeText, splitSentences } from '../../../src/services/text/split.js';
+import { normalizeText, splitSentences } from '../../../src/text/split.js';
 
 describe('splitSentences: English', () => {
   it.each<[string, string[]]>([

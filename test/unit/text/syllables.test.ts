@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Language } from '../../../src/engine/types.js';
-import { numberSyllables } from '../../../src/services/text/numbers.js';
+import { numberSyllables } from '../../../src/text/numbers.js';
 import {
   checkTranscriptPlausibility,
   englishWordSyllables,
   estimateSyllables,
   speakingRateBounds,
-} from '../../../src/services/text/syllables.js';
+} from '../../../src/text/syllables.js';
 
 const LIBRIVOX = // from LibriVox's "Sense and Sensibility", chapter 1
   'and mister john dashwood had then leisure to consider how much there might be prudently in his power to do for them';

@@ -1,5 +1,6 @@
 import type { AudioFormat, VoiceProfile } from '../audio/types.js';
-import type { Language, LineVoice, NeuralVoiceSpec, RenderedSpeech } from '../engine/types.js';
+import type { Language, RenderedSpeech } from './types.js';
+import type { LineVoice, NeuralVoiceSpec } from './voice-spec.js';
 
 /**
  * What the services need from the worker pools. Everything heavy (decoding, analysis, synthesis,

@@ -1,4 +1,4 @@
-import type { Language } from '../../engine/types.js';
+import type { Language } from './languages.js';
 import { numberSyllables } from './numbers.js';
 import { isHangul, isHangulSyllable, isIdeograph, isKana } from './script.js';
 

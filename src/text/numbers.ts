@@ -1,4 +1,4 @@
-import type { Language } from '../../engine/types.js';
+import type { Language } from './languages.js';
 
 // Syllable counts of numbers written with digits, as a speaker would read them. Only the count
 // matters (for speaking-rate checks), so each language gets a small table instead of a speller.

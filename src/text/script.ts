@@ -1,4 +1,4 @@
-import type { Language } from '../../engine/types.js';
+import type { Language } from './languages.js';
 
 // Character classes shared by sentence splitting, syllable counting and caption layout.
 // Code points, not UTF-16 units: callers iterate with for..of so astral characters stay whole.

@@ -1,4 +1,4 @@
-import type { Language } from '../../engine/types.js';
+import type { Language } from './languages.js';
 import { isHangulSyllable } from './script.js';
 
 export { normalizeText } from './normalize.js';

@@ -9,17 +9,6 @@ export const MANIFEST_FILE = 'voicereel-model.json';
 
 /** A pack that cannot be used; the message names the pack and the file at fault. */
 export class PackError extends Error {}
-export const FAMILIES = ['piper', 'kokoro'] as const;
-export type Family = (typeof FAMILIES)[number];
-
-/** What each family needs, by file role. */
-export const REQUIRED_ROLES: Record<Family, readonly FileRole[]> = {
-  // VITS voice: the graph and its .onnx.json (phoneme_id_map, inference settings, sample rate).
-  piper: ['model', 'config'],
-  // Kokoro-82M: the graph, its config.json (the phoneme vocabulary) and the voices table (style
-  // vectors per voice).
-  kokoro: ['model', 'config', 'voices'],
-};
 
 const FILE_ROLES = ['model', 'config', 'voices', 'other'] as const;
 export type FileRole = (typeof FILE_ROLES)[number];
@@ -56,7 +45,8 @@ const voice = z
 export const manifestSchema = z
   .object({
     format: z.literal(1),
-    family: z.enum(FAMILIES),
+    /** One of the registered families (engine/families); readManifest says which are. */
+    family: z.string(),
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/),
     version: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,49}$/),
     languages: z.array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/)).min(1),
@@ -82,6 +72,12 @@ export const manifestSchema = z
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestVoice = z.infer<typeof voice>;
+
+/** An installed pack as the worker is told about it (the main thread has verified it). */
+export interface PackRef {
+  dir: string;
+  manifest: Manifest;
+}
 
 /** Installed packs live in `<models_dir>/<name>-<version>`. */
 export function packDirName(m: Pick<Manifest, 'name' | 'version'>): string {

@@ -1,0 +1,50 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../lib/clock.js';
+import { FileStore } from '../services/file-store.js';
+import type { UsageMeter } from '../services/usage.js';
+import type { CronRunsRepo } from '../store/cron-runs-repo.js';
+import type { Store } from '../store/index.js';
+import { runCleanup } from './cleanup.js';
+import { startCron } from './cron.js';
+import { runMonthlyUsageReport, USAGE_REPORT_TASK } from './monthly-report.js';
+
+export interface ScheduleDeps {
+  store: Store;
+  runs: CronRunsRepo;
+  /** The data dir's files (job audio, references), which the retention sweep deletes. */
+  files: FileStore;
+  usage: UsageMeter;
+  clock: Clock;
+  storage: Config['storage'];
+  log: Logger;
+}
+
+/**
+ * The server's cron table: the retention sweep and the monthly usage report. Both run once now, so
+ * what fell due while the server was down is done at start (a failed report is logged, not fatal),
+ * then on their configured schedules.
+ */
+export function startSchedule(deps: ScheduleDeps): { stop(): void } {
+  const { store, files, usage, clock, storage, log } = deps;
+  const cleanup = () => runCleanup(store, files, clock, storage.retention_hours, log);
+  cleanup();
+  const usageReport = () => {
+    usage.flush();
+    const reports = new FileStore(storage.reports_dir);
+    runMonthlyUsageReport({ usage: store.usage, runs: deps.runs, files: reports, clock, log });
+  };
+  // Catch-up: last month's report is written now if the server was down when it was due.
+  try {
+    usageReport();
+  } catch (err) {
+    log.error({ err, task: USAGE_REPORT_TASK }, 'scheduled task failed');
+  }
+  return startCron(
+    [
+      { name: 'retention-cleanup', schedule: storage.cleanup_schedule, run: () => void cleanup() },
+      { name: USAGE_REPORT_TASK, schedule: storage.usage_report_schedule, run: usageReport },
+    ],
+    log,
+  );
+}

@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The floors of src/ (docs/architecture.md) are enforced by the lint configuration: these run the
+ * project's own ESLint config over one-line files placed in each folder.
+ */
+const root = join(import.meta.dirname, '..', '..');
+const eslint = new ESLint({ cwd: root });
+
+async function floorErrors(file: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(`import type { X } from '${source}';\nexport type Y = X;\n`, {
+    filePath: join(root, file),
+  });
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('floors', () => {
+  it.each([
+    // upwards
+    ['src/engine/neural/x.ts', '../../services/synthesis.js', 'src/engine may not import src/services'],
+    ['src/engine/x.ts', '../services/backend.js', 'src/engine may not import src/services'],
+    ['src/captions/x.ts', '../engine/types.js', 'src/captions may not import src/engine'],
+    ['src/text/x.ts', '../engine/types.js', 'src/text may not import src/engine'],
+    ['src/store/x.ts', '../engine/types.js', 'src/store may not import src/engine'],
+    ['src/services/x.ts', '../jobs/queue.js', 'src/services may not import src/jobs'],
+    ['src/services/voices/x.ts', '../../api/app.js', 'src/services may not import src/api'],
+    ['src/jobs/x.ts', '../api/app.js', 'src/jobs may not import src/api'],
+    ['src/api/x.ts', '../main.js', 'src/api may not import src/main.ts'],
+    ['src/audio/x.ts', '../config/schema.js', 'src/audio may not import src/config'],
+    // sideways: another folder of the same floor
+    ['src/text/x.ts', '../audio/types.js', 'src/text may not import src/audio'],
+    ['src/config/x.ts', '../captions/types.js', 'src/config may not import src/captions'],
+    ['src/lib/x.ts', '../errors.js', 'src/lib may not import src/errors.ts'],
+  ])('%s importing %s fails lint', async (file, source, message) => {
+    const errors = await floorErrors(file, source);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(message);
+  });
+
+  it.each([
+    ['src/cli/x.ts', '../main.js'],
+    ['src/api/routes/x.ts', '../../store/index.js'],
+    ['src/jobs/x.ts', '../services/usage.js'],
+    ['src/services/x.ts', '../engine/contract.js'],
+    ['src/services/voices/x.ts', '../../engine/packs/manifest.js'],
+    ['src/engine/x.ts', '../captions/types.js'],
+    ['src/engine/work/x.ts', '../../text/split.js'],
+    ['src/captions/x.ts', '../text/normalize.js'],
+    ['src/config/x.ts', '../audio/types.js'],
+    ['src/engine/neural/x.ts', '../families/index.js'],
+  ])('%s may import %s (downwards or its own folder)', async (file, source) => {
+    expect(await floorErrors(file, source)).toEqual([]);
+  });
+});
