@@ -1,0 +1,59 @@
+import type { NormalizedToken, Rule } from './types.js';
+
+/** A token as scanned, remembering whether a rule (or lexicon entry) produced it. */
+export interface ScannedToken extends NormalizedToken {
+  changed: boolean;
+}
+
+/**
+ * Tokens for written[start, end): at each position the first rule that matches (and stays
+ * inside the range) makes one token; text no rule claims becomes unchanged tokens, one per word
+ * and one per whitespace run. Rules read `folded` (same offsets as `written`).
+ */
+export function scan(
+  written: string,
+  folded: string,
+  rules: readonly Rule[],
+  start: number,
+  end: number,
+): ScannedToken[] {
+  const tokens: ScannedToken[] = [];
+  let plainFrom = start;
+  let pos = start;
+  while (pos < end) {
+    const hit = firstMatch(folded, rules, pos, end);
+    if (hit === null) {
+      pos += 1;
+      continue;
+    }
+    pushPlain(tokens, written, plainFrom, pos);
+    tokens.push({
+      written: written.slice(pos, pos + hit.length),
+      spoken: hit.spoken,
+      start: pos,
+      end: pos + hit.length,
+      changed: true,
+    });
+    pos += hit.length;
+    plainFrom = pos;
+  }
+  pushPlain(tokens, written, plainFrom, end);
+  return tokens;
+}
+
+function firstMatch(folded: string, rules: readonly Rule[], at: number, end: number) {
+  for (const rule of rules) {
+    const hit = rule.match(folded, at);
+    if (hit !== null && at + hit.length <= end) return hit;
+  }
+  return null;
+}
+
+function pushPlain(tokens: ScannedToken[], written: string, from: number, to: number): void {
+  const pieces = /\s+|\S+/g;
+  pieces.lastIndex = from;
+  const text = written.slice(0, to);
+  for (let m = pieces.exec(text); m !== null; m = pieces.exec(text)) {
+    tokens.push({ written: m[0], spoken: m[0], start: m.index, end: m.index + m[0].length, changed: false });
+  }
+}
