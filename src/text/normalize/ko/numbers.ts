@@ -15,7 +15,7 @@ function group(n: number): string {
     const d = Math.floor(n / 10 ** place) % 10;
     if (d === 0) continue;
     // 1 before a place is silent: 십, 백, 천, not 일십.
-    out += (d === 1 && place > 0 ? '' : SINO_DIGITS[d]) + PLACES[place];
+    out += (d === 1 && place > 0 ? '' : (SINO_DIGITS[d] ?? '')) + (PLACES[place] ?? '');
   }
   return out;
 }
