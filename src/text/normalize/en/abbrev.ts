@@ -5,8 +5,13 @@ import { englishCardinal, ordinalOf } from './numbers.js';
 
 // Common abbreviations, dotted initials, Roman numerals and symbols in English.
 
-/** Abbreviations read one way wherever they stand. `final`: may end a sentence (etc., Inc.). */
-const FIXED: Record<string, { say: string; final?: boolean }> = {
+/**
+ * Abbreviations read one way wherever they stand. `final`: its period may also end the sentence
+ * (etc., Inc.), kept in speech before a capital or at the end; 'end' only at the end of the text
+ * (Jr. Day is a name going on).
+ */
+type Final = boolean | 'end';
+const FIXED: Record<string, { say: string; final?: Final }> = {
   'Mr.': { say: 'Mister' },
   'Mrs.': { say: 'Missus' },
   'Ms.': { say: 'Miz' },
@@ -21,8 +26,8 @@ const FIXED: Record<string, { say: string; final?: boolean }> = {
   'Rep.': { say: 'Representative' },
   'Pres.': { say: 'President' },
   'Mt.': { say: 'Mount' },
-  'Jr.': { say: 'Junior', final: true },
-  'Sr.': { say: 'Senior', final: true },
+  'Jr.': { say: 'Junior', final: 'end' },
+  'Sr.': { say: 'Senior', final: 'end' },
   'Ave.': { say: 'Avenue', final: true },
   'Blvd.': { say: 'Boulevard', final: true },
   'Rd.': { say: 'Road', final: true },
@@ -56,7 +61,8 @@ const BEFORE_NUMBER: Record<string, string> = {
 const CAPITALIZED_NEXT = /^\s+[A-Z]/;
 const CAPITALIZED_PREVIOUS = /(?:[A-Z][\w'-]*|\d+(?:st|nd|rd|th)?)\s+$/;
 
-function finalPeriod(spoken: string, final: boolean | undefined, m: RegExpExecArray, text: string): string {
+function finalPeriod(spoken: string, final: Final | undefined, m: RegExpExecArray, text: string): string {
+  if (final === 'end') return /^\s*$/.test(after(m, text)) ? `${spoken}.` : spoken;
   return final === true && keepsFinalPeriod(m, text) ? `${spoken}.` : spoken;
 }
 

@@ -3,6 +3,7 @@ import { JA_COUNTERS, counted } from './counters.js';
 import { DAY_COUNTERS, japaneseDay, japaneseTsu } from './days.js';
 import { parseKanjiNumber } from './kanji.js';
 import { japaneseCardinal, japaneseDecimal, japaneseInteger } from './numbers.js';
+import { JA_UNITS } from './units.js';
 
 /** Digits with an optional kanji scale (3万, 1億, 5千, 1.5万); groups: 1 the number, 2 the scale. */
 export const JA_AMOUNT = `(${NUMBER})([十百千]?[万億兆]|[百千])?`;
@@ -46,6 +47,6 @@ export function japaneseCounted(amount: JapaneseAmount, counter: string, asDate:
   const daySuffix = DAY_COUNTERS[counter];
   if (daySuffix !== undefined) return japaneseDay(amount.reading, amount.value, daySuffix, asDate);
   if (counter === 'つ') return japaneseTsu(amount.value) ?? null;
-  const spec = JA_COUNTERS[counter];
+  const spec = JA_COUNTERS[counter] ?? JA_UNITS[counter];
   return spec === undefined ? null : counted(amount.reading, amount.value, spec);
 }

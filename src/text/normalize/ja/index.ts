@@ -15,9 +15,11 @@ import { isDateContext } from './days.js';
 import { KANJI_NUMERAL } from './kanji.js';
 import { jaLatinCapsRule, jaLatinWordRule } from './latin.js';
 import { jaCurrencyRule, JA_SYMBOL_RULES, jaUnitRule } from './money.js';
+import { JA_UNIT_PATTERN } from './units.js';
 import { japaneseDecimal } from './numbers.js';
 
 const COUNTER = alternation(ALL_COUNTERS);
+const COUNTER_OR_UNIT = `${COUNTER}|${JA_UNIT_PATTERN}`;
 
 /** Words that start like a counted kanji number but are read as words (ろっぽんぎ, みかづき). */
 const KANJI_WORDS = [
@@ -52,7 +54,9 @@ const kanjiWordsRule = regexRule('ja-kanji-words', new RegExp(alternation(KANJI_
 // 3〜5個 → さんからごこ: the counter once, at the end, as Japanese say it.
 const rangeRule = regexRule(
   'ja-range',
-  new RegExp(`${NUMBER_START}${JA_AMOUNT}\\s?(${COUNTER})?\\s?[~–]\\s?${JA_AMOUNT}\\s?(${COUNTER})?`),
+  new RegExp(
+    `${NUMBER_START}${JA_AMOUNT}\\s?(${COUNTER_OR_UNIT})?\\s?[~–]\\s?${JA_AMOUNT}\\s?(${COUNTER_OR_UNIT})?`,
+  ),
   (m, text) => {
     const [first, second] = [m[3], m[6]];
     if (first !== undefined && first !== second) return null;

@@ -1,52 +1,11 @@
 import { NUMBER, NUMBER_START, parseDecimal, shiftDecimal } from '../number-text.js';
-import { alternation, regexRule } from '../rule.js';
+import { regexRule } from '../rule.js';
 import type { Rule } from '../types.js';
 import { counted, JA_COUNTERS, type JaCounter } from './counters.js';
+import { JA_UNITS, JA_UNIT_PATTERN, unit } from './units.js';
 import { japaneseCardinal, japaneseDecimal } from './numbers.js';
 
 // Money with a currency sign, numbers with unit symbols, and the symbols on their own.
-
-function unit(kana: string, voiceless = false): JaCounter {
-  return { kana, sound: voiceless ? 'unit' : 'none' };
-}
-
-/** Degrees: 0℃ is れいど. */
-const DEGREES: JaCounter = { kana: 'ど', sound: 'none', zero: 'れい' };
-
-/** Units after a number; loanwords stay in katakana, as Japanese writes them. */
-const JA_UNITS: Record<string, JaCounter> = {
-  '%': unit('パーセント', true),
-  '℃': DEGREES,
-  '°C': DEGREES,
-  '°': DEGREES,
-  '㎡': unit('へいほうメートル'),
-  'm²': unit('へいほうメートル'),
-  km: unit('キロメートル', true),
-  '㎞': unit('キロメートル', true),
-  kg: unit('キログラム', true),
-  '㎏': unit('キログラム', true),
-  cm: unit('センチメートル', true),
-  '㎝': unit('センチメートル', true),
-  mm: unit('ミリメートル'),
-  m: unit('メートル'),
-  g: unit('グラム'),
-  mg: unit('ミリグラム'),
-  ml: unit('ミリリットル'),
-  mL: unit('ミリリットル'),
-  L: unit('リットル'),
-  t: unit('トン', true),
-  kcal: unit('キロカロリー', true),
-  GB: unit('ギガバイト'),
-  MB: unit('メガバイト'),
-  TB: unit('テラバイト', true),
-  KB: unit('キロバイト', true),
-  Hz: unit('ヘルツ'),
-  kW: unit('キロワット', true),
-  W: unit('ワット'),
-  V: unit('ボルト'),
-};
-
-const UNIT_PATTERN = `(?:${alternation(Object.keys(JA_UNITS))})(?![A-Za-z])`;
 
 const CURRENCY: Record<string, { counter: JaCounter; cents?: JaCounter }> = {
   '¥': { counter: JA_COUNTERS['円'] ?? unit('えん') },
@@ -87,7 +46,7 @@ export const jaCurrencyRule: Rule = regexRule(
 /** 50% ごじゅっパーセント, 25℃ にじゅうごど, -5℃ マイナスごど, 60km/h じそくろくじゅっキロメートル. */
 export const jaUnitRule: Rule = regexRule(
   'ja-unit',
-  new RegExp(`${NUMBER_START}(-)?(${NUMBER})\\s?(${UNIT_PATTERN})(/h)?`),
+  new RegExp(`${NUMBER_START}(-)?(${NUMBER})\\s?(${JA_UNIT_PATTERN})(/h)?`),
   (m) => {
     const spec = JA_UNITS[m[3] ?? ''];
     if (spec === undefined) return null;

@@ -1,5 +1,5 @@
 import { alternation } from '../rule.js';
-import { nativeKorean, nativePair } from './numbers.js';
+import { nativeKorean, nativePair, sinoPair } from './numbers.js';
 
 // Which numerals a counter takes. Native Korean counters count things, people, hours and times
 // (세 시, 두 개, 스무 살); Sino-Korean ones measure, date and label (삼십 분, 십이 월, 삼 층,
@@ -230,13 +230,21 @@ export function countedKorean(whole: number | null, sino: string, counter: strin
   return `${sino} ${counter}`;
 }
 
-/** Counters a fused pair can come before (한두 개, 서너 명); clock hours and labels take none. */
-const NO_FUSED_PAIR = new Set(['시', '번째', '번', '대']);
+/** Counters a fused pair cannot come before: clock hours, months, labels (3~4번 출구). */
+const NO_FUSED_PAIR = new Set(['시', '번째', '번', '대', '월', '호', '층', '호선', '번지']);
 
-/** 1~2개 → 한두 개: neighbouring small numbers before a native counter fuse. */
-export function fusedRange(low: number | null, high: number | null, counter: string): string | undefined {
-  if (low === null || high === null || !NATIVE_SET.has(counter) || NO_FUSED_PAIR.has(counter))
-    return undefined;
-  const pair = nativePair(low, high);
-  return pair === undefined ? undefined : `${pair} ${counter}`;
+/**
+ * Neighbouring small numbers before a counter fuse, as speakers say them: 1~2개 한두 개,
+ * 3~4명 서너 명 (native), 3~4일 삼사 일, 5~6% 오륙 퍼센트 (Sino). `said` is the counter or
+ * unit as spoken.
+ */
+export function fusedRange(
+  low: number | null,
+  high: number | null,
+  counter: string,
+  said: string,
+): string | undefined {
+  if (low === null || high === null || NO_FUSED_PAIR.has(counter)) return undefined;
+  const pair = NATIVE_SET.has(counter) ? nativePair(low, high) : sinoPair(low, high);
+  return pair === undefined ? undefined : `${pair} ${said}`;
 }

@@ -31,7 +31,7 @@ const rangeRule = regexRule(
     const high = koreanAmount(m[4] ?? '', m[5]);
     const rest = text.slice(m.index + m[0].length);
     if (second !== undefined) {
-      const fused = fusedRange(low.whole, high.whole, second);
+      const fused = fusedRange(low.whole, high.whole, second, KO_UNITS[second] ?? second);
       if (fused !== undefined) return fused;
     }
     return `${withCounter(low, second, rest)}에서 ${withCounter(high, second, rest)}`;

@@ -52,7 +52,9 @@ export const koUnitRule = regexRule(
   (m) => {
     const unit = m[3] ?? '';
     const sign = m[1] === undefined ? '' : TEMPERATURE.has(unit) ? '영하 ' : '마이너스 ';
-    return `${sign}${sinoDecimal(parseDecimal(m[2] ?? ''))} ${KO_UNITS[unit] ?? unit}`;
+    // 80km/h is said 시속 팔십 킬로미터.
+    const speed = unit === 'km/h' ? '시속 ' : '';
+    return `${speed}${sign}${sinoDecimal(parseDecimal(m[2] ?? ''))} ${KO_UNITS[unit] ?? unit}`;
   },
 );
 

@@ -82,3 +82,19 @@ const NATIVE_PAIRS: Record<number, string> = {
 export function nativePair(low: number, high: number): string | undefined {
   return high === low + 1 ? NATIVE_PAIRS[low] : undefined;
 }
+
+/** Sino-Korean neighbours fuse too: 3~4일 삼사 일, 5~6년 오륙 년, 1~2% 일이 퍼센트. */
+const SINO_PAIRS: Record<number, string> = {
+  1: '일이',
+  2: '이삼',
+  3: '삼사',
+  4: '사오',
+  5: '오륙',
+  6: '육칠',
+  7: '칠팔',
+  8: '팔구',
+};
+
+export function sinoPair(low: number, high: number): string | undefined {
+  return high === low + 1 ? SINO_PAIRS[low] : undefined;
+}
