@@ -7,10 +7,16 @@ export type Speaker = (m: RegExpExecArray, text: string) => string | null;
  * A rule from a regular expression anchored at the position tried (sticky). The speaker may
  * return null to decline a match that its context rules out, letting later rules try.
  */
-export function regexRule(name: string, pattern: RegExp, speak: Speaker): Rule {
+export function regexRule(
+  name: string,
+  pattern: RegExp,
+  speak: Speaker,
+  options: { attaches?: boolean } = {},
+): Rule {
   const sticky = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '') + 'y');
   return {
     name,
+    attaches: options.attaches ?? false,
     match(text, at) {
       sticky.lastIndex = at;
       const m = sticky.exec(text);

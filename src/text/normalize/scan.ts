@@ -1,8 +1,10 @@
-import type { NormalizedToken, Rule } from './types.js';
+import type { NormalizedToken, Rule, RuleSet } from './types.js';
 
 /** A token as scanned, remembering whether a rule (or lexicon entry) produced it. */
 export interface ScannedToken extends NormalizedToken {
   changed: boolean;
+  /** Said leaning on the token before it (see Rule.attaches). */
+  attaches: boolean;
 }
 
 /**
@@ -13,19 +15,21 @@ export interface ScannedToken extends NormalizedToken {
 export function scan(
   written: string,
   folded: string,
-  rules: readonly Rule[],
+  ruleSet: RuleSet,
   start: number,
   end: number,
 ): ScannedToken[] {
+  const { rules, inert } = ruleSet;
   const tokens: ScannedToken[] = [];
   let plainFrom = start;
   let pos = start;
   while (pos < end) {
-    const hit = firstMatch(folded, rules, pos, end);
-    if (hit === null) {
+    const found = inert?.test(folded.charAt(pos)) ? null : firstMatch(folded, rules, pos, end);
+    if (found === null) {
       pos += 1;
       continue;
     }
+    const { hit, rule } = found;
     pushPlain(tokens, written, plainFrom, pos);
     tokens.push({
       written: written.slice(pos, pos + hit.length),
@@ -33,6 +37,7 @@ export function scan(
       start: pos,
       end: pos + hit.length,
       changed: true,
+      attaches: rule.attaches ?? false,
     });
     pos += hit.length;
     plainFrom = pos;
@@ -44,7 +49,7 @@ export function scan(
 function firstMatch(folded: string, rules: readonly Rule[], at: number, end: number) {
   for (const rule of rules) {
     const hit = rule.match(folded, at);
-    if (hit !== null && at + hit.length <= end) return hit;
+    if (hit !== null && at + hit.length <= end) return { hit, rule };
   }
   return null;
 }
@@ -54,6 +59,7 @@ function pushPlain(tokens: ScannedToken[], written: string, from: number, to: nu
   pieces.lastIndex = from;
   const text = written.slice(0, to);
   for (let m = pieces.exec(text); m !== null; m = pieces.exec(text)) {
-    tokens.push({ written: m[0], spoken: m[0], start: m.index, end: m.index + m[0].length, changed: false });
+    const token = { written: m[0], spoken: m[0], start: m.index, end: m.index + m[0].length };
+    tokens.push({ ...token, changed: false, attaches: false });
   }
 }

@@ -49,5 +49,14 @@ export interface RuleMatch {
  */
 export interface Rule {
   readonly name: string;
+  /** Its spoken form leans on the token before (Korean 에서 for a range sign): no space between. */
+  readonly attaches?: boolean;
   match(text: string, at: number): RuleMatch | null;
+}
+
+/** A language's rules, most specific first: the first one matching at a position wins. */
+export interface RuleSet {
+  rules: readonly Rule[];
+  /** A character no rule starts with (plain Hangul, kana): skipped without trying the rules. */
+  inert?: RegExp;
 }

@@ -1,6 +1,6 @@
 import { hasLeadingZero, NUMBER, NUMBER_START, parseDecimal, toInt } from '../number-text.js';
-import { after, regexRule } from '../rule.js';
-import type { Rule } from '../types.js';
+import { after, before, regexRule } from '../rule.js';
+import type { Rule, RuleSet } from '../types.js';
 import { EN_ABBREVIATION_RULES, EN_SYMBOL_RULES } from './abbrev.js';
 import { EN_DATE_TIME_RULES } from './datetime.js';
 import { enCurrencyRule, EN_UNIT_PATTERN, enUnitRule, unitName } from './money.js';
@@ -30,30 +30,20 @@ function fraction(numerator: string, denominator: string): string {
   return `${englishCardinal(numerator)} ${name}`;
 }
 
-/** Whether a four-digit number reads as a year: not when it counts a plural noun (2026 items). */
-const NOT_PLURAL = new Set([
-  'is',
-  'was',
-  'has',
-  'as',
-  'his',
-  'this',
-  'its',
-  'us',
-  'does',
-  'yes',
-  'thus',
-  'plus',
-]);
-const COUNT_NOUNS = /^(?:people|men|women|children|feet|teeth|mice|staff|sheep|fish|deer)\b/;
+/**
+ * Whether a four-digit number (1100–2099, no comma) reads as a year. It does, unless it counts
+ * something: after "about", "over", "than" … (over 1500 people) or before a noun that is counted
+ * (2026 items); "the 2024 elections" stays a year.
+ */
+const COUNT_BEFORE =
+  /\b(?:about|approximately|around|roughly|over|under|nearly|almost|than|only|just|exactly|some|total|least)\s+$/i;
+const COUNTED_NOUN =
+  /^\s+(?:people|persons|men|women|children|students|employees|workers|users|customers|visitors|members|patients|items|units|pieces|copies|words|pages|times|steps|points|votes|seats|cases|deaths|miles|meters|metres|feet|yards|dollars|euros|pounds|calories|rows|lines|files|records|books|cars|trees)\b/i;
 
-function readsAsYear(digits: string, rest: string): boolean {
+function readsAsYear(digits: string, beforeText: string, afterText: string): boolean {
   const n = Number(digits);
   if (digits.length !== 4 || n < 1100 || n > 2099) return false;
-  const next = /^\s+([a-z]+)/.exec(rest)?.[1];
-  if (next === undefined) return true;
-  if (COUNT_NOUNS.test(next)) return false;
-  return !(next.endsWith('s') && !NOT_PLURAL.has(next));
+  return !COUNT_BEFORE.test(beforeText) && !COUNTED_NOUN.test(afterText);
 }
 
 const rangeRule = regexRule(
@@ -61,7 +51,7 @@ const rangeRule = regexRule(
   new RegExp(String.raw`${START}(${NUMBER})\s?[-–]\s?(${NUMBER})(?:\s?(${EN_UNIT_PATTERN}))?(?![\d/-])`),
   (m, text) => {
     const [low, high, unit] = [m[1] ?? '', m[2] ?? '', m[3]];
-    const bothYears = readsAsYear(low, '') && readsAsYear(high, after(m, text));
+    const bothYears = readsAsYear(low, before(m, text), '') && readsAsYear(high, '', after(m, text));
     const say = (raw: string) => (bothYears ? englishYear(raw) : englishDecimal(parseDecimal(raw)));
     const range = `${say(low)} to ${say(high)}`;
     return unit === undefined ? range : `${range} ${unitName(unit, parseDecimal(high))}`;
@@ -91,7 +81,7 @@ const EN_NUMBER_RULES: readonly Rule[] = [
   }),
   regexRule('en-number', new RegExp(String.raw`${START}(${NUMBER})`), (m, text) => {
     const raw = m[1] ?? '';
-    if (!raw.includes(',') && !raw.includes('.') && readsAsYear(raw, after(m, text))) {
+    if (!raw.includes(',') && !raw.includes('.') && readsAsYear(raw, before(m, text), after(m, text))) {
       return hasLeadingZero(raw) ? null : englishYear(raw);
     }
     return englishDecimal(parseDecimal(raw));
@@ -106,7 +96,7 @@ const barePointRule = regexRule(
 );
 
 /** English rules, most specific first: the first one matching at a position wins. */
-export const EN_RULES: readonly Rule[] = [
+const RULES: readonly Rule[] = [
   ...EN_WEB_RULES,
   ...EN_DATE_TIME_RULES,
   enCurrencyRule,
@@ -116,3 +106,5 @@ export const EN_RULES: readonly Rule[] = [
   ...EN_ABBREVIATION_RULES,
   ...EN_SYMBOL_RULES,
 ];
+
+export const EN_RULES: RuleSet = { rules: RULES };

@@ -1,6 +1,6 @@
 import { NUMBER, NUMBER_START, parseDecimal } from '../number-text.js';
 import { after, alternation, before, regexRule } from '../rule.js';
-import type { Rule } from '../types.js';
+import type { Rule, RuleSet } from '../types.js';
 import {
   ALL_COUNTERS,
   JA_AMOUNT,
@@ -124,7 +124,7 @@ const numberRule = regexRule('ja-number', new RegExp(`${NUMBER_START}${JA_AMOUNT
 });
 
 /** Japanese rules, most specific first: the first one matching at a position wins. */
-export const JA_RULES: readonly Rule[] = [
+const RULES: readonly Rule[] = [
   kanjiWordsRule,
   jaLatinWordRule,
   ...JA_DATE_TIME_RULES,
@@ -138,3 +138,9 @@ export const JA_RULES: readonly Rule[] = [
   jaLatinCapsRule,
   ...JA_SYMBOL_RULES,
 ];
+
+export const JA_RULES: RuleSet = {
+  rules: RULES,
+  // Kana and kanji start no rule, except kanji numerals and 第.
+  inert: /[\p{Script=Hiragana}\p{Script=Katakana}]|(?![〇零一二三四五六七八九十百千万億兆第])\p{Script=Han}/u,
+};

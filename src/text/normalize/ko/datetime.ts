@@ -32,6 +32,12 @@ export function koreanClock(hour: number, minute: number, second = 0): string {
 }
 
 export const KO_DATE_TIME_RULES: readonly Rule[] = [
+  // Days named by their date are said digit by digit: 3.1절 삼일절, 6.25 전쟁 육이오 전쟁.
+  regexRule(
+    'ko-named-day',
+    /(?<![\d.])(3\.1|4\.19|5\.18|6\.25|8\.15)(?=\s?(?:절|전쟁|운동|혁명|민주화|광복절|사변|사태))/,
+    (m) => koreanDigits((m[1] ?? '').replace('.', '')),
+  ),
   // 010-1234-5678, 02-123-4567, +82-10-1234-5678: each group digit by digit, 0 as 공.
   regexRule('ko-phone', /(?<![\d-])(?:\+(\d{1,3})-)?(0?\d{1,3})-(\d{3,4})-(\d{4})(?![\d-])/, (m) => {
     const groups = [m[2], m[3], m[4]].map((g) => koreanDigits(g ?? ''));

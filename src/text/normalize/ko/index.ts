@@ -1,6 +1,6 @@
 import { NUMBER, NUMBER_START, parseDecimal } from '../number-text.js';
 import { regexRule } from '../rule.js';
-import type { Rule } from '../types.js';
+import type { Rule, RuleSet } from '../types.js';
 import { KO_AMOUNT, koreanAmount, type KoreanAmount } from './amount.js';
 import { countedKorean, fusedRange, KO_COUNTER_PATTERN, KO_UNIT_PATTERN, KO_UNITS } from './counters.js';
 import { KO_DATE_TIME_RULES } from './datetime.js';
@@ -65,7 +65,7 @@ const numberRule = regexRule('ko-number', new RegExp(`${NUMBER_START}${KO_AMOUNT
 });
 
 /** Korean rules, most specific first: the first one matching at a position wins. */
-export const KO_RULES: readonly Rule[] = [
+const RULES: readonly Rule[] = [
   koLatinWordRule,
   ...KO_DATE_TIME_RULES,
   koCurrencyRule,
@@ -78,3 +78,9 @@ export const KO_RULES: readonly Rule[] = [
   koLatinCapsRule,
   ...KO_SYMBOL_RULES,
 ];
+
+export const KO_RULES: RuleSet = {
+  rules: RULES,
+  // Hangul syllables start no rule, except 제 (제3장).
+  inert: /(?!제)[가-힣]/,
+};

@@ -65,5 +65,7 @@ export const KO_SYMBOL_RULES: readonly Rule[] = [
   regexRule('ko-celsius', /℃/, () => '도'),
   regexRule('ko-square-metre', /㎡/, () => '제곱미터'),
   // A range sign between numbers that no range rule took whole (12/1~12/5): "에서".
-  regexRule('ko-range-sign', /(?<=[\d\p{Script=Hangul}%℃)])\s*[~–]\s*(?=-?\d|[₩$€£¥])/u, () => '에서 '),
+  regexRule('ko-range-sign', /(?<=[\d\p{Script=Hangul}%℃)])\s*[~–]\s*(?=-?\d|[₩$€£¥])/u, () => '에서 ', {
+    attaches: true,
+  }),
 ];

@@ -4,6 +4,7 @@ import type { Corpus } from './types.js';
 // of abbreviations as capitals separated by spaces (P M, U S).
 export const EN_CORPUS: Corpus = {
   'cardinals and decimals': [
+    ['Windows 10', 'Windows ten'],
     ['I have 3 apples.', 'I have three apples.'],
     ['42', 'forty-two'],
     ['1,234', 'one thousand two hundred thirty-four'],
@@ -24,6 +25,9 @@ export const EN_CORPUS: Corpus = {
     ['11th place', 'eleventh place'],
   ],
   'years and decades': [
+    ['the 2024 elections', 'the twenty twenty-four elections'],
+    ['over 1500 people', 'over one thousand five hundred people'],
+    ['from 1990 to 2010', 'from nineteen ninety to twenty ten'],
     ['In 1999 we met.', 'In nineteen ninety-nine we met.'],
     ['2000', 'two thousand'],
     ['2026', 'twenty twenty-six'],
@@ -43,6 +47,7 @@ export const EN_CORPUS: Corpus = {
     ['Sept. 11, 2001', 'September eleventh, two thousand one'],
   ],
   times: [
+    ['3pm', 'three P M'],
     ['at 2:30 pm', 'at two thirty P M'],
     ['14:30', 'fourteen thirty'],
     ['2:05', 'two oh five'],
