@@ -1,4 +1,4 @@
-import { alternation, regexRule } from '../rule.js';
+import { latinRules } from '../latin.js';
 import type { Rule } from '../types.js';
 
 // Latin abbreviations in Japanese, in katakana as Japanese speakers say them: letter names
@@ -59,19 +59,7 @@ const WORDS: Record<string, string> = {
   A4: 'エーヨン',
 };
 
-export function japaneseLetters(caps: string): string {
-  return [...caps].map((ch) => (ch === '&' ? 'アンド' : (LETTERS[ch] ?? ch))).join('');
-}
+const { words, caps } = latinRules('ja', { letters: LETTERS, words: WORDS, ampersand: 'アンド' });
 
-export const jaLatinWordRule: Rule = regexRule(
-  'ja-latin-word',
-  new RegExp(`(?<![A-Za-z0-9])(?:${alternation(Object.keys(WORDS))})(?![A-Za-z0-9])`),
-  (m) => WORDS[m[0]] ?? null,
-);
-
-/** Unknown capitals letter by letter; mixed-case words (iPhone) stay for the engine. */
-export const jaLatinCapsRule: Rule = regexRule(
-  'ja-latin-caps',
-  /(?<![A-Za-z])[A-Z]+(?:&[A-Z]+)*(?![a-z])/,
-  (m) => japaneseLetters(m[0]),
-);
+export const jaLatinWordRule: Rule = words;
+export const jaLatinCapsRule: Rule = caps;

@@ -1,4 +1,4 @@
-import { alternation, regexRule } from '../rule.js';
+import { latinRules } from '../latin.js';
 import type { Rule } from '../types.js';
 
 // Latin abbreviations inside Korean, as Korean speakers say them: letter names (KTX 케이티엑스,
@@ -70,19 +70,7 @@ const WORDS: Record<string, string> = {
   KF80: '케이에프 팔공',
 };
 
-export function koreanLetters(caps: string): string {
-  return [...caps].map((ch) => (ch === '&' ? '앤' : (LETTERS[ch] ?? ch))).join('');
-}
+const { words, caps } = latinRules('ko', { letters: LETTERS, words: WORDS, ampersand: '앤' });
 
-export const koLatinWordRule: Rule = regexRule(
-  'ko-latin-word',
-  new RegExp(`(?<![A-Za-z0-9])(?:${alternation(Object.keys(WORDS))})(?![A-Za-z0-9])`),
-  (m) => WORDS[m[0]] ?? null,
-);
-
-/** Unknown capitals letter by letter; R&D 알앤디, M&A 엠앤에이. Mixed-case words (iPhone) stay. */
-export const koLatinCapsRule: Rule = regexRule(
-  'ko-latin-caps',
-  /(?<![A-Za-z])[A-Z]+(?:&[A-Z]+)*(?![a-z])/,
-  (m) => koreanLetters(m[0]),
-);
+export const koLatinWordRule: Rule = words;
+export const koLatinCapsRule: Rule = caps;
