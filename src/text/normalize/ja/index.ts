@@ -55,11 +55,13 @@ const kanjiWordsRule = regexRule('ja-kanji-words', new RegExp(alternation(KANJI_
 const rangeRule = regexRule(
   'ja-range',
   new RegExp(
-    `${NUMBER_START}${JA_AMOUNT}\\s?(${COUNTER_OR_UNIT})?\\s?[~–]\\s?${JA_AMOUNT}\\s?(${COUNTER_OR_UNIT})?`,
+    `${NUMBER_START}${JA_AMOUNT}\\s?(${COUNTER_OR_UNIT})?\\s?[~–-]\\s?${JA_AMOUNT}\\s?(${COUNTER_OR_UNIT})?`,
   ),
   (m, text) => {
     const [first, second] = [m[3], m[6]];
     if (first !== undefined && first !== second) return null;
+    // A hyphen is a range only before a counter (3-5個); 3-5 alone may be a code or a score.
+    if (second === undefined && !/[~–]/.test(m[0])) return null;
     const asDate = isDateContext(before(m, text), '');
     const low = japaneseAmount(m[1] ?? '', m[2]);
     const lowCounter = first ?? (second !== undefined && REPEAT_IN_RANGE.has(second) ? second : undefined);

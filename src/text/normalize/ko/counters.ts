@@ -129,6 +129,7 @@ const SINO = [
   '세트',
   '라운드',
   '시즌',
+  '시리즈',
 ];
 
 /** Unit symbols and Latin unit abbreviations after a number, read in Hangul (Sino-Korean numbers). */

@@ -77,8 +77,8 @@ export const KO_DATE_TIME_RULES: readonly Rule[] = [
     const [h, min, s] = [toInt(m[1] ?? ''), toInt(m[2] ?? ''), toInt(m[3] ?? '0')];
     return h <= 24 && min < 60 && s < 60 ? koreanClock(h, min, s) : null;
   }),
-  // Scores and ratios: 3:1 → 삼 대 일.
-  regexRule('ko-ratio', /(?<![\d:.])(\d+):(\d+)(?![\d:])/, (m) => {
+  // Scores and ratios: 3:1 and 1대1 → 삼 대 일, 일 대 일.
+  regexRule('ko-ratio', /(?<![\d:.])(\d+)(?::|대(?=\d))(\d+)(?![\d:])/, (m) => {
     return `${sinoKorean(m[1] ?? '')} 대 ${sinoKorean(m[2] ?? '')}`;
   }),
 ];

@@ -19,14 +19,17 @@ function withCounter(amount: KoreanAmount, counter: string | undefined, rest: st
 }
 
 // 3~5개 → 세 개에서 다섯 개 (the counter said on both ends), 1~2개 → 한두 개, 3~5 → 삼에서 오.
+// 1-2명 is a range too.
 const rangeRule = regexRule(
   'ko-range',
   new RegExp(
-    `${NUMBER_START}${KO_AMOUNT}\\s?(${COUNTER_OR_UNIT})?\\s?[~–]\\s?${KO_AMOUNT}\\s?(${COUNTER_OR_UNIT})?`,
+    `${NUMBER_START}${KO_AMOUNT}\\s?(${COUNTER_OR_UNIT})?\\s?[~–-]\\s?${KO_AMOUNT}\\s?(${COUNTER_OR_UNIT})?`,
   ),
   (m, text) => {
     const [first, second] = [m[3], m[6]];
     if (first !== undefined && first !== second) return null;
+    // A hyphen is a range only before a counter (1-2명); 3-5 alone may be a code or a score.
+    if (second === undefined && !/[~–]/.test(m[0])) return null;
     const low = koreanAmount(m[1] ?? '', m[2]);
     const high = koreanAmount(m[4] ?? '', m[5]);
     const rest = text.slice(m.index + m[0].length);
