@@ -22,7 +22,7 @@ export function toInt(digits: string): number {
   return Number.parseInt(digits, 10);
 }
 
-/** Whole digits without leading zeros ("007" stays as read: callers check leadingZero first). */
+/** Digits without leading zeros; callers that read "007" as a code check hasLeadingZero first. */
 export function stripZeros(digits: string): string {
   return digits.replace(/^0+(?=\d)/, '');
 }

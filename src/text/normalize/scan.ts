@@ -54,12 +54,15 @@ function firstMatch(folded: string, rules: readonly Rule[], at: number, end: num
   return null;
 }
 
+/** Unchanged text [from, to) as tokens: each whitespace run and each run between them. */
 function pushPlain(tokens: ScannedToken[], written: string, from: number, to: number): void {
-  const pieces = /\s+|\S+/g;
-  pieces.lastIndex = from;
-  const text = written.slice(0, to);
-  for (let m = pieces.exec(text); m !== null; m = pieces.exec(text)) {
-    const token = { written: m[0], spoken: m[0], start: m.index, end: m.index + m[0].length };
-    tokens.push({ ...token, changed: false, attaches: false });
+  const space = /\s/;
+  for (let at = from; at < to;) {
+    const blank = space.test(written.charAt(at));
+    let end = at + 1;
+    while (end < to && space.test(written.charAt(end)) === blank) end++;
+    const piece = written.slice(at, end);
+    tokens.push({ written: piece, spoken: piece, start: at, end, changed: false, attaches: false });
+    at = end;
   }
 }

@@ -1,5 +1,5 @@
 import { NUMBER, NUMBER_START, parseDecimal } from '../number-text.js';
-import { regexRule } from '../rule.js';
+import { after, regexRule } from '../rule.js';
 import type { Rule, RuleSet } from '../types.js';
 import { KO_AMOUNT, koreanAmount, type KoreanAmount } from './amount.js';
 import { countedKorean, fusedRange, KO_COUNTER_PATTERN, KO_UNIT_PATTERN, KO_UNITS } from './counters.js';
@@ -32,7 +32,7 @@ const rangeRule = regexRule(
     if (second === undefined && !/[~–]/.test(m[0])) return null;
     const low = koreanAmount(m[1] ?? '', m[2]);
     const high = koreanAmount(m[4] ?? '', m[5]);
-    const rest = text.slice(m.index + m[0].length);
+    const rest = after(m, text);
     if (second !== undefined) {
       const fused = fusedRange(low.whole, high.whole, second, KO_UNITS[second] ?? second);
       if (fused !== undefined) return fused;
@@ -53,7 +53,7 @@ const countedRule = regexRule(
   new RegExp(`${NUMBER_START}${KO_AMOUNT}\\s?(${KO_COUNTER_PATTERN})`),
   (m, text) => {
     const counter = m[3] ?? '';
-    return withCounter(koreanAmount(m[1] ?? '', m[2]), counter, text.slice(m.index + m[0].length));
+    return withCounter(koreanAmount(m[1] ?? '', m[2]), counter, after(m, text));
   },
 );
 
