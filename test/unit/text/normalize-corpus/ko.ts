@@ -205,6 +205,8 @@ export const KO_CORPUS: Corpus = {
     ['iPhone', 'iPhone'],
   ],
   'units and symbols': [
+    ['% 기호', '퍼센트 기호'],
+    ['㎡당 가격', '제곱미터당 가격'],
     ['A & B', '에이 앤드 비'],
     ['삼성 & LG', '삼성 앤드 엘지'],
     ['25℃', '이십오 도'],
