@@ -1,4 +1,4 @@
-import { normalizeText } from '../text/normalize.js';
+import { normalizeText } from '../text/clean.js';
 import { isWide } from '../text/script.js';
 import type { CaptionUnit } from './types.js';
 

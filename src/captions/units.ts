@@ -1,5 +1,5 @@
 import type { Language } from '../text/languages.js';
-import { normalizeText } from '../text/normalize.js';
+import { normalizeText } from '../text/clean.js';
 import { guessLanguage } from '../text/script.js';
 import { splitSentences } from '../text/split.js';
 import { alignWords, type TextSpan } from './align.js';

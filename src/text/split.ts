@@ -1,7 +1,7 @@
 import type { Language } from './languages.js';
 import { isHangulSyllable } from './script.js';
 
-export { normalizeText } from './normalize.js';
+export { normalizeText } from './clean.js';
 
 // Sentence splitting decides where the engine pauses and where captions break, so a missed
 // boundary (a longer sentence) is much cheaper than a false one (a pause after "Mr."). Every

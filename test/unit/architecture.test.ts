@@ -47,7 +47,7 @@ describe('floors', () => {
     ['src/services/voices/x.ts', '../../engine/packs/manifest.js'],
     ['src/engine/x.ts', '../captions/types.js'],
     ['src/engine/work/x.ts', '../../text/split.js'],
-    ['src/captions/x.ts', '../text/normalize.js'],
+    ['src/captions/x.ts', '../text/clean.js'],
     ['src/config/x.ts', '../audio/types.js'],
     ['src/engine/neural/x.ts', '../families/index.js'],
   ])('%s may import %s (downwards or its own folder)', async (file, source) => {

@@ -2,7 +2,7 @@ import SrtParser from 'srt-parser-2';
 import { describe, expect, it } from 'vitest';
 import { toSrt } from '../../../src/captions/srt.js';
 import type { CaptionUnit } from '../../../src/captions/types.js';
-import { normalizeText } from '../../../src/text/normalize.js';
+import { normalizeText } from '../../../src/text/clean.js';
 import { HOSTILE_NAMES, HOSTILE_TEXTS } from './hostile.js';
 
 const unit = (start: number, end: number, text: string, extra: Partial<CaptionUnit> = {}): CaptionUnit => ({

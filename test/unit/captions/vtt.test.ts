@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LINE_COLUMNS, wrapLines } from '../../../src/captions/text.js';
 import type { CaptionUnit } from '../../../src/captions/types.js';
 import { toWebVtt } from '../../../src/captions/vtt.js';
-import { normalizeText } from '../../../src/text/normalize.js';
+import { normalizeText } from '../../../src/text/clean.js';
 import { HOSTILE_NAMES, HOSTILE_TEXTS } from './hostile.js';
 import { nodeText, parseVtt, type VttCue } from '../../helpers/webvtt.js';
 
