@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from './config/schema.js';
@@ -11,11 +11,12 @@ import { runCleanup } from './jobs/cleanup.js';
 import { startCron } from './jobs/cron.js';
 import { runMonthlyUsageReport, USAGE_REPORT_TASK } from './jobs/monthly-report.js';
 import { type JobHandler, JobRunner } from './jobs/queue.js';
-import { systemClock } from './lib/clock.js';
+import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { resolveAppPaths } from './runtime/paths.js';
-import { readTlsFiles, type TlsFiles } from './runtime/tls.js';
+import { type ConnectionLimits, createHttpServer } from './runtime/http-server.js';
+import { readTlsFiles } from './runtime/tls.js';
 import { FileStore } from './services/file-store.js';
 import { KeyService } from './services/keys.js';
 import { Presigner } from './services/presign.js';
@@ -148,7 +149,7 @@ export async function start(config: Config): Promise<RunningServer> {
     log,
   );
 
-  const server = createHttpServer(app.callback(), tls);
+  const server = createHttpServer(app.callback(), connectionLimits(config), refusalLog(log, clock), tls);
   try {
     await listen(server, config.server.host, config.server.port);
   } catch (err) {
@@ -217,17 +218,31 @@ function jobHandlers(speakers: SpeakerService, synthesis: SynthesisService): Rec
   };
 }
 
-/** Plain HTTP, or HTTPS accepting TLS 1.3 only when `[tls]` is configured. */
-function createHttpServer(handler: RequestListener, tls?: TlsFiles): Server | HttpsServer {
-  // Uploads of 30 MB over slow links need longer than Node's default request timeout.
-  const options = { requestTimeout: 10 * 60_000 };
-  const server: Server | HttpsServer = tls
-    ? createHttpsServer({ ...options, ...tls, minVersion: 'TLSv1.3' }, handler)
-    : createServer(options, handler);
-  // Expect: 100-continue goes to the app too; the body middleware sends the 100 only once the
-  // declared size is accepted, so an oversized upload is refused before it is sent.
-  server.on('checkContinue', handler);
-  return server;
+/** Server timeouts and connection caps from `[server]`; the request backstop fits the largest upload. */
+function connectionLimits(config: Config): ConnectionLimits {
+  const { server, limits } = config;
+  const largestBody = (limits.max_upload_mb + 1) * 1024 * 1024;
+  const bodySeconds = limits.body_grace_seconds + largestBody / (limits.min_body_kib_per_second * 1024);
+  return {
+    headersTimeoutMs: server.headers_timeout_seconds * 1000,
+    keepAliveTimeoutMs: server.keep_alive_timeout_seconds * 1000,
+    requestTimeoutMs: Math.ceil(server.headers_timeout_seconds + bodySeconds + 60) * 1000,
+    maxConnections: server.max_connections,
+    maxConnectionsPerAddress: server.max_connections_per_ip,
+  };
+}
+
+/** Refused connections are logged at most once a minute, with how many there were. */
+function refusalLog(log: ReturnType<typeof createLogger>, clock: Clock) {
+  const counts = new Map<string, number>();
+  let loggedAt = -Infinity;
+  return (reason: string) => {
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+    if (clock.now() - loggedAt < 60_000) return;
+    loggedAt = clock.now();
+    log.warn({ refused: Object.fromEntries(counts) }, 'connections refused over the configured caps');
+    counts.clear();
+  };
 }
 
 function bootstrapAdminKey(keys: KeyService, config: Config, log: ReturnType<typeof createLogger>): void {

@@ -23,7 +23,7 @@ export interface RouteDeps {
   files: FileStore;
   jobs: Pick<JobRunner, 'notify' | 'cancel'>;
   ready: () => boolean;
-  /** Completes a signed request's check; mount after any body parser. */
+  /** Completes a signed request's check (and admits its caller); mount after any body parser. */
   signed: Middleware<AppState>;
   bodies: { json: Middleware<AppState>[]; multipart: Middleware<AppState>[] };
 }
