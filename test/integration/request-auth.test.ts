@@ -156,7 +156,10 @@ describe('signed uploads with X-VR-Content-SHA256', () => {
     });
     expect(res.status).toBe(202);
     const { speaker_id } = (await res.json()) as { speaker_id: string };
-    const list = await new Api(server.url, key.key).json<{ items: Array<{ id: string }> }>('GET', '/v1/speakers');
+    const list = await new Api(server.url, key.key).json<{ items: Array<{ id: string }> }>(
+      'GET',
+      '/v1/speakers',
+    );
     expect(list.body.items.map((s) => s.id)).toContain(speaker_id);
     expect(listDir(tmpDir())).toEqual([]);
   });
