@@ -28,8 +28,11 @@ export interface AppState {
   principal?: Principal;
   signedBody?: SignedBody;
   bodyDigest?: Promise<string>;
-  /** Set when an early answer lets the client finish sending (within a cap) instead of closing. */
-  drainingBody?: boolean;
+  /**
+   * How much of a body still arriving after its answer is read (and discarded) before the connection
+   * is closed; more for a proven caller whose upload was refused for its size.
+   */
+  lingerBytes?: number;
 }
 
 export function principalOf(state: AppState): Principal {

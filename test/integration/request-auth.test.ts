@@ -141,19 +141,22 @@ describe('signed uploads with X-VR-Content-SHA256', () => {
     return serializeForm(form);
   }
 
-  it('registers a correctly signed upload', async () => {
-    const key = await newKey('signer');
-    const { body, contentType } = await referenceForm('Signed');
-    const sha = sha256Hex(body);
-    const res = await fetch(`${server.url}/v1/speakers`, {
+  /** Signed over the declared hash, which the body sent may or may not match. */
+  const upload = (key: Key, form: { body: Buffer; contentType: string }, declared: string) =>
+    fetch(`${server.url}/v1/speakers`, {
       method: 'POST',
       headers: {
-        'X-VR-Signature': signatureHeader(key, 'POST', '/v1/speakers', sha),
-        'X-VR-Content-SHA256': sha,
-        'Content-Type': contentType,
+        'X-VR-Signature': signatureHeader(key, 'POST', '/v1/speakers', declared),
+        'X-VR-Content-SHA256': declared,
+        'Content-Type': form.contentType,
       },
-      body,
+      body: form.body,
     });
+
+  it('registers a correctly signed upload', async () => {
+    const key = await newKey('signer');
+    const form = await referenceForm('Signed');
+    const res = await upload(key, form, sha256Hex(form.body));
     expect(res.status).toBe(202);
     const { speaker_id } = (await res.json()) as { speaker_id: string };
     const list = await new Api(server.url, key.key).json<{ items: Array<{ id: string }> }>(
@@ -166,18 +169,8 @@ describe('signed uploads with X-VR-Content-SHA256', () => {
 
   it('refuses a body that does not match its declared hash, keeping nothing', async () => {
     const key = await newKey('liar');
-    const { body, contentType } = await referenceForm('Lied');
     // Signed honestly over the declared hash, but the body sent is a different one.
-    const declared = sha256Hex('a different body');
-    const res = await fetch(`${server.url}/v1/speakers`, {
-      method: 'POST',
-      headers: {
-        'X-VR-Signature': signatureHeader(key, 'POST', '/v1/speakers', declared),
-        'X-VR-Content-SHA256': declared,
-        'Content-Type': contentType,
-      },
-      body,
-    });
+    const res = await upload(key, await referenceForm('Lied'), sha256Hex('a different body'));
     expect(res.status).toBe(401);
     const error = (await res.json()) as { error: { message: string } };
     expectErrorShape(error, 'UNAUTHORIZED');

@@ -13,6 +13,10 @@ export interface BodyRate {
 
 type Ctx = Parameters<Middleware<AppState>>[0];
 
+/** Body still read after an early answer, unless the request allows more (`lingerBytes`). */
+const LINGER_BYTES = 1024 * 1024;
+const LINGER_MS = 5000;
+
 /**
  * Guards the time a request body may take. By `t` ms after the request began its client must have
  * sent `minBytesPerSecond · (t − graceMs) / 1000` bytes, so an upload gets the time its size needs at
@@ -30,9 +34,29 @@ export function bodyDeadline(rate: BodyRate, clock: Clock): Middleware<AppState>
       await next();
     } finally {
       stop?.();
-      if (!ctx.req.complete && !ctx.state.drainingBody) ctx.set('Connection', 'close');
+      if (!ctx.req.complete) closeAfterAnswer(ctx, ctx.state.lingerBytes ?? LINGER_BYTES);
     }
   };
+}
+
+/**
+ * A lingering close: once the answer is out, the server half-closes (FIN) and reads and discards a
+ * bounded part of the rest for a bounded time before closing. Closing at once while the client is
+ * still writing would reset the connection, and a client whose write fails first never reads the
+ * answer waiting for it.
+ */
+function closeAfterAnswer(ctx: Ctx, lingerBytes: number): void {
+  ctx.res.once('finish', () => {
+    const socket = ctx.req.socket;
+    const startBytes = socket.bytesRead;
+    const close = () => socket.destroy();
+    const timer = setTimeout(close, LINGER_MS);
+    socket.once('close', () => clearTimeout(timer));
+    socket.on('data', () => {
+      if (socket.bytesRead - startBytes > lingerBytes) close();
+    });
+    socket.end();
+  });
 }
 
 /** One timer per request, re-armed for the moment the bytes received so far stop paying for. */

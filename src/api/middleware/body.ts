@@ -6,35 +6,23 @@ import { errors } from '../../errors.js';
 import type { AppState } from '../context.js';
 import { beginBodyDigest, UNPROVEN_BODY_MAX_BYTES } from './auth.js';
 
-type Ctx = Parameters<Middleware<AppState>>[0];
-
 /**
  * Refuses by Content-Length before a byte of the body is read. A client that asked
  * `Expect: 100-continue` (curl does for large uploads) never sends the body at all. A proven caller
- * that sends anyway gets the 413 at once while the rest of its upload is discarded, up to a cap,
- * because closing the socket under a client that is still writing can turn the answer into a
- * connection reset; anyone else's connection is closed after the answer (body-deadline.ts).
+ * that sends anyway may send up to about twice the limit more while it reads the 413, because
+ * closing the socket under a client that is still writing can turn the answer into a connection
+ * reset (body-deadline.ts closes the connection after the answer).
  */
 function declaredLengthWithin(limit: number): Middleware<AppState> {
   return async (ctx, next) => {
     const declared = Number(ctx.get('content-length') || 0);
     if (declared > limit) {
-      if (ctx.state.principal) discardBody(ctx, limit * 2 + 1024 * 1024);
+      if (ctx.state.principal) ctx.state.lingerBytes = limit * 2 + 1024 * 1024;
       throw errors.payloadTooLarge(limit);
     }
     if (ctx.get('expect').toLowerCase() === '100-continue') ctx.res.writeContinue();
     await next();
   };
-}
-
-function discardBody(ctx: Ctx, cap: number): void {
-  if (ctx.get('expect').toLowerCase() === '100-continue') return;
-  ctx.state.drainingBody = true;
-  let seen = 0;
-  ctx.req.on('data', (chunk: Buffer) => {
-    seen += chunk.length;
-    if (seen > cap) ctx.req.socket.destroy();
-  });
 }
 
 /**
