@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
+  | 'REQUEST_TIMEOUT'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA'
   | 'INSUFFICIENT_REF'
@@ -48,6 +49,7 @@ export const errors = {
         Allow: allowed.join(', '),
       },
     ),
+  requestTimeout: (message: string) => new ApiError(408, 'REQUEST_TIMEOUT', message),
   payloadTooLarge: (limitBytes?: number) =>
     limitBytes === undefined
       ? new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.')

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from './config/loader.js';
 import type { Config } from './config/schema.js';
 import { createApp } from './api/app.js';
-import { createHttpServer, type HttpServer, listen } from './api/http-server.js';
+import { connectionLimits, refusalLog } from './api/connection-limits.js';
 import { type DevicePlan, type Engines, startEngines } from './engine/backend.js';
 import { planDevices } from './engine/devices.js';
 import type { PackRef } from './engine/packs/manifest.js';
@@ -16,6 +16,7 @@ import { createLogger } from './lib/logger.js';
 import { makePrivate, PRIVATE_DIR } from './lib/private-files.js';
 import { Metrics } from './observability/metrics.js';
 import { type AppPaths, resolveAppPaths } from './runtime/paths.js';
+import { createHttpServer, type HttpServer, listen } from './runtime/http-server.js';
 import { readTlsFiles } from './runtime/tls.js';
 import { JobAdmission } from './services/admission.js';
 import { FileStore } from './services/file-store.js';
@@ -114,7 +115,7 @@ export async function start(config: Config): Promise<RunningServer> {
     log,
   });
 
-  const server = createHttpServer(app.callback(), tls);
+  const server = createHttpServer(app.callback(), connectionLimits(config), refusalLog(log, clock), tls);
   const lifecycle = shutdown({ server, crons, jobs, usageFlush, usage, engines, db, log, config });
   const url = await listenOrRelease(server, config.server, lifecycle);
   log.info({ url, data_dir: dataDir, workers: threads }, 'voicereel listening');

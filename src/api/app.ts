@@ -5,10 +5,11 @@ import type { Metrics } from '../observability/metrics.js';
 import type { UsageMeter } from '../services/usage.js';
 import type { AppState } from './context.js';
 import { admitBeforeBody } from './middleware/admission.js';
-import { authenticate, type AuthDeps, verifySignature } from './middleware/auth.js';
+import { createAuth } from './middleware/auth.js';
 import { jsonBody, multipartBody } from './middleware/body.js';
+import { bodyDeadline } from './middleware/body-deadline.js';
 import { errorHandler } from './middleware/errors.js';
-import { rateLimit } from './middleware/rate-limit.js';
+import { keyRateLimiter } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
 import type { RouteDeps } from './routes/deps.js';
 import { fileRoutes } from './routes/files.js';
@@ -37,22 +38,23 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.silent = true;
 
   const { config } = deps;
-  const routeDeps: RouteDeps = {
-    ...deps,
-    signed: verifySignature({ signatures: deps.store.signatures }),
-    admitted: admitBeforeBody(deps.admission),
-    bodies: {
-      json: jsonBody(config.limits.max_json_kb * 1024),
-      multipart: multipartBody(Math.round(config.limits.max_upload_mb * 1024 * 1024), deps.uploadTmpDir),
-    },
-  };
-  const authDeps: AuthDeps = {
+  const auth = createAuth({
     keys: deps.keys,
     signatures: deps.store.signatures,
     usage: deps.usage,
     clock: deps.clock,
     requireSignature: config.security.require_signature,
     windowSeconds: config.security.signature_window_seconds,
+    rateLimit: keyRateLimiter(config.limits.rate_limit_per_minute, deps.clock),
+  });
+  const routeDeps: RouteDeps = {
+    ...deps,
+    signed: auth.verified,
+    admitted: admitBeforeBody(deps.admission),
+    bodies: {
+      json: jsonBody(config.limits.max_json_kb * 1024),
+      multipart: multipartBody(Math.round(config.limits.max_upload_mb * 1024 * 1024), deps.uploadTmpDir),
+    },
   };
 
   const open = new Router<AppState>();
@@ -62,7 +64,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   files.use(fileRoutes(routeDeps).routes());
 
   const api = new Router<AppState>({ prefix: '/v1' });
-  api.use(authenticate(authDeps), rateLimit(config.limits.rate_limit_per_minute, deps.clock));
+  api.use(auth.authenticate);
   for (const r of [
     speakerRoutes(routeDeps),
     synthesizeRoutes(routeDeps),
@@ -75,6 +77,15 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   }
 
   app.use(requestContext(deps.log));
+  app.use(
+    bodyDeadline(
+      {
+        minBytesPerSecond: config.limits.min_body_kib_per_second * 1024,
+        graceMs: config.limits.body_grace_seconds * 1000,
+      },
+      deps.clock,
+    ),
+  );
   if (deps.metrics) app.use(deps.metrics.httpMiddleware());
   app.use(errorHandler());
   app.use(open.routes()).use(open.allowedMethods());

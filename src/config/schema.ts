@@ -13,6 +13,14 @@ const server = z
     port: z.number().int().min(0).max(65535).default(8080),
     /** Seconds a graceful stop waits for running jobs before requeueing them. */
     shutdown_timeout_seconds: z.number().int().min(0).max(3600).default(30),
+    /** A client must send its whole request header block within this (slowloris defence). */
+    headers_timeout_seconds: z.number().int().min(1).max(300).default(15),
+    /** An idle keep-alive connection is closed after this. */
+    keep_alive_timeout_seconds: z.number().int().min(1).max(600).default(5),
+    /** Open connections in total; more are closed as soon as they are accepted. */
+    max_connections: z.number().int().min(1).max(1_000_000).default(1024),
+    /** Open connections per client address (behind a reverse proxy: all of them); 0 turns the cap off. */
+    max_connections_per_ip: z.number().int().min(0).max(1_000_000).default(256),
   })
   .strict();
 
@@ -68,6 +76,10 @@ const limits = z
   .object({
     max_upload_mb: z.number().positive().max(1024).default(30),
     max_json_kb: z.number().int().positive().max(65536).default(1024),
+    /** Slowest average a request body may arrive at: an upload gets its size at this rate plus the grace. */
+    min_body_kib_per_second: z.number().positive().max(1_000_000).default(64),
+    /** Seconds every request body gets on top of what its size needs at min_body_kib_per_second. */
+    body_grace_seconds: z.number().int().min(1).max(3600).default(10),
     min_reference_speech_seconds: z.number().min(1).max(600).default(30),
     max_script_lines: z.number().int().positive().max(100000).default(1000),
     max_line_chars: z.number().int().positive().max(100000).default(5000),

@@ -1,7 +1,6 @@
 import type { Middleware } from 'koa';
 import type { JobAdmission } from '../../services/admission.js';
 import type { AppState } from '../context.js';
-import { principalOf } from '../context.js';
 
 /**
  * Refuses a caller already at its job limits before its body is read (an `Expect: 100-continue`
@@ -10,7 +9,8 @@ import { principalOf } from '../context.js';
  */
 export function admitBeforeBody(admission: Pick<JobAdmission, 'ensureRoom'>): Middleware<AppState> {
   return async (ctx, next) => {
-    if (!ctx.state.pendingSignature) admission.ensureRoom(principalOf(ctx.state));
+    // A principal is set only once proven (key header, or a signature over a declared body hash).
+    if (ctx.state.principal) admission.ensureRoom(ctx.state.principal);
     await next();
   };
 }

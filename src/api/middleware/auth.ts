@@ -9,6 +9,14 @@ import type { UsageMeter } from '../../services/usage.js';
 import type { SignaturesRepo } from '../../store/signatures-repo.js';
 import type { AppState } from '../context.js';
 
+/**
+ * Body bytes a signed request may send before its signature is proven when it does not declare
+ * X-VR-Content-SHA256 (multipart; JSON bodies are bounded by the JSON limit).
+ */
+export const UNPROVEN_BODY_MAX_BYTES = 64 * 1024;
+/** Bodies of signed routes that take none (GET, DELETE) are hashed, so they are capped too. */
+export const BODYLESS_SIGNED_MAX_BYTES = 8 * 1024;
+
 export interface AuthDeps {
   keys: KeyService;
   signatures: SignaturesRepo;
@@ -16,19 +24,26 @@ export interface AuthDeps {
   clock: Clock;
   requireSignature: boolean;
   windowSeconds: number;
+  /** Spends one request of the key's rate limit; throws RATE_LIMITED. */
+  rateLimit: (keyId: string) => void;
 }
 
+type Ctx = Parameters<Middleware<AppState>>[0];
+
 /**
- * Resolves the caller before the body is read, so an unauthenticated upload is refused without
- * receiving it. A signed request gets its body hashed while the parser reads it; `verifySignature`
- * then compares once the body is complete.
+ * `authenticate` resolves the caller before the body is read, so an unauthenticated upload is
+ * refused without receiving it. A signed request that declares X-VR-Content-SHA256 is verified there
+ * too; one that does not is only *claimed* until `verified` (mounted after the body parser) has hashed
+ * its small body. A request is counted, touches its key's last use and spends its rate limit only
+ * once the caller is proven, so a forged signature costs the named key nothing.
  */
-export function authenticate(deps: AuthDeps): Middleware<AppState> {
+export function createAuth(deps: AuthDeps): {
+  authenticate: Middleware<AppState>;
+  verified: Middleware<AppState>;
+} {
   const touched = new Map<string, number>();
-  return async (ctx, next) => {
-    const header = ctx.get('x-vr-signature');
-    const principal = header ? startSignedRequest(ctx, header, deps) : keyFromHeaders(ctx, deps);
-    ctx.state.principal = principal;
+  const admit = (state: AppState, principal: Principal) => {
+    state.principal = principal;
     deps.usage.countRequest(principal);
     // last_used_at is informational: one write per key per minute is plenty.
     const now = deps.clock.now();
@@ -36,11 +51,41 @@ export function authenticate(deps: AuthDeps): Middleware<AppState> {
       touched.set(principal.keyId, now);
       deps.keys.touch(principal.keyId);
     }
+    deps.rateLimit(principal.keyId);
+  };
+
+  const authenticate: Middleware<AppState> = async (ctx, next) => {
+    const header = ctx.get('x-vr-signature');
+    if (!header) admit(ctx.state, keyFromHeaders(ctx, deps));
+    else {
+      const proven = startSignedRequest(ctx, header, deps);
+      if (proven) admit(ctx.state, proven);
+    }
     await next();
   };
+
+  const verified: Middleware<AppState> = async (ctx, next) => {
+    const signed = ctx.state.signedBody;
+    if (signed) {
+      // Routes without a body parser hash (and so drain) their small body here.
+      beginBodyDigest(ctx, BODYLESS_SIGNED_MAX_BYTES);
+      const digest = await (ctx.state.bodyDigest as Promise<string>);
+      if (signed.kind === 'declared') {
+        if (digest !== signed.sha)
+          throw errors.unauthorized('The request body does not match its X-VR-Content-SHA256.');
+      } else {
+        checkSignature(deps.signatures, signed.expected(digest), signed.given, signed.expiresAt);
+        if (!ctx.state.principal) admit(ctx.state, signed.claimed);
+        if (signed.adminOnly && !signed.claimed.admin) throw errors.forbidden();
+      }
+    }
+    await next();
+  };
+
+  return { authenticate, verified };
 }
 
-function keyFromHeaders(ctx: Parameters<Middleware<AppState>>[0], deps: AuthDeps): Principal {
+function keyFromHeaders(ctx: Ctx, deps: AuthDeps): Principal {
   if (deps.requireSignature)
     throw errors.unauthorized('This server requires signed requests (X-VR-Signature).');
   const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
@@ -51,11 +96,11 @@ function keyFromHeaders(ctx: Parameters<Middleware<AppState>>[0], deps: AuthDeps
   return principal;
 }
 
-function startSignedRequest(
-  ctx: Parameters<Middleware<AppState>>[0],
-  header: string,
-  deps: AuthDeps,
-): Principal {
+/**
+ * Checks what can be checked before the body. Returns the caller when that already proves them:
+ * a valid X-VR-APIKEY beside the signature, or a signature over a declared body hash.
+ */
+function startSignedRequest(ctx: Ctx, header: string, deps: AuthDeps): Principal | undefined {
   const sig = parseSignatureHeader(header);
   if (!sig)
     throw errors.unauthorized('X-VR-Signature is malformed; expected k=<key id>,t=<unix seconds>,v1=<hex>.');
@@ -66,55 +111,87 @@ function startSignedRequest(
   const signing = deps.keys.signingKey(sig.keyId);
   if (!signing) throw errors.unauthorized('The signing key is unknown or revoked.');
   const plainKey = ctx.get('x-vr-apikey');
-  if (plainKey && deps.keys.authenticate(plainKey)?.keyId !== signing.principal.keyId) {
+  const keyProven = plainKey !== '' && deps.keys.authenticate(plainKey)?.keyId === signing.principal.keyId;
+  if (plainKey && !keyProven) {
     throw errors.unauthorized('X-VR-APIKEY and the signature name different keys.');
   }
   const pathWithQuery = ctx.originalUrl;
-  ctx.state.pendingSignature = {
-    expected: (bodySha) => expectedSignature(signing.key, sig.timestamp, ctx.method, pathWithQuery, bodySha),
+  const expected = (bodySha: string) =>
+    expectedSignature(signing.key, sig.timestamp, ctx.method, pathWithQuery, bodySha);
+  const expiresAt = (sig.timestamp + deps.windowSeconds) * 1000;
+
+  const declared = ctx.get('x-vr-content-sha256');
+  if (declared) {
+    if (!/^[0-9a-f]{64}$/i.test(declared)) {
+      throw errors.unauthorized('X-VR-Content-SHA256 must be the hex SHA-256 of the request body.');
+    }
+    const sha = declared.toLowerCase();
+    checkSignature(deps.signatures, expected(sha), sig.v1, expiresAt);
+    ctx.state.signedBody = { kind: 'declared', sha };
+    return signing.principal;
+  }
+  ctx.state.signedBody = {
+    kind: 'pending',
+    claimed: signing.principal,
+    expected,
     given: sig.v1,
-    expiresAt: (sig.timestamp + deps.windowSeconds) * 1000,
+    expiresAt,
+    adminOnly: false,
   };
-  return signing.principal;
+  return keyProven ? signing.principal : undefined;
+}
+
+/** Constant-time comparison, then replay protection: a signature is accepted once in its window. */
+function checkSignature(signatures: SignaturesRepo, expected: string, given: string, expiresAt: number) {
+  if (!signatureMatches(expected, given)) throw errors.unauthorized('The request signature does not match.');
+  if (!signatures.remember(given, expiresAt)) {
+    throw errors.unauthorized('This signed request was already used (replay).');
+  }
 }
 
 /**
  * Starts hashing a signed request's body. Body parsers call this in the same tick in which they start
  * reading, so hash and parser see the same chunks; starting earlier would let data flow past a parser
- * that is not listening yet.
+ * that is not listening yet. Parsers bound the body themselves; `capBytes` bounds it for routes that
+ * read it only to hash it.
  */
-export function beginBodyDigest(ctx: { req: IncomingMessage; state: AppState }): void {
-  if (!ctx.state.pendingSignature || ctx.state.bodyDigest) return;
+export function beginBodyDigest(
+  ctx: { req: IncomingMessage; state: AppState; get(field: string): string },
+  capBytes = Infinity,
+): void {
+  if (!ctx.state.signedBody || ctx.state.bodyDigest) return;
+  if (Number(ctx.get('content-length') || 0) > capBytes) throw errors.payloadTooLarge(capBytes);
+  const req = ctx.req;
   const hash = createHash('sha256');
+  let seen = 0;
   ctx.state.bodyDigest = new Promise((resolve, reject) => {
-    ctx.req.on('data', (chunk: Buffer) => hash.update(chunk));
-    ctx.req.on('end', () => resolve(hash.digest('hex')));
-    ctx.req.on('error', reject);
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen <= capBytes) return void hash.update(chunk);
+      // Stop reading; the answer closes the connection instead of draining the rest.
+      req.off('data', onData);
+      req.pause();
+      reject(errors.payloadTooLarge(capBytes));
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(hash.digest('hex')));
+    req.on('error', reject);
   });
+  // Awaited by `verified`; a parser that fails first must not leave the rejection unhandled.
+  ctx.state.bodyDigest.catch(() => undefined);
 }
 
-/** Completes a signed request's check once the body is read; a no-op for key-header requests. */
-export function verifySignature(deps: Pick<AuthDeps, 'signatures'>): Middleware<AppState> {
-  return async (ctx, next) => {
-    const pending = ctx.state.pendingSignature;
-    if (pending) {
-      // Routes without a body parser hash (and so drain) the body here.
-      beginBodyDigest(ctx);
-      const digest = await (ctx.state.bodyDigest as Promise<string>);
-      if (!signatureMatches(pending.expected(digest), pending.given)) {
-        throw errors.unauthorized('The request signature does not match.');
-      }
-      if (!deps.signatures.remember(pending.given, pending.expiresAt)) {
-        throw errors.unauthorized('This signed request was already used (replay).');
-      }
-    }
-    await next();
-  };
-}
-
+/**
+ * Admin routes. A caller who is only claimed (a signed request still to be verified) is checked by
+ * `verified` once proven, so a forged signature learns nothing about the key it names.
+ */
 export function requireAdmin(): Middleware<AppState> {
   return async (ctx, next) => {
-    if (!ctx.state.principal?.admin) throw errors.forbidden();
+    const { principal, signedBody } = ctx.state;
+    if (principal) {
+      if (!principal.admin) throw errors.forbidden();
+    } else if (signedBody?.kind === 'pending') signedBody.adminOnly = true;
+    else throw errors.forbidden();
     await next();
   };
 }

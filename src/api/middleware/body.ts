@@ -1,23 +1,23 @@
-import { mkdir, rm } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Middleware } from 'koa';
 import { koaBody } from 'koa-body';
 import { errors } from '../../errors.js';
 import type { AppState } from '../context.js';
-import { beginBodyDigest } from './auth.js';
+import { beginBodyDigest, UNPROVEN_BODY_MAX_BYTES } from './auth.js';
 
 /**
  * Refuses by Content-Length before a byte of the body is read. A client that asked
- * `Expect: 100-continue` (curl does for large uploads) never sends the body at all; one that sends
- * anyway gets the 413 at once while the rest of its upload is discarded, up to a cap, because closing
- * the socket under a client that is still writing turns the answer into a connection reset.
+ * `Expect: 100-continue` (curl does for large uploads) never sends the body at all. A proven caller
+ * that sends anyway may send up to about twice the limit more while it reads the 413, because
+ * closing the socket under a client that is still writing can turn the answer into a connection
+ * reset (body-deadline.ts closes the connection after the answer).
  */
 function declaredLengthWithin(limit: number): Middleware<AppState> {
   return async (ctx, next) => {
     const declared = Number(ctx.get('content-length') || 0);
     if (declared > limit) {
-      discardBody(ctx.req, limit * 2 + 1024 * 1024);
+      if (ctx.state.principal) ctx.state.lingerBytes = limit * 2 + 1024 * 1024;
       throw errors.payloadTooLarge(limit);
     }
     if (ctx.get('expect').toLowerCase() === '100-continue') ctx.res.writeContinue();
@@ -25,13 +25,21 @@ function declaredLengthWithin(limit: number): Middleware<AppState> {
   };
 }
 
-function discardBody(req: IncomingMessage, cap: number): void {
-  if (req.headers.expect?.toLowerCase() === '100-continue') return;
-  let seen = 0;
-  req.on('data', (chunk: Buffer) => {
-    seen += chunk.length;
-    if (seen > cap) req.socket.destroy();
-  });
+/**
+ * A signed upload whose signature can only be checked after its body (no X-VR-Content-SHA256) may
+ * be only small: its sender is not proven yet. Refused before the 100 Continue, so it is never sent.
+ */
+function smallUnlessProven(): Middleware<AppState> {
+  return async (ctx, next) => {
+    const length = ctx.get('content-length');
+    if (!ctx.state.principal && (!length || Number(length) > UNPROVEN_BODY_MAX_BYTES)) {
+      throw errors.unauthorized(
+        `A signed upload over ${UNPROVEN_BODY_MAX_BYTES} bytes (or without Content-Length) must send ` +
+          'X-VR-Content-SHA256: <hex SHA-256 of the body>, so its signature is checked before the body is read.',
+      );
+    }
+    await next();
+  };
 }
 
 function requireType(types: string[], what: string): Middleware<AppState> {
@@ -78,11 +86,13 @@ export interface UploadedFile {
  */
 export function multipartBody(limitBytes: number, tmpDir: string): Middleware<AppState>[] {
   return [
+    smallUnlessProven(),
     declaredLengthWithin(limitBytes + 1024 * 1024),
     requireType(['multipart/form-data'], 'multipart/form-data'),
     async (ctx, next) => {
-      const uploadDir = join(tmpDir, ctx.state.requestId);
-      await mkdir(uploadDir, { recursive: true });
+      // A fresh directory of the server's own making: nothing a client sends names a path.
+      await mkdir(tmpDir, { recursive: true });
+      const uploadDir = await mkdtemp(join(tmpDir, 'upload-'));
       const parse = koaBody({
         multipart: true,
         json: false,

@@ -17,15 +17,20 @@ export function errorHandler(): Middleware<AppState> {
       if (apiError.status >= 500) ctx.state.log.error({ err }, 'request failed');
       ctx.status = apiError.status;
       for (const [k, v] of Object.entries(apiError.headers)) if (v) ctx.set(k, v);
-      ctx.body = {
-        error: {
-          code: apiError.code,
-          message: apiError.message,
-          ...(apiError.details ? { details: apiError.details } : {}),
-        },
-        request_id: ctx.state.requestId,
-      };
+      ctx.body = errorBody(apiError, ctx.state.requestId);
     }
+  };
+}
+
+/** The one error shape, also for answers written outside this middleware (body-deadline.ts). */
+export function errorBody(apiError: ApiError, requestId: string) {
+  return {
+    error: {
+      code: apiError.code,
+      message: apiError.message,
+      ...(apiError.details ? { details: apiError.details } : {}),
+    },
+    request_id: requestId,
   };
 }
 

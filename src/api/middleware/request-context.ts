@@ -5,13 +5,20 @@ import type { AppState } from '../context.js';
 
 const CLIENT_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
-/** Request id on every response and log line; a sane incoming X-Request-Id is kept for tracing. */
+/**
+ * A server-made request id on every response, error body and log line. A sane incoming X-Request-Id
+ * is kept for tracing, but only as the log field `client_request_id`: clients choose it, so it is
+ * neither unique nor trusted, and it names nothing on disk.
+ */
 export function requestContext(log: Logger): Middleware<AppState> {
   return async (ctx, next) => {
+    const requestId = newId('req');
     const incoming = ctx.get('x-request-id');
-    const requestId = CLIENT_ID.test(incoming) ? incoming : newId('req');
     ctx.state.requestId = requestId;
-    ctx.state.log = log.child({ request_id: requestId });
+    ctx.state.log = log.child({
+      request_id: requestId,
+      ...(CLIENT_ID.test(incoming) ? { client_request_id: incoming } : {}),
+    });
     ctx.set('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     try {

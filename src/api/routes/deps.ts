@@ -25,7 +25,7 @@ export interface RouteDeps {
   files: FileStore;
   jobs: Pick<JobRunner, 'notify' | 'cancel'>;
   ready: () => boolean;
-  /** Completes a signed request's check; mount after any body parser. */
+  /** Completes a signed request's check (and admits its caller); mount after any body parser. */
   signed: Middleware<AppState>;
   /** Job limits checked before a body is read (mount before the body parser). */
   admitted: Middleware<AppState>;
