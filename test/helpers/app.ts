@@ -5,7 +5,8 @@ import { serverSetup, type StartOptions, type TestServer, waitReady } from './se
 /**
  * The server as main.ts composes it (config schema, SQLite file in a temp data dir, worker pools,
  * cron, the HTTP listener around `app.callback()` on a free loopback port), run inside the test's
- * own process: no bundle to load, no process to spawn, and a stack trace that reaches the route.
+ * own process: no process to spawn, and a stack trace that reaches the route. The worker threads
+ * still run the built build/engine-worker.cjs, as in production.
  * For what needs a real process (signals, kill -9, exit codes, the single executable, TLS start-up,
  * the CLI) use startServer (./server.ts).
  */
