@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { ConfigError } from './config/loader.js';
 import type { Config } from './config/schema.js';
 import { createApp } from './api/app.js';
@@ -39,12 +39,17 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Where log lines go instead of stdout: a test running the server in its own process reads them. */
+  logTo?: DestinationStream;
+}
+
 /**
  * Composition root: config → store → engine pools → services → app → jobs → listen.
  * Shutdown runs the same list backwards. Nothing here is a singleton; everything is passed down.
  */
-export async function start(config: Config): Promise<RunningServer> {
-  const log = createLogger(config.log.level);
+export async function start(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = createLogger(config.log.level, options.logTo);
   const clock = systemClock;
   const paths = resolveAppPaths();
   const tls = readTlsFiles(config.tls);

@@ -33,17 +33,24 @@ export interface StartOptions {
   ca?: string | Buffer;
 }
 
-/** Starts the real bundled server as a child process on a free loopback port. */
-export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
+/** A test server's data dir (a new temp dir unless given), admin key, and config file (from TOML text). */
+export function serverSetup(opts: Pick<StartOptions, 'dataDir' | 'adminKey' | 'config'>) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'vr-test-'));
   const adminKey = opts.adminKey ?? `vr_test_${randomBytes(16).toString('hex')}`;
+  let configFile: string | undefined;
+  if (opts.config !== undefined) {
+    configFile = join(dataDir, 'test.toml');
+    writeFileSync(configFile, opts.config);
+  }
+  return { dataDir, adminKey, configFile };
+}
+
+/** Starts the real bundled server as a child process on a free loopback port. */
+export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
+  const { dataDir, adminKey, configFile } = serverSetup(opts);
   const [program, ...leading] = opts.command ?? [process.execPath, BUNDLE];
   const args = [...leading, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir];
-  if (opts.config !== undefined) {
-    const file = join(dataDir, 'test.toml');
-    writeFileSync(file, opts.config);
-    args.push('--config', file);
-  }
+  if (configFile !== undefined) args.push('--config', configFile);
   const proc = spawn(program, args, {
     env: { ...(opts.baseEnv ?? process.env), VR_API_KEY: adminKey, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -99,9 +106,9 @@ export async function waitReady(url: string, timeoutMs = 60_000, ca?: string | B
   throw new Error('server never became ready');
 }
 
-/** Server log lines travel through a pipe and may arrive just after an HTTP response: wait for one. */
+/** A log line may arrive just after the HTTP response (through the pipe, or written after it): wait for one. */
 export async function waitForLog(
-  server: TestServer,
+  server: Pick<TestServer, 'logs'>,
   match: (line: string) => boolean,
   timeoutMs = 3000,
 ): Promise<boolean> {

@@ -5,14 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
 import { expectErrorShape, listDir } from '../helpers/expect.js';
 import { fixturePath, librivoxReference } from '../helpers/fixtures.js';
+import { type AppServer, startApp } from '../helpers/app.js';
 import { serializeForm, sha256Hex, signatureHeader } from '../helpers/raw-http.js';
-import { removeDir, startServer, type TestServer, waitForLog } from '../helpers/server.js';
+import { removeDir, waitForLog } from '../helpers/server.js';
 
-let server: TestServer;
+let server: AppServer;
 let admin: Api;
 
 beforeAll(async () => {
-  server = await startServer({ config: '[limits]\nmax_upload_mb = 2\n' });
+  server = await startApp({ config: '[limits]\nmax_upload_mb = 2\n' });
   admin = new Api(server.url, server.adminKey);
 });
 afterAll(async () => {

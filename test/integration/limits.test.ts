@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
 import { expectErrorShape, listDir } from '../helpers/expect.js';
 import { librivoxReference } from '../helpers/fixtures.js';
-import { removeDir, startServer, type TestServer } from '../helpers/server.js';
+import { type AppServer, startApp } from '../helpers/app.js';
+import { removeDir } from '../helpers/server.js';
 
 /**
  * Back-pressure and limits (SPEC error table): queue full → 503 UNAVAILABLE, per-key rate limit →
@@ -23,7 +24,7 @@ const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), 'vr-limits-'));
 const scratch = mkdtempSync(join(tmpdir(), 'vr-limits-out-'));
 const adminKey = `vr_test_limits_${randomBytes(16).toString('hex')}`;
-let server: TestServer | undefined;
+let server: AppServer | undefined;
 let admin: Api;
 let speakerId: string;
 const keys: Record<'quota' | 'rate' | 'other', string> = { quota: '', rate: '', other: '' };
@@ -39,7 +40,7 @@ function line(text: string) {
 }
 
 beforeAll(async () => {
-  server = await startServer({
+  server = await startApp({
     dataDir,
     adminKey,
     config:
@@ -59,7 +60,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server?.kill();
+  await server?.stop();
   removeDir(dataDir);
   removeDir(scratch);
 });
@@ -176,7 +177,7 @@ describe('queue depth and uploads (queue_max_depth = 1, max_upload_mb = 2)', () 
 describe('rate limit and monthly quota (rate_limit_per_minute = 5, monthly_character_quota = 50)', () => {
   beforeAll(async () => {
     await server?.stop();
-    server = await startServer({
+    server = await startApp({
       dataDir,
       adminKey,
       config: '[limits]\nrate_limit_per_minute = 5\nmonthly_character_quota = 50\n',

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
 import { librivoxReference } from '../helpers/fixtures.js';
-import { removeDir, startServer, type TestServer } from '../helpers/server.js';
+import { type AppServer, startApp } from '../helpers/app.js';
+import { removeDir } from '../helpers/server.js';
 
 /** Two synthesis threads and one job at a time, so a second job visibly waits in the queue. */
 const CONFIG = '[engine]\nworkers = 2\nanalysis_workers = 1\n[jobs]\nconcurrency = 1\n';
@@ -50,12 +51,12 @@ async function scrape(url: string): Promise<Scrape> {
   };
 }
 
-let server: TestServer;
+let server: AppServer;
 let api: Api;
 let speakerId = '';
 
 beforeAll(async () => {
-  server = await startServer({ config: CONFIG });
+  server = await startApp({ config: CONFIG });
   api = new Api(server.url, server.adminKey);
   const ref = librivoxReference();
   const res = await api.registerSpeaker({ name: 'Narrator', lang: 'en', script: ref.script, file: ref.file });
@@ -205,7 +206,7 @@ describe('/metrics', () => {
 
   it('reads job counts from the database, so they survive a restart while counters start over', async () => {
     await server.stop();
-    server = await startServer({ config: CONFIG, dataDir: server.dataDir, adminKey: server.adminKey });
+    server = await startApp({ config: CONFIG, dataDir: server.dataDir, adminKey: server.adminKey });
     const m = await scrape(server.url);
     expect(m.get('voicereel_jobs', { type: 'synthesize', status: 'succeeded' })).toBe(1);
     expect(m.get('voicereel_jobs', { type: 'synthesize', status: 'canceled' })).toBe(1);

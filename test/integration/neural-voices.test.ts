@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CaptionUnit } from '../../src/captions/types.js';
 import type { WordTiming } from '../../src/engine/types.js';
 import { Api } from '../helpers/api.js';
@@ -8,14 +8,16 @@ import { cli } from '../helpers/cli.js';
 import { expectErrorShape } from '../helpers/expect.js';
 import { espeakReference, ffprobe, fixturePath } from '../helpers/fixtures.js';
 import { writeKokoroPack, writePiperPack } from '../helpers/packs.js';
-import { removeDir, startServer, type TestServer } from '../helpers/server.js';
+import { type AppServer, startApp } from '../helpers/app.js';
+import { removeDir, startServer } from '../helpers/server.js';
 import { ffmpegDecode, toneFrequency as frequency } from '../helpers/signal.js';
 
 /**
  * Neural voices end to end: packs built around graphs with Piper's and Kokoro's exact signatures
- * (whose audio is a known function of their inputs), installed with the CLI, served by the real
- * server, asked for through the HTTP API. The tones say which voice and style reached the model;
- * the lengths say which speed did.
+ * (whose audio is a known function of their inputs), installed with the CLI, served by the server
+ * (run inside the test process), asked for through the HTTP API. The tones say which voice and style
+ * reached the model; the lengths say which speed did. A GPU that stops start-up is tested on the real
+ * process: its exit code and message are the subject.
  */
 /** The JSON captions' unit; every unit here has its words. */
 type Unit = CaptionUnit & { words: WordTiming[] };
@@ -36,7 +38,7 @@ min_reference_speech_seconds = 5
 workers = 2
 `;
 
-let server: TestServer;
+let server: AppServer;
 let api: Api;
 let dataDir: string;
 const temp: string[] = [];
@@ -51,7 +53,7 @@ beforeAll(async () => {
     const r = await cli(['models', 'install', pack, '--data-dir', dataDir]);
     expect(r.code, r.stderr).toBe(0);
   }
-  server = await startServer({ dataDir, config: CONFIG });
+  server = await startApp({ dataDir, config: CONFIG });
   api = new Api(server.url, server.adminKey);
 }, 120_000);
 
@@ -232,7 +234,7 @@ describe('neural voices from installed model packs', () => {
     const bytes = readFileSync(model);
     bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
     writeFileSync(model, bytes);
-    server = await startServer({ dataDir, config: CONFIG, adminKey: server.adminKey });
+    server = await startApp({ dataDir, config: CONFIG, adminKey: server.adminKey });
     api = new Api(server.url, server.adminKey);
     const ids = (await api.json<{ items: Voice[] }>('GET', '/v1/voices')).body.items.map((v) => v.id);
     expect(ids).toContain('piper-test:s0');
@@ -268,11 +270,11 @@ describe('neural voices from installed model packs', () => {
     mkdirSync(join(dir, 'data'), { recursive: true });
     temp.push(dir);
     const marker = join(dir, 'crashed');
-    const crashy = await startServer({
-      dataDir: join(dir, 'data'),
-      config: '[engine]\nworkers = 1\n',
-      env: { VR_TEST_CRASH_WORKER_ONCE: marker },
-    });
+    // Worker threads copy the environment as they start: the marker reaches this server's workers only.
+    vi.stubEnv('VR_TEST_CRASH_WORKER_ONCE', marker);
+    const crashy = await startApp({ dataDir: join(dir, 'data'), config: '[engine]\nworkers = 1\n' }).finally(
+      () => vi.unstubAllEnvs(),
+    );
     try {
       const client = new Api(crashy.url, crashy.adminKey);
       const res = await client.json<{ job_id: string }>('POST', '/v1/synthesize', {

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
 import { listDir } from '../helpers/expect.js';
 import { librivoxReference } from '../helpers/fixtures.js';
-import { removeDir, startServer, type TestServer, waitForLog } from '../helpers/server.js';
+import { type AppServer, startApp } from '../helpers/app.js';
+import { removeDir, waitForLog } from '../helpers/server.js';
 
 /**
  * Retention (SPEC: "All job audio and reference audio is deleted after 48 hours by default
@@ -24,7 +25,7 @@ type Job = {
 type Speaker = { id: string; status: string; reference: { retained: boolean } };
 
 interface Setup {
-  server: TestServer;
+  server: AppServer;
   api: Api;
   speakerId: string;
 }
@@ -37,7 +38,7 @@ const referenceFiles = (s: Setup, speakerId: string) =>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function setup(storage: string): Promise<Setup> {
-  const server = await startServer({
+  const server = await startApp({
     config: `[engine]\nworkers = 1\n[jobs]\nconcurrency = 1\n[storage]\n${storage}`,
   });
   const api = new Api(server.url, server.adminKey);
@@ -79,7 +80,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of [short, keep]) {
     if (!s) continue;
-    await s.server.kill();
+    await s.server.stop();
     removeDir(s.server.dataDir);
   }
 });

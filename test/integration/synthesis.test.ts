@@ -14,7 +14,8 @@ import {
   KOREAN_TEXT,
   librivoxReference,
 } from '../helpers/fixtures.js';
-import { removeDir, startServer, type TestServer } from '../helpers/server.js';
+import { type AppServer, startApp } from '../helpers/app.js';
+import { removeDir } from '../helpers/server.js';
 import { ffmpegDecode, frameLevelsDb, maxLevel, offsetBefore, onsetAfter } from '../helpers/signal.js';
 import { nodeText, parseVtt } from '../helpers/webvtt.js';
 
@@ -40,7 +41,7 @@ interface Profile {
   gender: string;
 }
 
-let server: TestServer;
+let server: AppServer;
 let api: Api;
 const spk: Record<'en' | 'ko' | 'ja', string> = { en: '', ko: '', ja: '' };
 const profiles: Record<string, Profile> = {};
@@ -74,7 +75,7 @@ async function register(lang: 'en' | 'ko' | 'ja', name: string, ref: { file: str
 }
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startApp();
   api = new Api(server.url, server.adminKey);
   await register('en', 'Narrator', librivoxReference());
   await register('ko', 'Minji', espeakReference('ko-f3', 'ko+f3', KOREAN_TEXT, 2, 70, 170));
