@@ -102,12 +102,12 @@ export class Mp3Stream implements StreamEncoder {
     const chunks: Uint8Array[] = [];
     for (let i = 0; i < pcm.length; i += MP3_BLOCK) {
       const chunk = this.encoder.encodeBuffer(pcm.subarray(i, i + MP3_BLOCK));
-      if (chunk.length > 0) chunks.push(chunk.slice()); // The encoder reuses its output buffer.
+      if (chunk.length > 0) chunks.push(bytesOf(chunk));
     }
     return join(chunks);
   }
   end(): Uint8Array {
-    return this.encoder.flush().slice();
+    return bytesOf(this.encoder.flush());
   }
 }
 
@@ -115,6 +115,11 @@ export function streamEncoder(format: StreamFormat, sampleRate: number, mp3Kbps:
   if (format === 'mp3') return new Mp3Stream(sampleRate, mp3Kbps);
   if (format === 'wav') return new WavStream(sampleRate);
   return new PcmStream();
+}
+
+/** lamejs hands out signed bytes in a buffer it reuses: copy them out as unsigned bytes. */
+function bytesOf(chunk: Int8Array | Uint8Array): Uint8Array {
+  return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice();
 }
 
 function join(parts: Uint8Array[]): Uint8Array {
