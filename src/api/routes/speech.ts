@@ -44,9 +44,14 @@ function streamFormat(value: unknown): 'audio' | 'sse' {
 }
 
 async function* rest(answer: SpeechAnswer, first: IteratorResult<Uint8Array, void>) {
-  if (first.done) return;
-  yield Buffer.from(first.value);
-  for await (const chunk of answer.chunks) yield Buffer.from(chunk);
+  try {
+    if (first.done) return;
+    yield Buffer.from(first.value);
+    for await (const chunk of answer.chunks) yield Buffer.from(chunk);
+  } finally {
+    // Torn down after the first chunk, before the loop took the generator over: end it here.
+    await answer.chunks.return();
+  }
 }
 
 async function* events(answer: SpeechAnswer, first: IteratorResult<Uint8Array, void>) {
