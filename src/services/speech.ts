@@ -2,7 +2,13 @@ import { applyGain } from '../audio/dsp.js';
 import { limitPeaks } from '../audio/limiter.js';
 import { integratedLoudness } from '../audio/loudness.js';
 import { resample } from '../audio/resample.js';
-import { STREAM_FORMATS, type StreamFormat, streamEncoder } from '../audio/stream-encode.js';
+import { setImmediate } from 'node:timers/promises';
+import {
+  STREAM_FORMATS,
+  type StreamEncoder,
+  type StreamFormat,
+  streamEncoder,
+} from '../audio/stream-encode.js';
 import type { VoiceProfile } from '../audio/types.js';
 import type { Config } from '../config/schema.js';
 import type { AudioBackend } from '../engine/contract.js';
@@ -44,6 +50,11 @@ const LOOKAHEAD = 2;
 /** Level changes the fixed gain may make (see level()). */
 const GAIN_RANGE_DB = { min: -12, max: 24 } as const;
 const TAIL_SECONDS = 0.3;
+/**
+ * Samples encoded between returns to the event loop: MP3 encoding runs on the main thread, about a
+ * tenth of real time with lamejs, so a sentence is encoded in slices of a few milliseconds each.
+ */
+const ENCODE_SLICE = 4 * 1152;
 
 export interface SpeechAnswer {
   format: StreamFormat;
@@ -101,7 +112,7 @@ export class SpeechService {
   private async *produce(
     who: Principal,
     plan: SpeechPlan,
-    encoder: ReturnType<typeof streamEncoder>,
+    encoder: StreamEncoder,
     signal: AbortSignal,
   ): AsyncGenerator<Uint8Array, void, undefined> {
     const gapSamples = Math.round((this.d.config.synthesis.sentence_gap_ms / 1000) * SPEECH_SAMPLE_RATE);
@@ -122,11 +133,11 @@ export class SpeechService {
         withGap.set(levelled, gap);
         samples += withGap.length;
         characters += [...plan.sentences[i]!].length;
-        yield encoder.push(withGap);
+        yield await encodeInSlices(encoder, withGap);
       }
       const tail = new Float32Array(Math.round(TAIL_SECONDS * SPEECH_SAMPLE_RATE));
       samples += tail.length;
-      const last = join(encoder.push(tail), encoder.end());
+      const last = Buffer.concat([encoder.push(tail), encoder.end()]);
       finished = true;
       if (last.length > 0) yield last;
     } finally {
@@ -249,9 +260,11 @@ function fixedGain(samples: Float32Array, targetLufs: number): number {
   return Math.min(GAIN_RANGE_DB.max, Math.max(GAIN_RANGE_DB.min, targetLufs - measured));
 }
 
-function join(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+async function encodeInSlices(encoder: StreamEncoder, samples: Float32Array): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < samples.length; i += ENCODE_SLICE) {
+    if (i > 0) await setImmediate();
+    parts.push(encoder.push(samples.subarray(i, i + ENCODE_SLICE)));
+  }
+  return Buffer.concat(parts);
 }
