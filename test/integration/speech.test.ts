@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
+import { librivoxReference } from '../helpers/fixtures.js';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
 
 /** Issue 11 item 2: POST /v1/audio/speech through the official openai client, on the real server. */
@@ -252,5 +253,34 @@ describe('POST /v1/audio/speech (openai client)', () => {
     }
     expect(counted).toBeGreaterThan(0);
     expect(counted).toBeLessThan(long.length / 2);
+  });
+
+  it("speaks in a registered speaker's voice, for its own project only", async () => {
+    const { file, script } = librivoxReference();
+    const reg = await api.registerSpeaker({ name: 'Narrator', lang: 'en', script, file });
+    expect(reg.status).toBe(202);
+    const speakerId = String(reg.body.speaker_id);
+    expect((await api.waitJob(String(reg.body.job_id), 60_000)).status).toBe('succeeded');
+    const res = await client.audio.speech.create({
+      model: 'tts-1',
+      voice: speakerId as 'alloy',
+      input: SHORT,
+      response_format: 'wav',
+    });
+    const p = probe(save('speaker.wav', new Uint8Array(await res.arrayBuffer())));
+    expect(p.format).toBe('wav');
+    expect(p.duration).toBeGreaterThan(2);
+
+    const created = await api.json<{ key: string }>('POST', '/v1/keys', {
+      name: 'elsewhere',
+      project: 'elsewhere',
+    });
+    expect(created.status).toBe(201);
+    const stranger = new OpenAI({ apiKey: created.body.key, baseURL: `${server.url}/v1`, maxRetries: 0 });
+    const err = await stranger.audio.speech
+      .create({ model: 'tts-1', voice: speakerId as 'alloy', input: SHORT })
+      .catch((e: unknown) => e as InstanceType<typeof OpenAI.BadRequestError>);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as InstanceType<typeof OpenAI.BadRequestError>).message).toContain('voice');
   });
 });
