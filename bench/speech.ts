@@ -5,10 +5,8 @@
  * the latency of GET /healthz meanwhile.
  * Traffic goes to 127.0.0.1 only; every loop is bounded.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { removeDir, startServer } from '../test/helpers/server.js';
+import { machine, writeResult } from './report.js';
 
 const INPUT =
   'Welcome to the quarterly review. Revenue grew by twelve percent this quarter, mostly from new markets. ' +
@@ -105,21 +103,12 @@ async function main() {
     }
     const result = {
       date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpu_model: cpus()[0]?.model,
-        memory_gib: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine: machine(),
       input_characters: INPUT.length,
       runs_per_level: RUNS,
       speech: results,
     };
-    mkdirSync('bench/results', { recursive: true });
-    const file = join('bench/results', `speech-${result.date.replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-    console.log(JSON.stringify(result, null, 2));
-    console.log(`written to ${file}`);
+    writeResult('speech', result);
   } finally {
     await server.stop();
     removeDir(server.dataDir);
