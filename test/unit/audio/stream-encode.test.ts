@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MP3_BLOCK } from '../../../src/audio/encode.js';
 import {
   Mp3Stream,
@@ -12,17 +12,14 @@ import {
 } from '../../../src/audio/stream-encode.js';
 import { makeTempDir, run, sine } from '../../helpers/audio-fixtures.js';
 
-let tmp: ReturnType<typeof makeTempDir>;
-beforeAll(() => {
-  tmp = makeTempDir();
-});
+const tmp = makeTempDir();
 afterAll(() => tmp.cleanup());
 
-function write(name: string, bytes: Uint8Array): string {
-  const path = join(tmp.dir, name);
-  writeFileSync(path, bytes);
-  return path;
-}
+/** A file for ffmpeg and sox to read. */
+const file = (name: string, bytes: Uint8Array): string => {
+  writeFileSync(join(tmp.dir, name), bytes);
+  return join(tmp.dir, name);
+};
 
 function concat(parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(Buffer.concat(parts));
@@ -70,7 +67,7 @@ describe('wavHeader', () => {
 
   it('streams a WAV that ffprobe and sox read to its end', () => {
     const tone = sine(440, 1.5, 24000).samples;
-    const path = write('s.wav', streamed('wav', tone, [1000, 7000, 5]));
+    const path = file('s.wav', streamed('wav', tone, [1000, 7000, 5]));
     expect(ffmpegSamples(path)).toBe(tone.length);
     // sox writes its statistics to stderr.
     const stat = spawnSync('sox', [path, '-n', 'stat'], { encoding: 'utf8' }).stderr;
@@ -98,7 +95,7 @@ describe('Mp3Stream', () => {
 
   it('decodes to the input length plus at most the encoder delay and one frame', () => {
     const tone = sine(440, 3, 24000).samples;
-    const path = write('s.mp3', streamed('mp3', tone, [2400, 2400, 24000]));
+    const path = file('s.mp3', streamed('mp3', tone, [2400, 2400, 24000]));
     const decoded = ffmpegSamples(path);
     expect(decoded).toBeGreaterThanOrEqual(tone.length);
     expect(decoded - tone.length).toBeLessThan(2 * MP3_BLOCK);
