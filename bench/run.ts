@@ -6,12 +6,10 @@
  *    loop must stay responsive because synthesis runs on worker threads.
  * Traffic goes to 127.0.0.1 only; every loop is bounded in count and time.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { Api } from '../test/helpers/api.js';
 import { espeakReference, JAPANESE_TEXT, KOREAN_TEXT, librivoxReference } from '../test/helpers/fixtures.js';
 import { removeDir, startServer } from '../test/helpers/server.js';
+import { machine, writeResult } from './report.js';
 
 const DIALOGUE = [
   ['en', 'Good morning everyone, and thank you for joining the quarterly review on such short notice.'],
@@ -32,20 +30,11 @@ async function main() {
     const polling = await pollLatencyUnderLoad(api, script);
     const result = {
       date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpu_model: cpus()[0]?.model,
-        memory_gib: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine: machine(),
       engine_rtf: rtf,
       job_poll_under_load: polling,
     };
-    mkdirSync('bench/results', { recursive: true });
-    const file = join('bench/results', `bench-${result.date.replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-    console.log(JSON.stringify(result, null, 2));
-    console.log(`written to ${file}`);
+    writeResult('bench', result);
   } finally {
     await server.stop();
     removeDir(server.dataDir);

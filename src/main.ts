@@ -25,6 +25,7 @@ import { Presigner } from './services/presign.js';
 import { loadOrCreateSecrets } from './services/secrets.js';
 import { usablePacks } from './services/models/usable.js';
 import { SpeakerService, type RegisterJobPayload } from './services/speakers.js';
+import { SpeechService } from './services/speech.js';
 import { SynthesisService, type SynthesizePayload } from './services/synthesis.js';
 import { UsageMeter } from './services/usage.js';
 import { VoiceCatalog } from './services/voices/catalog.js';
@@ -183,6 +184,7 @@ function createServices(d: ServiceDeps): {
   admission: JobAdmission;
   speakers: SpeakerService;
   synthesis: SynthesisService;
+  speech: SpeechService;
 } {
   const { config, store, files, backend, clock, catalog } = d;
   const usage = new UsageMeter(store.usage, clock, (fn) => d.db.transaction(fn)());
@@ -212,7 +214,8 @@ function createServices(d: ServiceDeps): {
     catalog,
     admission,
   );
-  return { usage, admission, speakers, synthesis };
+  const speech = new SpeechService({ store, backend, usage, clock, config, catalog });
+  return { usage, admission, speakers, synthesis, speech };
 }
 
 /** The job queue, with rows a crash left running settled before anyone can read them through the API. */

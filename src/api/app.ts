@@ -18,6 +18,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { keyRoutes } from './routes/keys.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { speakerRoutes } from './routes/speakers.js';
+import { speechRoutes } from './routes/speech.js';
 import { synthesizeRoutes } from './routes/synthesize.js';
 import { usageRoutes } from './routes/usage.js';
 import { voiceRoutes } from './routes/voices.js';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   for (const r of [
     speakerRoutes(routeDeps),
     synthesizeRoutes(routeDeps),
+    speechRoutes(routeDeps),
     jobRoutes(routeDeps),
     usageRoutes(routeDeps, () => deps.usage.flush()),
     keyRoutes(routeDeps),

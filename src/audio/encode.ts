@@ -22,10 +22,10 @@ const MPEG_RATES = new Map([
   [48000, 64],
 ]);
 /** Samples handed to the encoder per call: one MPEG-1 frame. */
-const MP3_BLOCK = 1152;
+export const MP3_BLOCK = 1152;
 
 /** Float to 16-bit with clipping; scale 32768 mirrors the decoder, so k/32768 values survive a round trip. */
-function toInt16(samples: Float32Array): Int16Array {
+export function toInt16(samples: Float32Array): Int16Array {
   const out = new Int16Array(samples.length);
   for (let i = 0; i < samples.length; i++) {
     const v = Math.round(samples[i]! * 32768);
@@ -63,19 +63,24 @@ export function encodeWav(audio: PcmAudio): Uint8Array {
   return out;
 }
 
+/** The bitrate LAME will honour at this rate, nearest to the one asked for (see MPEG_RATES). */
+export function mp3Bitrate(sampleRate: number, kbps: number): number {
+  assertSampleRate(sampleRate);
+  const minKbps = MPEG_RATES.get(sampleRate);
+  if (minKbps === undefined) {
+    throw new RangeError(`encodeMp3: ${sampleRate} Hz is not an MPEG sample rate; resample first`);
+  }
+  const maxKbps = sampleRate >= 32000 ? 320 : 160;
+  return Math.min(maxKbps, Math.max(minKbps, Math.round(kbps)));
+}
+
 /**
  * Constant-bitrate mono MP3 with a LAME "Info" tag, so decoders trim the encoder delay and padding
  * and the decoded audio lines up sample for sample with the input. The bitrate is kept within what
  * the rate allows: MPEG-2/2.5 (below 32 kHz) tops out at 160 kbit/s, and see MPEG_RATES for the floor.
  */
 export function encodeMp3(audio: PcmAudio, kbps = 128): Uint8Array {
-  assertSampleRate(audio.sampleRate);
-  const minKbps = MPEG_RATES.get(audio.sampleRate);
-  if (minKbps === undefined) {
-    throw new RangeError(`encodeMp3: ${audio.sampleRate} Hz is not an MPEG sample rate; resample first`);
-  }
-  const maxKbps = audio.sampleRate >= 32000 ? 320 : 160;
-  const bitrate = Math.min(maxKbps, Math.max(minKbps, Math.round(kbps)));
+  const bitrate = mp3Bitrate(audio.sampleRate, kbps);
   const encoder = new Mp3Encoder(1, audio.sampleRate, bitrate);
   const pcm = toInt16(audio.samples);
   const chunks: Uint8Array[] = [];

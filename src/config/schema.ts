@@ -85,6 +85,8 @@ const limits = z
     max_line_chars: z.number().int().positive().max(100000).default(5000),
     /** Whole-script size; the mixed program is held in memory (≈ 1 h of audio per 60 000 characters). */
     max_script_chars: z.number().int().positive().max(1_000_000).default(50_000),
+    /** Characters of one POST /v1/audio/speech input (answered while it is spoken); longer texts go to /v1/synthesize. */
+    max_speech_chars: z.number().int().positive().max(100_000).default(4096),
     /** Jobs queued or running, all projects together, before new ones are refused with 503. */
     queue_max_depth: z.number().int().positive().max(1_000_000).default(200),
     /**

@@ -7,12 +7,13 @@ import type { Config } from '../config/schema.js';
 import type { Language, RenderedSpeech } from '../engine/types.js';
 import type { LineVoice } from '../engine/voice-spec.js';
 import { errors, JobFailure } from '../errors.js';
-import { type Clock, monthOf, msUntilNextMonth } from '../lib/clock.js';
+import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { Store } from '../store/index.js';
 import type { AudioBackend, MixedProgram } from '../engine/contract.js';
 import type { JobAdmission } from './admission.js';
 import type { FileStore } from './file-store.js';
+import { ensureCharacterQuota } from './quota.js';
 import type { Principal } from './keys.js';
 import { normalizeText } from '../text/split.js';
 import type { UsageMeter } from './usage.js';
@@ -173,20 +174,13 @@ export class SynthesisService {
 
   /** Quota and active-job limits, checked before the job row exists. */
   admit(who: Principal, payload: SynthesizePayload): void {
-    const quota = this.config.limits.monthly_character_quota;
-    if (quota > 0) {
-      const now = this.clock.now();
-      // Jobs accepted but not finished count too, or quick requests could overrun the quota.
-      const used =
-        this.store.usage.charactersFor(who.keyId, monthOf(now)) +
-        this.store.jobs.pendingCharacters(who.keyId);
-      if (used + payload.characters > quota) {
-        throw errors.quotaExceeded(
-          msUntilNextMonth(now) / 1000,
-          `This request needs ${payload.characters} characters; ${Math.max(0, quota - used)} of the monthly ${quota} remain.`,
-        );
-      }
-    }
+    ensureCharacterQuota(
+      this.store,
+      this.clock,
+      this.config.limits.monthly_character_quota,
+      who,
+      payload.characters,
+    );
     this.admission.ensureRoom(who);
   }
 

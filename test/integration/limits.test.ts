@@ -27,7 +27,12 @@ const adminKey = `vr_test_limits_${randomBytes(16).toString('hex')}`;
 let server: AppServer | undefined;
 let admin: Api;
 let speakerId: string;
-const keys: Record<'quota' | 'rate' | 'other', string> = { quota: '', rate: '', other: '' };
+const keys: Record<'quota' | 'rate' | 'other' | 'speech', string> = {
+  quota: '',
+  rate: '',
+  other: '',
+  speech: '',
+};
 
 function retryAfter(headers: Headers): number {
   const value = headers.get('retry-after');
@@ -52,7 +57,7 @@ beforeAll(async () => {
   expect(reg.status).toBe(202);
   speakerId = reg.body.speaker_id as string;
   expect((await admin.waitJob(reg.body.job_id as string, 60_000)).status).toBe('succeeded');
-  for (const name of ['quota', 'rate', 'other'] as const) {
+  for (const name of ['quota', 'rate', 'other', 'speech'] as const) {
     const res = await admin.json<{ key: string }>('POST', '/v1/keys', { name, project: 'default' });
     expect(res.status).toBe(201);
     keys[name] = res.body.key;
@@ -246,5 +251,35 @@ describe('rate limit and monthly quota (rate_limit_per_minute = 5, monthly_chara
     // 29 in flight + 29 more > 50, sent before the first job can have finished.
     const second = await client.json('POST', '/v1/synthesize', { script: [line(text)] });
     expect(second.status).toBe(429);
+  });
+
+  // POST /v1/audio/speech answers at once, but its characters count against the same quota.
+  it('counts POST /v1/audio/speech against the monthly quota', async () => {
+    const client = new Api(server?.url ?? '', keys.speech);
+    const speech = (input: string) =>
+      client.json('POST', '/v1/audio/speech', {
+        model: 'tts-1',
+        voice: speakerId,
+        input,
+        response_format: 'pcm',
+      });
+    const over = await client.json('POST', '/v1/audio/speech', {
+      model: 'tts-1',
+      voice: 'builtin-en',
+      input: 'x'.repeat(51),
+    });
+    expect(over.status).toBe(429);
+    expectErrorShape(over.body, 'QUOTA_EXCEEDED');
+    const text = 'Thirty characters, no more ok';
+    const res = await fetch(`${server?.url ?? ''}/v1/audio/speech`, {
+      method: 'POST',
+      headers: { 'X-VR-APIKEY': keys.speech, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'tts-1', voice: speakerId, input: text, response_format: 'pcm' }),
+    });
+    expect(res.status).toBe(200);
+    expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(24000);
+    // 29 used: 29 more would pass 50, through either route.
+    expect((await speech(text)).status).toBe(429);
+    expect((await client.json('POST', '/v1/synthesize', { script: [line(text)] })).status).toBe(429);
   });
 });

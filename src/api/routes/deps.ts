@@ -6,6 +6,7 @@ import type { JobAdmission } from '../../services/admission.js';
 import type { KeyService } from '../../services/keys.js';
 import type { Presigner } from '../../services/presign.js';
 import type { SpeakerService } from '../../services/speakers.js';
+import type { SpeechService } from '../../services/speech.js';
 import type { SynthesisService } from '../../services/synthesis.js';
 import type { VoiceCatalog } from '../../services/voices/catalog.js';
 import type { FileStore } from '../../services/file-store.js';
@@ -19,6 +20,7 @@ export interface RouteDeps {
   keys: KeyService;
   speakers: SpeakerService;
   synthesis: SynthesisService;
+  speech: SpeechService;
   admission: JobAdmission;
   catalog: VoiceCatalog;
   presigner: Presigner;

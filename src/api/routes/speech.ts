@@ -1,0 +1,63 @@
+import { Readable } from 'node:stream';
+import Router from '@koa/router';
+import type { SpeechAnswer } from '../../services/speech.js';
+import { errors } from '../../errors.js';
+import type { AppState } from '../context.js';
+import { principalOf } from '../context.js';
+import type { RouteDeps } from './deps.js';
+
+/**
+ * OpenAI-compatible speech (POST /v1/audio/speech): audio as a chunked body, or with
+ * `stream_format: "sse"` as server-sent events carrying base64 chunks, as OpenAI sends them.
+ */
+export function speechRoutes(deps: RouteDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  router.post('/audio/speech', ...deps.bodies.json, deps.signed, async (ctx) => {
+    const body = ctx.request.body as Record<string, unknown> | undefined;
+    const sse = streamFormat(body?.stream_format) === 'sse';
+    // The client going away stops the synthesis of the sentences it would not hear.
+    const abort = new AbortController();
+    ctx.res.once('close', () => abort.abort());
+    const answer = deps.speech.start(principalOf(ctx.state), body, abort.signal);
+    // Wait for the first sentence so a failure before any audio is still an ordinary error answer.
+    const first = await answer.chunks.next();
+    ctx.status = 200;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('X-Accel-Buffering', 'no');
+    if (sse) {
+      ctx.type = 'text/event-stream';
+      ctx.body = Readable.from(events(answer, first));
+    } else {
+      ctx.type = answer.contentType;
+      ctx.body = Readable.from(rest(answer, first));
+    }
+  });
+  return router;
+}
+
+function streamFormat(value: unknown): 'audio' | 'sse' {
+  if (value === undefined || value === 'audio' || value === 'sse') return value ?? 'audio';
+  throw errors.invalidInput('stream_format must be one of: audio, sse.', {
+    field: 'stream_format',
+    supported: ['audio', 'sse'],
+  });
+}
+
+async function* rest(answer: SpeechAnswer, first: IteratorResult<Uint8Array, void>) {
+  try {
+    if (first.done) return;
+    yield Buffer.from(first.value);
+    for await (const chunk of answer.chunks) yield Buffer.from(chunk);
+  } finally {
+    // Torn down after the first chunk, before the loop took the generator over: end it here.
+    await answer.chunks.return();
+  }
+}
+
+async function* events(answer: SpeechAnswer, first: IteratorResult<Uint8Array, void>) {
+  for await (const chunk of rest(answer, first)) {
+    yield `data: ${JSON.stringify({ type: 'speech.audio.delta', audio: chunk.toString('base64') })}\n\n`;
+  }
+  const usage = { input_tokens: answer.characters, output_tokens: 0, total_tokens: answer.characters };
+  yield `data: ${JSON.stringify({ type: 'speech.audio.done', usage })}\n\n`;
+}

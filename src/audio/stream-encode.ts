@@ -1,0 +1,134 @@
+import { Mp3Encoder } from '@breezystack/lamejs';
+import { assertSampleRate } from './dsp.js';
+import { MP3_BLOCK, mp3Bitrate, toInt16 } from './encode.js';
+
+/**
+ * Encoders for audio sent while it is still being made: each takes the program piece by piece
+ * (`push`) and returns the bytes that can leave now; `end` returns what remains. Concatenating every
+ * returned chunk gives one valid file or stream.
+ */
+export interface StreamEncoder {
+  readonly contentType: string;
+  push(samples: Float32Array): Uint8Array;
+  end(): Uint8Array;
+}
+
+export type StreamFormat = 'mp3' | 'wav' | 'pcm';
+export const STREAM_FORMATS: readonly StreamFormat[] = ['mp3', 'wav', 'pcm'];
+
+/** Float samples as raw signed 16-bit little-endian PCM (explicit byte order: Int16Array follows the host). */
+export function pcm16le(samples: Float32Array): Uint8Array {
+  const pcm = toInt16(samples);
+  const out = new Uint8Array(pcm.length * 2);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < pcm.length; i++) view.setInt16(i * 2, pcm[i]!, true);
+  return out;
+}
+
+/** Size fields of a WAV whose length is not known when its header leaves: the largest value, as ffmpeg writes. */
+export const WAV_UNKNOWN_SIZE = 0xffffffff;
+
+/**
+ * The canonical 44-byte header of 16-bit mono PCM WAV. Without `dataBytes` the RIFF and data sizes
+ * are 0xFFFFFFFF ("until the end of the stream"), which ffmpeg, sox and browsers read to the end.
+ */
+export function wavHeader(sampleRate: number, dataBytes?: number): Uint8Array {
+  assertSampleRate(sampleRate);
+  const out = new Uint8Array(44);
+  const view = new DataView(out.buffer);
+  const id = (offset: number, s: string): void => {
+    for (let i = 0; i < 4; i++) out[offset + i] = s.charCodeAt(i);
+  };
+  id(0, 'RIFF');
+  view.setUint32(4, dataBytes === undefined ? WAV_UNKNOWN_SIZE : 36 + dataBytes, true);
+  id(8, 'WAVE');
+  id(12, 'fmt ');
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true); // PCM
+  view.setUint16(22, 1, true); // mono
+  view.setUint32(24, sampleRate, true);
+  view.setUint32(28, sampleRate * 2, true);
+  view.setUint16(32, 2, true);
+  view.setUint16(34, 16, true);
+  id(36, 'data');
+  view.setUint32(40, dataBytes ?? WAV_UNKNOWN_SIZE, true);
+  return out;
+}
+
+class PcmStream implements StreamEncoder {
+  readonly contentType = 'audio/pcm';
+  push(samples: Float32Array): Uint8Array {
+    return pcm16le(samples);
+  }
+  end(): Uint8Array {
+    return new Uint8Array(0);
+  }
+}
+
+class WavStream implements StreamEncoder {
+  readonly contentType = 'audio/wav';
+  private header: Uint8Array | null;
+  constructor(sampleRate: number) {
+    this.header = wavHeader(sampleRate);
+  }
+  push(samples: Float32Array): Uint8Array {
+    const body = pcm16le(samples);
+    if (!this.header) return body;
+    const out = join([this.header, body]);
+    this.header = null;
+    return out;
+  }
+  end(): Uint8Array {
+    const rest = this.header ?? new Uint8Array(0);
+    this.header = null;
+    return rest;
+  }
+}
+
+/**
+ * One LAME encoder for the whole stream, so frames join without gaps: samples that do not fill a
+ * frame wait in the encoder's own buffer for the next push. No Info tag (it would have to come
+ * first, before the length is known), so decoders keep LAME's delay of about 1100 samples at the
+ * start and the final frame's padding.
+ */
+export class Mp3Stream implements StreamEncoder {
+  readonly contentType = 'audio/mpeg';
+  private readonly encoder: Mp3Encoder;
+  constructor(sampleRate: number, kbps: number) {
+    this.encoder = new Mp3Encoder(1, sampleRate, mp3Bitrate(sampleRate, kbps));
+  }
+  push(samples: Float32Array): Uint8Array {
+    const pcm = toInt16(samples);
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < pcm.length; i += MP3_BLOCK) {
+      const chunk = this.encoder.encodeBuffer(pcm.subarray(i, i + MP3_BLOCK));
+      if (chunk.length > 0) chunks.push(bytesOf(chunk));
+    }
+    return join(chunks);
+  }
+  end(): Uint8Array {
+    return bytesOf(this.encoder.flush());
+  }
+}
+
+export function streamEncoder(format: StreamFormat, sampleRate: number, mp3Kbps: number): StreamEncoder {
+  if (format === 'mp3') return new Mp3Stream(sampleRate, mp3Kbps);
+  if (format === 'wav') return new WavStream(sampleRate);
+  return new PcmStream();
+}
+
+/** lamejs hands out signed bytes in a buffer it reuses: copy them out as unsigned bytes. */
+function bytesOf(chunk: Int8Array | Uint8Array): Uint8Array {
+  return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice();
+}
+
+function join(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
