@@ -10,6 +10,7 @@ import { type DevicePlan, type Engines, startEngines } from './engine/backend.js
 import { planDevices } from './engine/devices.js';
 import type { PackRef } from './engine/packs/manifest.js';
 import { type JobHandler, JobRunner } from './jobs/queue.js';
+import { createNotifications, type Notifications } from './jobs/notifications.js';
 import { startSchedule } from './jobs/schedule.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
@@ -84,7 +85,9 @@ export async function start(config: Config): Promise<RunningServer> {
     clock,
     threads,
   });
-  const jobs = createJobRunner(config, store, metrics, services, clock, log);
+  const presigner = new Presigner(secrets.presignKey, config.security.presign_ttl_seconds, clock);
+  const notes = createNotifications(config, store, secrets.webhookKey, presigner, clock, log);
+  const jobs = createJobRunner(config, store, metrics, services, clock, log, notes.events);
   let presetsMeasured = false;
   const app = createApp({
     ...services,
@@ -92,7 +95,9 @@ export async function start(config: Config): Promise<RunningServer> {
     store,
     clock,
     keys,
-    presigner: new Presigner(secrets.presignKey, config.security.presign_ttl_seconds, clock),
+    presigner,
+    events: notes.events,
+    webhooks: notes.webhooks,
     files,
     jobs,
     ready: () => engines.backend.ready() && presetsMeasured,
@@ -116,8 +121,9 @@ export async function start(config: Config): Promise<RunningServer> {
   });
 
   const server = createHttpServer(app.callback(), connectionLimits(config), refusalLog(log, clock), tls);
-  const lifecycle = shutdown({ server, crons, jobs, usageFlush, usage, engines, db, log, config });
+  const lifecycle = shutdown({ server, crons, jobs, usageFlush, usage, engines, db, log, config, notes });
   const url = await listenOrRelease(server, config.server, lifecycle);
+  notes.sender.start();
   log.info({ url, data_dir: dataDir, workers: threads }, 'voicereel listening');
   startJobsWhenReady({ engines, catalog, store, clock, log, devices, packs, jobs, lifecycle }, () => {
     presetsMeasured = true;
@@ -218,6 +224,7 @@ function createJobRunner(
   services: { speakers: SpeakerService; synthesis: SynthesisService },
   clock: Clock,
   log: Logger,
+  events: Notifications['events'],
 ): JobRunner {
   const jobs = new JobRunner(
     store.jobs,
@@ -225,6 +232,7 @@ function createJobRunner(
     { concurrency: config.jobs.concurrency, maxAttempts: config.jobs.max_attempts },
     clock,
     log,
+    events,
   );
   jobs.recover();
   return jobs;
@@ -283,6 +291,7 @@ interface RunningParts {
   db: Db;
   log: Logger;
   config: Config;
+  notes: Notifications;
 }
 
 /**
@@ -298,6 +307,7 @@ function shutdown(p: RunningParts): Lifecycle {
       p.server.closeIdleConnections();
       p.crons.stop();
       await p.jobs.stop(p.config.server.shutdown_timeout_seconds * 1000);
+      await p.notes.sender.stop();
       clearInterval(p.usageFlush);
       p.usage.flush();
       await p.engines.destroy();

@@ -98,7 +98,7 @@ describe('retention cleanup', () => {
     rmSync(join(dir, reference)); // a reference recording
 
     const report = runCleanup(store, files, clock, 48, log);
-    expect(report).toEqual({ files: 4, references: 1, signatures: 0 });
+    expect(report).toEqual({ files: 4, references: 1, signatures: 0, events: 0 });
     expect(store.files.expired(NOW)).toEqual([]);
     expect(store.files.forJob('job_one')).toEqual([]);
     expect(store.speakers.get('spk_one')?.reference_file).toBeNull();
@@ -116,7 +116,12 @@ describe('retention cleanup', () => {
     expect(lines.filter((l) => (l.level as number) >= 40)).toEqual([]);
 
     // A second sweep finds nothing and says nothing.
-    expect(runCleanup(store, files, clock, 48, log)).toEqual({ files: 0, references: 0, signatures: 0 });
+    expect(runCleanup(store, files, clock, 48, log)).toEqual({
+      files: 0,
+      references: 0,
+      signatures: 0,
+      events: 0,
+    });
     expect(lines.filter((l) => l.msg === 'retention cleanup deleted expired files')).toHaveLength(1);
   });
 
@@ -143,7 +148,39 @@ describe('retention cleanup', () => {
   it('deletes nothing with retention_hours = 0', () => {
     const { dir, store, files, log } = setup();
     const rels = expiredJob(store, files, 'job_four');
-    expect(runCleanup(store, files, clock, 0, log)).toEqual({ files: 0, references: 0, signatures: 0 });
+    expect(runCleanup(store, files, clock, 0, log)).toEqual({
+      files: 0,
+      references: 0,
+      signatures: 0,
+      events: 0,
+    });
     for (const rel of rels) expect(existsSync(join(dir, rel))).toBe(true);
+  });
+
+  it('deletes the event history of jobs finished before the retention period, keeps recent ones', () => {
+    const { store, files, log } = setup();
+    for (const [id, finished] of [
+      ['job_old', NOW - 50 * HOUR],
+      ['job_new', NOW - HOUR],
+    ] as const) {
+      store.jobs.insert({
+        id,
+        project: 'p',
+        key_id: 'k',
+        type: 'synthesize',
+        payload_json: '{}',
+        created_at: finished - HOUR,
+      });
+      store.jobs.claimNext(finished - HOUR);
+      store.jobs.succeed(id, {}, finished);
+    }
+    expect(store.jobEvents.after('job_old', 0).map((e) => e.type)).toEqual([
+      'queued',
+      'started',
+      'succeeded',
+    ]);
+    expect(runCleanup(store, files, clock, 48, log)).toMatchObject({ events: 3 });
+    expect(store.jobEvents.after('job_old', 0)).toEqual([]);
+    expect(store.jobEvents.after('job_new', 0)).toHaveLength(3);
   });
 });
