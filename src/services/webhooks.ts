@@ -65,18 +65,21 @@ export class WebhookService {
 
   /** The three headers of one delivery of `body`, sent at `timestampSeconds`. */
   headers(project: string, id: string, timestampSeconds: number, body: string): Record<string, string> {
-    const signed = `${id}.${timestampSeconds}.${body}`;
-    const sig = createHmac('sha256', this.keyFor(project)).update(signed).digest('base64');
     return {
       'webhook-id': id,
       'webhook-timestamp': String(timestampSeconds),
-      'webhook-signature': `v1,${sig}`,
+      'webhook-signature': signWebhook(this.keyFor(project), id, timestampSeconds, body),
     };
   }
 
   private keyFor(project: string): Buffer {
     return createHmac('sha256', this.rootKey).update(`project:${project}`).digest();
   }
+}
+
+/** `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, the Standard Webhooks signature. */
+export function signWebhook(key: Buffer, id: string, timestampSeconds: number, body: string): string {
+  return `v1,${createHmac('sha256', key).update(`${id}.${timestampSeconds}.${body}`).digest('base64')}`;
 }
 
 /** `host` exactly, or `*.example.com` for any name below example.com (not example.com itself). */
