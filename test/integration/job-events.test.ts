@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
 import { expectErrorShape } from '../helpers/expect.js';
+import { sha256Hex, signatureHeader } from '../helpers/raw-http.js';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
 import { readSse, type SseEvent } from '../helpers/sse.js';
 
@@ -20,7 +21,10 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'vr-events-'));
   server = await startServer({
     dataDir,
-    config: '[engine]\nworkers = 1\n[jobs]\nconcurrency = 1\n[events]\nheartbeat_seconds = 0.2\n',
+    config:
+      '[engine]\nworkers = 1\n[jobs]\nconcurrency = 1\n[events]\nheartbeat_seconds = 0.2\n' +
+      // A stream outlives the time a request body may take: it must not be cut as a slow body.
+      '[limits]\nbody_grace_seconds = 1\n',
   });
   admin = new Api(server.url, server.adminKey);
 }, 90_000);
@@ -34,6 +38,8 @@ const SCRIPT = [
   { voice: 'builtin-en', text: 'The first line is short.' },
   { voice: 'builtin-en', text: 'The second line says a little more than the first one did.' },
   { voice: 'builtin-en', text: 'And the third line closes the script.' },
+  { voice: 'builtin-en', text: 'A fourth line keeps the stream open a little longer than the grace.' },
+  { voice: 'builtin-en', text: 'The fifth line is here for the same reason, and it is not short.' },
 ];
 
 /** Presigned links are signed afresh on every read (their expiry moves with the clock's second). */
@@ -59,7 +65,9 @@ describe('GET /v1/jobs/{id}/events', () => {
 
   it('streams queued, started, a progress event per line, log lines and one terminal event, in order, with ids', async () => {
     jobId = await submit();
+    const t0 = Date.now();
     const stream = await readSse(eventsUrl(jobId), keyHeader(admin));
+    const elapsed = Date.now() - t0;
     expect(stream.status).toBe(200);
     expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(stream.ended).toBe(true);
@@ -70,7 +78,9 @@ describe('GET /v1/jobs/{id}/events', () => {
     expect(types.at(-1)).toBe('succeeded');
     expect(types.filter((t) => ['succeeded', 'failed', 'canceled'].includes(t))).toHaveLength(1);
     const progress = live.filter((e) => e.event === 'progress').map((e) => e.data);
-    expect(progress).toEqual([1, 2, 3].map((line) => ({ progress: expect.any(Number), line, lines: 3 })));
+    expect(progress).toEqual(
+      [1, 2, 3, 4, 5].map((line) => ({ progress: expect.any(Number), line, lines: 5 })),
+    );
     const fractions = progress.map((p) => (p as { progress: number }).progress);
     expect([...fractions].sort()).toEqual(fractions);
     expect(fractions.every((f) => f > 0 && f < 1)).toBe(true);
@@ -85,6 +95,8 @@ describe('GET /v1/jobs/{id}/events', () => {
     expect(new Set(ids).size).toBe(ids.length);
     // The job took long enough for the stream to keep itself alive meanwhile.
     expect(stream.comments).toContain('heartbeat');
+    // Open longer than body_grace_seconds, and still ended by the server after the terminal event.
+    expect(elapsed).toBeGreaterThan(1200);
 
     const view = await admin.json('GET', `/v1/jobs/${jobId}`);
     expect(view.status).toBe(200);
@@ -131,6 +143,28 @@ describe('GET /v1/jobs/{id}/events', () => {
     expectErrorShape(await res.json(), 'NOT_FOUND');
     const anonymous = await fetch(eventsUrl(jobId));
     expect(anonymous.status).toBe(401);
+  });
+
+  it('accepts a Bearer key and a signed request like every route', async () => {
+    const created = await admin.json<{ id: string; key: string }>('POST', '/v1/keys', {
+      name: 'mine',
+      project: 'default',
+    });
+    const bearer = await readSse(eventsUrl(jobId), { Authorization: `Bearer ${created.body.key}` });
+    expect(bearer.status).toBe(200);
+    expect(bearer.events.at(-1)?.event).toBe('succeeded');
+    const path = `/v1/jobs/${jobId}/events`;
+    const signed = await readSse(`${server.url}${path}`, {
+      'X-VR-Signature': signatureHeader(created.body, 'GET', path, sha256Hex('')),
+    });
+    expect(signed.status).toBe(200);
+    expect(signed.events.map((e) => e.id)).toEqual(live.map((e) => e.id));
+    const forged = await fetch(`${server.url}${path}`, {
+      headers: {
+        'X-VR-Signature': signatureHeader({ ...created.body, key: 'wrong' }, 'GET', path, sha256Hex('')),
+      },
+    });
+    expect(forged.status).toBe(401);
   });
 
   it('keeps the history across a restart: a reconnect resumes where it left off', async () => {
