@@ -108,6 +108,12 @@ async function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeou
 
 const callbackOf = async (jobId: string) =>
   (await admin.json<{ callback?: Record<string, unknown> }>('GET', `/v1/jobs/${jobId}`)).body.callback;
+/** The job's callback once its delivery reached `status`. */
+const callbackReaches = (jobId: string, status: string) =>
+  until(async () => {
+    const c = await callbackOf(jobId);
+    return c?.status === status ? c : undefined;
+  });
 const hits = (path: string) => received.filter((d) => d.path === path);
 
 describe('signed webhooks', () => {
@@ -115,10 +121,7 @@ describe('signed webhooks', () => {
     const jobId = await synthesize('/ok');
     expect(await callbackOf(jobId)).toMatchObject({ url: `${hookBase}/ok`, status: expect.any(String) });
     await admin.waitJob(jobId);
-    const cb = await until(async () => {
-      const c = await callbackOf(jobId);
-      return c?.status === 'delivered' ? c : undefined;
-    });
+    const cb = await callbackReaches(jobId, 'delivered');
     expect(cb).toEqual({
       url: `${hookBase}/ok`,
       status: 'delivered',
@@ -152,10 +155,7 @@ describe('signed webhooks', () => {
     script.set('/flaky', [500, 503, 200]);
     const jobId = await synthesize('/flaky');
     await admin.waitJob(jobId);
-    const cb = await until(async () => {
-      const c = await callbackOf(jobId);
-      return c?.status === 'delivered' ? c : undefined;
-    });
+    const cb = await callbackReaches(jobId, 'delivered');
     expect(cb).toMatchObject({ status: 'delivered', attempts: 3, last_error: null });
     const got = hits('/flaky');
     expect(got).toHaveLength(3);
@@ -170,10 +170,7 @@ describe('signed webhooks', () => {
     const before = hits('/ok').length;
     const jobId = await synthesize('/moved');
     await admin.waitJob(jobId);
-    const cb = await until(async () => {
-      const c = await callbackOf(jobId);
-      return c?.status === 'failed' ? c : undefined;
-    });
+    const cb = await callbackReaches(jobId, 'failed');
     expect(cb).toMatchObject({ status: 'failed', attempts: 4, next_attempt_at: null });
     expect(String(cb.last_error)).toMatch(/HTTP 302.*redirects are not followed/);
     expect(hits('/moved')).toHaveLength(4);
@@ -184,10 +181,7 @@ describe('signed webhooks', () => {
     script.set('/down', [500]);
     const jobId = await synthesize('/down');
     await admin.waitJob(jobId);
-    const cb = await until(async () => {
-      const c = await callbackOf(jobId);
-      return c?.status === 'failed' ? c : undefined;
-    });
+    const cb = await callbackReaches(jobId, 'failed');
     expect(String(cb.last_error)).toMatch(/^HTTP 500: receiver says no/);
     expect(String(cb.last_error).length).toBeLessThanOrEqual(220);
   }, 120_000);
@@ -248,10 +242,7 @@ describe('signed webhooks', () => {
     expect(hits('/later')).toHaveLength(1);
     script.set('/later', [200]);
     await restart(CONFIG);
-    const cb = await until(async () => {
-      const c = await callbackOf(jobId);
-      return c?.status === 'delivered' ? c : undefined;
-    });
+    const cb = await callbackReaches(jobId, 'delivered');
     expect(cb.attempts).toBe(2);
     const got = hits('/later');
     expect(got).toHaveLength(2);

@@ -8,6 +8,7 @@ import type { Clock } from '../../../src/lib/clock.js';
 import { FileStore } from '../../../src/services/file-store.js';
 import { closeDatabase, type Db, openDatabase } from '../../../src/store/db.js';
 import { createStore, type Store } from '../../../src/store/index.js';
+import { insertQueuedJob } from '../../helpers/store-rows.js';
 
 /**
  * The retention sweep (issue 4: "The 48-hour cleanup job logs what it deleted and survives files
@@ -39,14 +40,7 @@ function setup() {
 
 /** A finished job with audio and captions that expired an hour ago. */
 function expiredJob(store: Store, files: FileStore, id: string): string[] {
-  store.jobs.insert({
-    id,
-    project: 'p',
-    key_id: 'k',
-    type: 'synthesize',
-    payload_json: '{}',
-    created_at: NOW - 50 * HOUR,
-  });
+  insertQueuedJob(store, id, NOW - 50 * HOUR);
   return (['audio', 'captions'] as const).map((kind, i) => {
     const rel = `jobs/${id}/${kind === 'audio' ? 'audio.wav' : 'captions.vtt'}`;
     files.write(rel, 'x');
@@ -163,14 +157,7 @@ describe('retention cleanup', () => {
       ['job_old', NOW - 50 * HOUR],
       ['job_new', NOW - HOUR],
     ] as const) {
-      store.jobs.insert({
-        id,
-        project: 'p',
-        key_id: 'k',
-        type: 'synthesize',
-        payload_json: '{}',
-        created_at: finished - HOUR,
-      });
+      insertQueuedJob(store, id, finished - HOUR);
       store.jobs.claimNext(finished - HOUR);
       store.jobs.succeed(id, {}, finished);
     }

@@ -11,6 +11,7 @@ import {
 } from '../../../src/services/job-events.js';
 import { closeDatabase, type Db, openDatabase } from '../../../src/store/db.js';
 import { createStore, type Store } from '../../../src/store/index.js';
+import { insertQueuedJob } from '../../helpers/store-rows.js';
 
 const open: Db[] = [];
 afterEach(() => {
@@ -38,17 +39,7 @@ function setup(maxPerJob = 50) {
   return { store, bus, events };
 }
 
-function job(store: Store, id = newId('job')) {
-  store.jobs.insert({
-    id,
-    project: 'p',
-    key_id: 'k',
-    type: 'synthesize',
-    payload_json: '{}',
-    created_at: NOW,
-  });
-  return id;
-}
+const job = (store: Store) => insertQueuedJob(store, newId('job'), NOW);
 
 function sink() {
   const got: StreamedEvent[] = [];
