@@ -68,6 +68,9 @@ export class WebhookSender {
   private async attempt(d: DeliveryRow): Promise<void> {
     const job = this.job(d.job_id);
     if (!job) return this.outbox.attemptFailed(d.id, 'The job no longer exists.', null);
+    if (!this.webhooks.stillAllowed(d.url)) {
+      return this.outbox.attemptFailed(d.id, 'The host is no longer in [webhooks] allowed_hosts.', null);
+    }
     const body = JSON.stringify(this.view(job));
     const headers = this.webhooks.headers(d.project, d.id, Math.floor(this.clock.now() / 1000), body);
     const error = await this.post(d.url, headers, body);

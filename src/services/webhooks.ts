@@ -58,6 +58,15 @@ export class WebhookService {
     return url.toString();
   }
 
+  /** Whether a stored callback URL is still allowed (the operator may have narrowed the list since). */
+  stillAllowed(url: string): boolean {
+    try {
+      return hostAllowed(new URL(url).hostname.toLowerCase(), this.allowedHosts);
+    } catch {
+      return false;
+    }
+  }
+
   /** The project's signing secret as Standard Webhooks writes it: `whsec_` and the base64 key. */
   secretFor(project: string): string {
     return `whsec_${this.keyFor(project).toString('base64')}`;

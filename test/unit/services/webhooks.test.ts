@@ -46,5 +46,8 @@ describe('callback URL allow-list', () => {
       'https://hooks.example.com:8443/x?y=1',
     );
     expect(() => some.checkUrl('https://other.example.com/x')).toThrow(/allowed_hosts/);
+    // Checked again before each delivery: a host taken off the list gets nothing more.
+    expect(some.stillAllowed('https://hooks.example.com/x')).toBe(true);
+    expect(none.stillAllowed('https://hooks.example.com/x')).toBe(false);
   });
 });
