@@ -74,6 +74,7 @@ export async function start(config: Config): Promise<RunningServer> {
   const metrics = new Metrics({
     jobCounts: () => store.jobs.countsByTypeAndStatus(),
     pools: () => engines.pools() ?? {},
+    eventStreams: () => notes.events.openStreams(),
   });
   const services = createServices({
     config,

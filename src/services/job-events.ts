@@ -62,6 +62,8 @@ const TERMINAL = new Set<JobEventType>(['succeeded', 'failed', 'canceled']);
  * the store after the id they last saw, then follow it until the one terminal event.
  */
 export class JobEvents {
+  private streams = 0;
+
   constructor(
     private readonly store: Pick<Store, 'jobs' | 'jobEvents'>,
     private readonly bus: JobEventBus,
@@ -69,6 +71,11 @@ export class JobEvents {
     private readonly clock: Clock,
     private readonly opts: JobEventOptions,
   ) {}
+
+  /** Streams being followed now (a gauge: one that never goes down is a leak). */
+  openStreams(): number {
+    return this.streams;
+  }
 
   /** A status change the store recorded: wake the job's subscribers. */
   changed(jobId: string): void {
@@ -125,11 +132,13 @@ export class JobEvents {
     const close = () => {
       if (closed) return;
       closed = true;
+      this.streams--;
       off();
       clearInterval(poll);
       clearInterval(beat);
       sink.end();
     };
+    this.streams++;
     pump();
     return close;
   }

@@ -53,6 +53,11 @@ const unsigned = (v: unknown) =>
 const eventsUrl = (id: string) => `${server.url}/v1/jobs/${id}/events`;
 const keyHeader = (api: Api) => ({ 'X-VR-APIKEY': api.key });
 
+async function openStreams(): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return Number(/^voicereel_event_streams (\d+)$/m.exec(text)?.[1]);
+}
+
 async function submit(): Promise<string> {
   const res = await admin.json<{ job_id: string }>('POST', '/v1/synthesize', { script: SCRIPT });
   expect(res.status).toBe(202);
@@ -166,6 +171,23 @@ describe('GET /v1/jobs/{id}/events', () => {
     });
     expect(forged.status).toBe(401);
   });
+
+  it('lets go of a stream when its client disconnects', async () => {
+    const long = await admin.json<{ job_id: string }>('POST', '/v1/synthesize', {
+      script: [...SCRIPT, ...SCRIPT],
+    });
+    const ctl = new AbortController();
+    const res = await fetch(eventsUrl(long.body.job_id), { headers: keyHeader(admin), signal: ctl.signal });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    expect(await openStreams()).toBe(1);
+    ctl.abort();
+    await reader.cancel().catch(() => {});
+    const until = Date.now() + 5000;
+    while ((await openStreams()) !== 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(await openStreams()).toBe(0);
+    await admin.waitJob(long.body.job_id);
+  }, 120_000);
 
   it('keeps the history across a restart: a reconnect resumes where it left off', async () => {
     await server.stop();

@@ -56,8 +56,10 @@ describe('job events', () => {
     const stop = events.follow(id, 0, out.s);
     expect(out.got.map((e) => e.event)).toEqual(['queued']);
     expect(bus.listenerCount()).toBe(1);
+    expect(events.openStreams()).toBe(1);
     stop();
     expect(bus.listenerCount()).toBe(0);
+    expect(events.openStreams()).toBe(0);
     expect(out.ended()).toBe(true);
     // Nothing more reaches a closed stream.
     store.jobs.claimNext(NOW);
