@@ -10,6 +10,7 @@ import { type DevicePlan, type Engines, startEngines } from './engine/backend.js
 import { planDevices } from './engine/devices.js';
 import type { PackRef } from './engine/packs/manifest.js';
 import { type JobHandler, JobRunner } from './jobs/queue.js';
+import { createNotifications, type Notifications } from './jobs/notifications.js';
 import { startSchedule } from './jobs/schedule.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
@@ -79,6 +80,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const metrics = new Metrics({
     jobCounts: () => store.jobs.countsByTypeAndStatus(),
     pools: () => engines.pools() ?? {},
+    eventStreams: () => notes.events.openStreams(),
   });
   const services = createServices({
     config,
@@ -90,7 +92,9 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     clock,
     threads,
   });
-  const jobs = createJobRunner(config, store, metrics, services, clock, log);
+  const presigner = new Presigner(secrets.presignKey, config.security.presign_ttl_seconds, clock);
+  const notes = createNotifications(config, store, secrets.webhookKey, presigner, clock, log);
+  const jobs = createJobRunner(config, store, metrics, services, clock, log, notes.events);
   let presetsMeasured = false;
   const app = createApp({
     ...services,
@@ -98,7 +102,9 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     store,
     clock,
     keys,
-    presigner: new Presigner(secrets.presignKey, config.security.presign_ttl_seconds, clock),
+    presigner,
+    events: notes.events,
+    webhooks: notes.webhooks,
     files,
     jobs,
     ready: () => engines.backend.ready() && presetsMeasured,
@@ -122,8 +128,9 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   });
 
   const server = createHttpServer(app.callback(), connectionLimits(config), refusalLog(log, clock), tls);
-  const lifecycle = shutdown({ server, crons, jobs, usageFlush, usage, engines, db, log, config });
+  const lifecycle = shutdown({ server, crons, jobs, usageFlush, usage, engines, db, log, config, notes });
   const url = await listenOrRelease(server, config.server, lifecycle);
+  notes.sender.start();
   log.info({ url, data_dir: dataDir, workers: threads }, 'voicereel listening');
   startJobsWhenReady({ engines, catalog, store, clock, log, devices, packs, jobs, lifecycle }, () => {
     presetsMeasured = true;
@@ -226,6 +233,7 @@ function createJobRunner(
   services: { speakers: SpeakerService; synthesis: SynthesisService },
   clock: Clock,
   log: Logger,
+  events: Notifications['events'],
 ): JobRunner {
   const jobs = new JobRunner(
     store.jobs,
@@ -233,6 +241,7 @@ function createJobRunner(
     { concurrency: config.jobs.concurrency, maxAttempts: config.jobs.max_attempts },
     clock,
     log,
+    events,
   );
   jobs.recover();
   return jobs;
@@ -291,6 +300,7 @@ interface RunningParts {
   db: Db;
   log: Logger;
   config: Config;
+  notes: Notifications;
 }
 
 /**
@@ -306,6 +316,7 @@ function shutdown(p: RunningParts): Lifecycle {
       p.server.closeIdleConnections();
       p.crons.stop();
       await p.jobs.stop(p.config.server.shutdown_timeout_seconds * 1000);
+      await p.notes.sender.stop();
       clearInterval(p.usageFlush);
       p.usage.flush();
       await p.engines.destroy();

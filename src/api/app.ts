@@ -14,6 +14,7 @@ import { requestContext } from './middleware/request-context.js';
 import type { RouteDeps } from './routes/deps.js';
 import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
+import { jobEventRoutes } from './routes/job-events.js';
 import { jobRoutes } from './routes/jobs.js';
 import { keyRoutes } from './routes/keys.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -22,6 +23,7 @@ import { speechRoutes } from './routes/speech.js';
 import { synthesizeRoutes } from './routes/synthesize.js';
 import { usageRoutes } from './routes/usage.js';
 import { voiceRoutes } from './routes/voices.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export type AppDeps = Omit<RouteDeps, 'signed' | 'admitted' | 'bodies'> & {
   log: Logger;
@@ -71,9 +73,11 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     synthesizeRoutes(routeDeps),
     speechRoutes(routeDeps),
     jobRoutes(routeDeps),
+    jobEventRoutes(routeDeps),
     usageRoutes(routeDeps, () => deps.usage.flush()),
     keyRoutes(routeDeps),
     voiceRoutes(routeDeps),
+    webhookRoutes(routeDeps),
   ]) {
     api.use(r.routes());
   }

@@ -184,6 +184,36 @@ const log = z
   })
   .strict();
 
+const events = z
+  .object({
+    /** Progress and log events kept per job (status changes are always kept); older history is kept first. */
+    max_per_job: z.number().int().min(10).max(100_000).default(2000),
+    /** An SSE stream sends a comment this often so proxies keep an idle connection open. */
+    heartbeat_seconds: z.number().min(0.1).max(300).default(15),
+  })
+  .strict();
+
+/** Host names a callback URL may name: exact (`hooks.example.com`) or one wildcard label (`*.example.com`). */
+const hostPattern = z
+  .string()
+  .regex(/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$|^\[[0-9a-f:.]+\]$/i, {
+    message: 'must be a host name, *.domain or a [bracketed] IPv6 address',
+  })
+  .transform((v) => v.toLowerCase());
+
+const webhooks = z
+  .object({
+    /** Hosts callback URLs may point at; empty refuses every callback_url. Any port on a listed host. */
+    allowed_hosts: z.array(hostPattern).default([]),
+    /** Delivery attempts before a webhook is given up on. */
+    max_attempts: z.number().int().min(1).max(50).default(10),
+    /** The wait before the 2nd attempt; it doubles with each further attempt (180 s: 10 attempts span ~25 h). */
+    retry_base_seconds: z.number().min(0.05).max(86_400).default(180),
+    /** One attempt (connect, send, answer) is abandoned after this. */
+    timeout_seconds: z.number().min(0.1).max(120).default(10),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     server: server.default(server.parse({})),
@@ -195,6 +225,8 @@ export const configSchema = z
     synthesis: synthesis.default(synthesis.parse({})),
     log: log.default(log.parse({})),
     tls: tls.default(tls.parse({})),
+    events: events.default(events.parse({})),
+    webhooks: webhooks.default(webhooks.parse({})),
   })
   .strict();
 

@@ -8,6 +8,8 @@ export interface CleanupReport {
   files: number;
   references: number;
   signatures: number;
+  /** Event history rows of jobs finished longer ago than the retention period. */
+  events: number;
 }
 
 /**
@@ -26,7 +28,12 @@ export function runCleanup(
   log: Logger,
 ): CleanupReport {
   const now = clock.now();
-  const report: CleanupReport = { files: 0, references: 0, signatures: store.signatures.purge(now) };
+  const report: CleanupReport = {
+    files: 0,
+    references: 0,
+    signatures: store.signatures.purge(now),
+    events: 0,
+  };
   const deleted: string[] = [];
   const attempt = (path: string, what: Record<string, string>, fn: () => void): boolean => {
     try {
@@ -38,6 +45,7 @@ export function runCleanup(
     }
   };
   if (retentionHours > 0) {
+    report.events = store.jobEvents.purgeFinishedBefore(now - retentionHours * 3600_000);
     for (const f of store.files.expired(now)) {
       const gone = attempt(f.rel_path, { job_id: f.job_id }, () => {
         files.remove(f.rel_path);

@@ -6,7 +6,17 @@ import type { JobsRepo } from '../store/jobs-repo.js';
 
 export interface JobHandlerContext {
   signal: AbortSignal;
-  progress(fraction: number): void;
+  /** `step`: the script line just finished, streamed to the job's event subscribers. */
+  progress(fraction: number, step?: { line: number; lines: number }): void;
+  /** A line worth the user's eyes in the job's event stream ("mixing", "encoding mp3"). */
+  log(message: string): void;
+}
+
+/** Where the runner reports what its jobs do (services/job-events.ts); status rows come from the store. */
+export interface JobRunEvents {
+  changed(jobId: string): void;
+  progress(jobId: string, progress: number, line: number, lines: number): void;
+  log(jobId: string, level: 'info' | 'warn', message: string): void;
 }
 
 export interface JobHandler {
@@ -39,6 +49,7 @@ export class JobRunner {
     private readonly opts: JobRunnerOptions,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly events?: JobRunEvents,
   ) {}
 
   /** Jobs left running by a crash or kill: retried while attempts remain, otherwise failed with a reason. */
@@ -75,6 +86,7 @@ export class JobRunner {
   /** Cancels a queued or running job; a running one is aborted on its worker. */
   cancel(jobId: string): boolean {
     const changed = this.jobs.cancel(jobId, this.clock.now());
+    if (changed) this.events?.changed(jobId);
     this.running.get(jobId)?.abort(new JobFailure('CANCELED', 'Canceled by request.'));
     return changed;
   }
@@ -118,17 +130,20 @@ export class JobRunner {
     this.running.set(job.id, ctl);
     const log = this.log.child({ job_id: job.id, job_type: job.type });
     log.info({ attempt: job.attempts }, 'job started');
+    this.announceStart(job);
     let lastProgress = 0;
     try {
       const result = await this.handlers[job.type].run(job, {
         signal: ctl.signal,
-        progress: (f) => {
+        progress: (f, step) => {
           // Progress writes are cheap but not free; skip changes under 1 %.
           if (f - lastProgress >= 0.01 || f >= 1) {
             lastProgress = f;
             this.jobs.setProgress(job.id, Math.min(0.99, f));
           }
+          if (step) this.events?.progress(job.id, Math.min(0.99, f), step.line, step.lines);
         },
+        log: (message) => this.events?.log(job.id, 'info', message),
       });
       // A handler may already have succeeded the job inside its own transaction (with its files);
       // this update only touches a job still running, so it is then a no-op.
@@ -137,8 +152,18 @@ export class JobRunner {
     } catch (err) {
       this.settleFailure(job, err, ctl.signal, log);
     } finally {
+      this.events?.changed(job.id);
       this.running.delete(job.id);
       if (!this.stopping) this.notify();
+    }
+  }
+
+  private announceStart(job: JobRow): void {
+    if (!this.events) return;
+    this.events.changed(job.id);
+    if (job.attempts > 1) {
+      const message = `Attempt ${job.attempts} of ${this.opts.maxAttempts}: the previous attempt was interrupted by a restart, so the job starts again.`;
+      this.events.log(job.id, 'warn', message);
     }
   }
 

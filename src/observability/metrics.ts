@@ -20,6 +20,8 @@ export interface MetricsSources {
   jobCounts(): Array<{ type: string; status: string; count: number }>;
   /** The worker pools, absent while they start. */
   pools(): Partial<Record<PoolName, PoolStats>>;
+  /** Job event streams (SSE) open now. */
+  eventStreams?(): number;
 }
 
 const JOB_TYPES: readonly JobType[] = ['synthesize', 'register_speaker'];
@@ -91,6 +93,14 @@ export class Metrics {
             .filter((r) => r.status === 'queued')
             .reduce((n, r) => n + r.count, 0),
         );
+      },
+    });
+    new Gauge({
+      name: 'voicereel_event_streams',
+      help: 'Job event streams (GET /v1/jobs/{id}/events) open now.',
+      registers,
+      collect() {
+        this.set(sources.eventStreams?.() ?? 0);
       },
     });
     this.jobDuration = new Histogram({

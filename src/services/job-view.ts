@@ -1,5 +1,7 @@
 import type { FileRow } from '../store/files-repo.js';
+import type { Store } from '../store/index.js';
 import type { JobRow } from '../store/jobs-repo.js';
+import type { DeliveryRow } from '../store/webhook-deliveries-repo.js';
 import type { Presigner } from './presign.js';
 import type { SynthesisResult } from './synthesis.js';
 
@@ -13,6 +15,16 @@ export interface JobView {
   finished_at: string | null;
   error?: { code: string; message: string };
   result?: Record<string, unknown>;
+  callback?: CallbackView;
+}
+
+/** A job's webhook: `waiting` until the job finishes, then the outbox row's state. */
+export interface CallbackView {
+  url: string;
+  status: 'waiting' | 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -21,7 +33,12 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  * The SPEC's job shape. Download URLs are signed afresh on every read, so a client polling an old
  * job always gets a working link while the files are retained.
  */
-export function toJobView(job: JobRow, files: FileRow[], presigner: Presigner): JobView {
+export function toJobView(
+  job: JobRow,
+  files: FileRow[],
+  presigner: Presigner,
+  delivery?: DeliveryRow,
+): JobView {
   const view: JobView = {
     id: job.id,
     type: job.type,
@@ -33,7 +50,29 @@ export function toJobView(job: JobRow, files: FileRow[], presigner: Presigner): 
   };
   if (job.error_code) view.error = { code: job.error_code, message: job.error_message ?? '' };
   if (job.status === 'succeeded' && job.result_json) view.result = resultView(job, files, presigner);
+  if (job.callback_url) view.callback = callbackView(job.callback_url, delivery);
   return view;
+}
+
+/** The one view of a job: GET /v1/jobs/{id}, the terminal event of its stream and its webhook body. */
+export function viewJob(
+  store: Pick<Store, 'files' | 'webhooks'>,
+  presigner: Presigner,
+  job: JobRow,
+): JobView {
+  const delivery = job.callback_url ? store.webhooks.forJob(job.id) : undefined;
+  return toJobView(job, store.files.forJob(job.id), presigner, delivery);
+}
+
+function callbackView(url: string, d: DeliveryRow | undefined): CallbackView {
+  if (!d) return { url, status: 'waiting', attempts: 0, last_error: null, next_attempt_at: null };
+  return {
+    url,
+    status: d.status,
+    attempts: d.attempts,
+    last_error: d.last_error,
+    next_attempt_at: iso(d.next_attempt_at),
+  };
 }
 
 function resultView(job: JobRow, files: FileRow[], presigner: Presigner): Record<string, unknown> {

@@ -14,6 +14,8 @@ export interface Secrets {
   sealKey: Buffer;
   /** HMAC key for presigned download URLs. */
   presignKey: Buffer;
+  /** Root of the per-project webhook signing secrets (services/webhooks.ts). */
+  webhookKey: Buffer;
 }
 
 export const MASTER_SECRET_FILE = 'master.key';
@@ -36,6 +38,7 @@ export function loadOrCreateSecrets(dataDir: string): Secrets {
     keyPepper: derive('voicereel key hash'),
     sealKey: derive('voicereel key seal'),
     presignKey: derive('voicereel presign'),
+    webhookKey: derive('voicereel webhook'),
   };
 }
 

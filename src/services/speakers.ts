@@ -19,6 +19,8 @@ export interface RegisterInput {
   reference_script: unknown;
   consent: unknown;
   audio: Uint8Array | undefined;
+  /** Already checked against the webhook allow-list (WebhookService.checkUrl). */
+  callback_url?: string;
 }
 
 export interface SpeakerView {
@@ -115,6 +117,7 @@ export class SpeakerService {
           type: 'register_speaker',
           payload_json: JSON.stringify(payload),
           created_at: now,
+          callback_url: input.callback_url,
         });
       })();
     } catch (err) {

@@ -9,6 +9,7 @@ import type { LineVoice } from '../engine/voice-spec.js';
 import { errors, JobFailure } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
+import { mapLimited } from '../lib/map-limited.js';
 import type { Store } from '../store/index.js';
 import type { AudioBackend, MixedProgram } from '../engine/contract.js';
 import type { JobAdmission } from './admission.js';
@@ -48,7 +49,8 @@ export interface SynthesisResult {
 
 export interface JobContext {
   signal: AbortSignal;
-  progress(fraction: number): void;
+  progress(fraction: number, step?: { line: number; lines: number }): void;
+  log?(message: string): void;
 }
 
 const FORMATS: readonly AudioFormat[] = ['wav', 'mp3'];
@@ -184,7 +186,7 @@ export class SynthesisService {
     this.admission.ensureRoom(who);
   }
 
-  enqueue(who: Principal, payload: SynthesizePayload): { job_id: string } {
+  enqueue(who: Principal, payload: SynthesizePayload, callbackUrl?: string): { job_id: string } {
     const id = newId('job');
     // The limits are checked again with the insert, in one transaction, whatever ran since admit().
     this.store.db.transaction(() => {
@@ -196,6 +198,7 @@ export class SynthesisService {
         type: 'synthesize',
         payload_json: JSON.stringify(payload),
         created_at: this.clock.now(),
+        callback_url: callbackUrl,
       });
     })();
     return { job_id: id };
@@ -218,11 +221,11 @@ export class SynthesisService {
         { text: line.text, lang: voice.lang, voice: voice.voice, sentenceGapSeconds: gapSeconds },
         ctx.signal,
       );
-      ctx.progress(++done / total);
+      ctx.progress(++done / total, { line: done, lines: payload.script.length });
       return speech;
     });
     ctx.signal.throwIfAborted();
-
+    ctx.log?.(`All ${payload.script.length} lines rendered; mixing and encoding ${payload.output_format}.`);
     const mixed = await this.backend.mix(
       {
         segments: rendered.map((r, i) => ({
@@ -376,18 +379,4 @@ function pick<T extends string>(value: unknown, allowed: readonly T[], fallback:
     });
   }
   return value as T;
-}
-
-/** Runs `fn` over items with at most `limit` in flight, keeping order; the first failure rejects. */
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  });
-  await Promise.all(lanes);
-  return out;
 }

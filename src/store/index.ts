@@ -1,11 +1,13 @@
 import type { Db } from './db.js';
 import { FilesRepo } from './files-repo.js';
+import { JobEventsRepo } from './job-events-repo.js';
 import { JobsRepo } from './jobs-repo.js';
 import { KeysRepo } from './keys-repo.js';
 import { PresetProfilesRepo } from './preset-profiles-repo.js';
 import { SignaturesRepo } from './signatures-repo.js';
 import { SpeakersRepo } from './speakers-repo.js';
 import { UsageRepo } from './usage-repo.js';
+import { WebhookDeliveriesRepo } from './webhook-deliveries-repo.js';
 
 export interface Store {
   db: Db;
@@ -16,6 +18,8 @@ export interface Store {
   usage: UsageRepo;
   signatures: SignaturesRepo;
   presetProfiles: PresetProfilesRepo;
+  jobEvents: JobEventsRepo;
+  webhooks: WebhookDeliveriesRepo;
 }
 
 export function createStore(db: Db): Store {
@@ -28,5 +32,7 @@ export function createStore(db: Db): Store {
     usage: new UsageRepo(db),
     signatures: new SignaturesRepo(db),
     presetProfiles: new PresetProfilesRepo(db),
+    jobEvents: new JobEventsRepo(db),
+    webhooks: new WebhookDeliveriesRepo(db),
   };
 }

@@ -18,6 +18,8 @@ export interface JobRow {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  /** Where a signed webhook goes when the job finishes (see webhook-deliveries-repo.ts). */
+  callback_url: string | null;
 }
 
 export interface ActiveJobCounts {
@@ -39,13 +41,16 @@ const PICK_PROJECT = `
 export class JobsRepo {
   constructor(private readonly db: Db) {}
 
-  insert(job: Pick<JobRow, 'id' | 'project' | 'key_id' | 'type' | 'payload_json' | 'created_at'>): void {
+  insert(
+    job: Pick<JobRow, 'id' | 'project' | 'key_id' | 'type' | 'payload_json' | 'created_at'> &
+      Partial<Pick<JobRow, 'callback_url'>>,
+  ): void {
     this.db
       .prepare(
-        `INSERT INTO jobs (id, project, key_id, type, status, payload_json, created_at)
-         VALUES (@id, @project, @key_id, @type, 'queued', @payload_json, @created_at)`,
+        `INSERT INTO jobs (id, project, key_id, type, status, payload_json, created_at, callback_url)
+         VALUES (@id, @project, @key_id, @type, 'queued', @payload_json, @created_at, @callback_url)`,
       )
-      .run(job);
+      .run({ ...job, callback_url: job.callback_url ?? null });
   }
 
   get(id: string, project?: string): JobRow | undefined {

@@ -3,12 +3,14 @@ import type { Config } from '../../config/schema.js';
 import type { JobRunner } from '../../jobs/queue.js';
 import type { Clock } from '../../lib/clock.js';
 import type { JobAdmission } from '../../services/admission.js';
+import type { JobEvents } from '../../services/job-events.js';
 import type { KeyService } from '../../services/keys.js';
 import type { Presigner } from '../../services/presign.js';
 import type { SpeakerService } from '../../services/speakers.js';
 import type { SpeechService } from '../../services/speech.js';
 import type { SynthesisService } from '../../services/synthesis.js';
 import type { VoiceCatalog } from '../../services/voices/catalog.js';
+import type { WebhookService } from '../../services/webhooks.js';
 import type { FileStore } from '../../services/file-store.js';
 import type { Store } from '../../store/index.js';
 import type { AppState } from '../context.js';
@@ -26,6 +28,8 @@ export interface RouteDeps {
   presigner: Presigner;
   files: FileStore;
   jobs: Pick<JobRunner, 'notify' | 'cancel'>;
+  events: JobEvents;
+  webhooks: WebhookService;
   ready: () => boolean;
   /** Completes a signed request's check (and admits its caller); mount after any body parser. */
   signed: Middleware<AppState>;

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { errors } from '../../errors.js';
 import { isWellFormedId } from '../../lib/ids.js';
-import { toJobView } from '../../services/job-view.js';
+import { viewJob } from '../../services/job-view.js';
 import type { AppState } from '../context.js';
 import { principalOf } from '../context.js';
 import type { RouteDeps } from './deps.js';
@@ -19,7 +19,7 @@ export function jobRoutes(deps: RouteDeps): Router<AppState> {
 
   router.get('/jobs/:id', deps.signed, (ctx) => {
     const job = find(ctx.state, ctx.params.id);
-    ctx.body = toJobView(job, deps.store.files.forJob(job.id), deps.presigner);
+    ctx.body = viewJob(deps.store, deps.presigner, job);
   });
 
   /** Cancels a queued or running job and deletes whatever files it has; finished jobs just lose their files. */

@@ -17,6 +17,7 @@ export function speakerRoutes(deps: RouteDeps): Router<AppState> {
     const files = (ctx.request as { files?: Record<string, UploadedFile | UploadedFile[]> }).files ?? {};
     const file = files.reference_audio;
     if (Array.isArray(file)) throw errors.invalidInput('Send exactly one reference_audio file.');
+    const callback = deps.webhooks.checkUrl(scalar(fields.callback_url));
     const audio = file ? new Uint8Array(await readFile(file.filepath)) : undefined;
     const created = await deps.speakers.register(principalOf(ctx.state), {
       name: scalar(fields.name),
@@ -24,6 +25,7 @@ export function speakerRoutes(deps: RouteDeps): Router<AppState> {
       reference_script: scalar(fields.reference_script),
       consent: scalar(fields.consent),
       audio,
+      callback_url: callback,
     });
     deps.jobs.notify();
     ctx.status = 202;

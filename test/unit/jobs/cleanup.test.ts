@@ -8,6 +8,7 @@ import type { Clock } from '../../../src/lib/clock.js';
 import { FileStore } from '../../../src/services/file-store.js';
 import { closeDatabase, type Db, openDatabase } from '../../../src/store/db.js';
 import { createStore, type Store } from '../../../src/store/index.js';
+import { insertQueuedJob } from '../../helpers/store-rows.js';
 
 /**
  * The retention sweep (issue 4: "The 48-hour cleanup job logs what it deleted and survives files
@@ -39,14 +40,7 @@ function setup() {
 
 /** A finished job with audio and captions that expired an hour ago. */
 function expiredJob(store: Store, files: FileStore, id: string): string[] {
-  store.jobs.insert({
-    id,
-    project: 'p',
-    key_id: 'k',
-    type: 'synthesize',
-    payload_json: '{}',
-    created_at: NOW - 50 * HOUR,
-  });
+  insertQueuedJob(store, id, NOW - 50 * HOUR);
   return (['audio', 'captions'] as const).map((kind, i) => {
     const rel = `jobs/${id}/${kind === 'audio' ? 'audio.wav' : 'captions.vtt'}`;
     files.write(rel, 'x');
@@ -98,7 +92,7 @@ describe('retention cleanup', () => {
     rmSync(join(dir, reference)); // a reference recording
 
     const report = runCleanup(store, files, clock, 48, log);
-    expect(report).toEqual({ files: 4, references: 1, signatures: 0 });
+    expect(report).toEqual({ files: 4, references: 1, signatures: 0, events: 0 });
     expect(store.files.expired(NOW)).toEqual([]);
     expect(store.files.forJob('job_one')).toEqual([]);
     expect(store.speakers.get('spk_one')?.reference_file).toBeNull();
@@ -116,7 +110,12 @@ describe('retention cleanup', () => {
     expect(lines.filter((l) => (l.level as number) >= 40)).toEqual([]);
 
     // A second sweep finds nothing and says nothing.
-    expect(runCleanup(store, files, clock, 48, log)).toEqual({ files: 0, references: 0, signatures: 0 });
+    expect(runCleanup(store, files, clock, 48, log)).toEqual({
+      files: 0,
+      references: 0,
+      signatures: 0,
+      events: 0,
+    });
     expect(lines.filter((l) => l.msg === 'retention cleanup deleted expired files')).toHaveLength(1);
   });
 
@@ -143,7 +142,32 @@ describe('retention cleanup', () => {
   it('deletes nothing with retention_hours = 0', () => {
     const { dir, store, files, log } = setup();
     const rels = expiredJob(store, files, 'job_four');
-    expect(runCleanup(store, files, clock, 0, log)).toEqual({ files: 0, references: 0, signatures: 0 });
+    expect(runCleanup(store, files, clock, 0, log)).toEqual({
+      files: 0,
+      references: 0,
+      signatures: 0,
+      events: 0,
+    });
     for (const rel of rels) expect(existsSync(join(dir, rel))).toBe(true);
+  });
+
+  it('deletes the event history of jobs finished before the retention period, keeps recent ones', () => {
+    const { store, files, log } = setup();
+    for (const [id, finished] of [
+      ['job_old', NOW - 50 * HOUR],
+      ['job_new', NOW - HOUR],
+    ] as const) {
+      insertQueuedJob(store, id, finished - HOUR);
+      store.jobs.claimNext(finished - HOUR);
+      store.jobs.succeed(id, {}, finished);
+    }
+    expect(store.jobEvents.after('job_old', 0).map((e) => e.type)).toEqual([
+      'queued',
+      'started',
+      'succeeded',
+    ]);
+    expect(runCleanup(store, files, clock, 48, log)).toMatchObject({ events: 3 });
+    expect(store.jobEvents.after('job_old', 0)).toEqual([]);
+    expect(store.jobEvents.after('job_new', 0)).toHaveLength(3);
   });
 });

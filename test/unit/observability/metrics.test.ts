@@ -34,7 +34,7 @@ describe('Metrics', () => {
     const handler: JobHandler = { run: () => next() };
     const wrapped = m.instrumentJobs({ synthesize: handler });
     const run = (signal = new AbortController().signal) =>
-      wrapped.synthesize.run(job, { signal, progress: () => {} });
+      wrapped.synthesize.run(job, { signal, progress: () => {}, log: () => {} });
 
     await run();
     next = () => Promise.reject(new JobFailure('INVALID_INPUT', 'bad'));

@@ -1,0 +1,59 @@
+import { PassThrough } from 'node:stream';
+import Router from '@koa/router';
+import { errors } from '../../errors.js';
+import type { StreamedEvent } from '../../services/job-events.js';
+import type { AppState } from '../context.js';
+import { principalOf } from '../context.js';
+import type { RouteDeps } from './deps.js';
+
+/** How long a disconnected EventSource waits before reconnecting (it then sends Last-Event-ID). */
+const RETRY_MS = 2000;
+
+/** GET /v1/jobs/{id}/events: the job's events as Server-Sent Events, resumable with Last-Event-ID. */
+export function jobEventRoutes(deps: RouteDeps): Router<AppState> {
+  const router = new Router<AppState>();
+
+  router.get('/jobs/:id/events', deps.signed, (ctx) => {
+    const jobId = ctx.params.id ?? '';
+    const after = lastEventId(ctx.get('Last-Event-ID'));
+    // 204 tells an EventSource the stream is over for good: the client saw the terminal event.
+    if (deps.events.check(principalOf(ctx.state), jobId, after).done) {
+      ctx.status = 204;
+      return;
+    }
+    const stream = new PassThrough();
+    ctx.status = 200;
+    ctx.set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      // nginx would otherwise buffer the stream and deliver events in lumps.
+      'X-Accel-Buffering': 'no',
+    });
+    ctx.req.socket.setNoDelay(true);
+    ctx.body = stream;
+    stream.write(`retry: ${RETRY_MS}\n\n`);
+    const stop = deps.events.follow(jobId, after, {
+      send: (e) => stream.write(frame(e)),
+      comment: (text) => stream.write(`: ${text}\n\n`),
+      end: () => stream.end(),
+    });
+    // The response closes when the stream ends or the client goes away: either way, let go.
+    ctx.res.once('close', stop);
+  });
+
+  return router;
+}
+
+function frame(e: StreamedEvent): string {
+  return `id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
+}
+
+function lastEventId(raw: string): number {
+  if (raw === '') return 0;
+  if (!/^\d{1,15}$/.test(raw.trim())) {
+    throw errors.invalidInput('Last-Event-ID must be the id of an event this stream sent.', {
+      field: 'Last-Event-ID',
+    });
+  }
+  return Number(raw.trim());
+}

@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../lib/clock.js';
+import { JobEventBus, JobEvents } from '../services/job-events.js';
+import { viewJob } from '../services/job-view.js';
+import type { Presigner } from '../services/presign.js';
+import { WebhookService } from '../services/webhooks.js';
+import type { Store } from '../store/index.js';
+import { WebhookSender } from './webhook-sender.js';
+
+export interface Notifications {
+  events: JobEvents;
+  webhooks: WebhookService;
+  sender: WebhookSender;
+}
+
+/**
+ * What tells clients about their jobs: the live event streams and the signed webhooks. Both render a
+ * finished job with the same view GET /v1/jobs/{id} answers with.
+ */
+export function createNotifications(
+  config: Pick<Config, 'events' | 'webhooks'>,
+  store: Store,
+  webhookKey: Buffer,
+  presigner: Presigner,
+  clock: Clock,
+  log: Logger,
+): Notifications {
+  const view = viewJob.bind(null, store, presigner);
+  const events = new JobEvents(store, new JobEventBus(), view, clock, {
+    maxPerJob: config.events.max_per_job,
+    heartbeatMs: config.events.heartbeat_seconds * 1000,
+  });
+  const webhooks = new WebhookService(webhookKey, config.webhooks.allowed_hosts);
+  const sender = new WebhookSender(
+    store.webhooks,
+    (id) => store.jobs.get(id),
+    view,
+    webhooks,
+    {
+      maxAttempts: config.webhooks.max_attempts,
+      retryBaseMs: config.webhooks.retry_base_seconds * 1000,
+      timeoutMs: config.webhooks.timeout_seconds * 1000,
+    },
+    clock,
+    log.child({ component: 'webhooks' }),
+  );
+  return { events, webhooks, sender };
+}
