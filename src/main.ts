@@ -26,6 +26,8 @@ import { loadOrCreateSecrets } from './services/secrets.js';
 import { usablePacks } from './services/models/usable.js';
 import { SpeakerService, type RegisterJobPayload } from './services/speakers.js';
 import { SynthesisService, type SynthesizePayload } from './services/synthesis.js';
+import { LexiconService } from './services/text/lexicons.js';
+import { TextPreviewService } from './services/text/preview.js';
 import { UsageMeter } from './services/usage.js';
 import { VoiceCatalog } from './services/voices/catalog.js';
 import { measurePresets } from './services/voices/measure.js';
@@ -178,6 +180,8 @@ function createServices(d: ServiceDeps): {
   admission: JobAdmission;
   speakers: SpeakerService;
   synthesis: SynthesisService;
+  text: TextPreviewService;
+  lexicons: LexiconService;
 } {
   const { config, store, files, backend, clock, catalog } = d;
   const usage = new UsageMeter(store.usage, clock, (fn) => d.db.transaction(fn)());
@@ -196,6 +200,10 @@ function createServices(d: ServiceDeps): {
     { minSpeechSeconds: config.limits.min_reference_speech_seconds },
     (profile, lang) => catalog.forSpeaker(profile, lang).view,
   );
+  const lexicons = new LexiconService(store.lexicons, clock, {
+    maxEntries: config.limits.max_lexicon_entries,
+    maxPerProject: config.limits.max_lexicons_per_project,
+  });
   const synthesis = new SynthesisService(
     store,
     files,
@@ -206,8 +214,13 @@ function createServices(d: ServiceDeps): {
     d.threads,
     catalog,
     admission,
+    lexicons,
   );
-  return { usage, admission, speakers, synthesis };
+  const text = new TextPreviewService(
+    { maxChars: config.limits.max_line_chars, maxEntries: config.limits.max_lexicon_entries },
+    (who, ids) => lexicons.resolve(who, ids, 'lexicon'),
+  );
+  return { usage, admission, speakers, synthesis, text, lexicons };
 }
 
 /** The job queue, with rows a crash left running settled before anyone can read them through the API. */

@@ -16,9 +16,11 @@ import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { keyRoutes } from './routes/keys.js';
+import { lexiconRoutes } from './routes/lexicons.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { speakerRoutes } from './routes/speakers.js';
 import { synthesizeRoutes } from './routes/synthesize.js';
+import { textRoutes } from './routes/text.js';
 import { usageRoutes } from './routes/usage.js';
 import { voiceRoutes } from './routes/voices.js';
 
@@ -72,6 +74,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     usageRoutes(routeDeps, () => deps.usage.flush()),
     keyRoutes(routeDeps),
     voiceRoutes(routeDeps),
+    textRoutes(routeDeps),
+    lexiconRoutes(routeDeps),
   ]) {
     api.use(r.routes());
   }

@@ -9,12 +9,15 @@ import type { LineVoice } from '../engine/voice-spec.js';
 import { errors, JobFailure } from '../errors.js';
 import { type Clock, monthOf, msUntilNextMonth } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
+import { mapLimited } from '../lib/map-limited.js';
 import type { Store } from '../store/index.js';
 import type { AudioBackend, MixedProgram } from '../engine/contract.js';
 import type { JobAdmission } from './admission.js';
 import type { FileStore } from './file-store.js';
 import type { Principal } from './keys.js';
+import type { LexiconAlias } from '../text/normalize/index.js';
 import { normalizeText } from '../text/split.js';
+import type { LexiconService } from './text/lexicons.js';
 import type { UsageMeter } from './usage.js';
 import { SPEED_RANGE, type VoiceCatalog } from './voices/catalog.js';
 
@@ -33,6 +36,8 @@ export interface SynthesizePayload {
   sample_rate: number;
   caption_format: CaptionFormat;
   characters: number;
+  /** Lexicon alias entries per language, resolved when queued (the named or the default lexicons). */
+  lexicons?: Partial<Record<Language, LexiconAlias[]>>;
 }
 
 export interface SynthesisResult {
@@ -66,6 +71,7 @@ export class SynthesisService {
     private readonly parallelism: number,
     private readonly catalog: VoiceCatalog,
     private readonly admission: JobAdmission,
+    private readonly lexicons: Pick<LexiconService, 'resolve'>,
   ) {}
 
   /** Validates the whole request against the caller's project before anything is queued. */
@@ -122,7 +128,8 @@ export class SynthesisService {
         supported: OUTPUT_SAMPLE_RATES,
       });
     }
-    return { script, output_format, sample_rate, caption_format, characters };
+    const lexicons = this.lexicons.resolve(who, b.lexicons);
+    return { script, output_format, sample_rate, caption_format, characters, lexicons };
   }
 
   /** `speaker_id` (a ready speaker of the caller's project) or `voice` (a catalog voice), not both. */
@@ -221,7 +228,13 @@ export class SynthesisService {
     const rendered = await mapLimited(payload.script, this.parallelism, async (line) => {
       const voice = this.voiceOf(line, voices);
       const speech = await this.backend.renderLine(
-        { text: line.text, lang: voice.lang, voice: voice.voice, sentenceGapSeconds: gapSeconds },
+        {
+          text: line.text,
+          lang: voice.lang,
+          voice: voice.voice,
+          sentenceGapSeconds: gapSeconds,
+          lexicon: payload.lexicons?.[voice.lang] ?? [],
+        },
         ctx.signal,
       );
       ctx.progress(++done / total);
@@ -382,18 +395,4 @@ function pick<T extends string>(value: unknown, allowed: readonly T[], fallback:
     });
   }
   return value as T;
-}
-
-/** Runs `fn` over items with at most `limit` in flight, keeping order; the first failure rejects. */
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  });
-  await Promise.all(lanes);
-  return out;
 }

@@ -109,3 +109,69 @@ describe('script lines are spoken in their normalized form, captioned as written
     expect(result.captions[0]!.words!.find((w) => w.text === '3시')).toBeDefined();
   }, 120_000);
 });
+
+describe('POST /v1/text/normalize', () => {
+  it('previews the spoken form with the written → spoken tokens', async () => {
+    const res = await api.json<{ spoken: string; tokens: Array<{ written: string; spoken: string }> }>(
+      'POST',
+      '/v1/text/normalize',
+      { lang: 'ko', text: LINE },
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.spoken).toBe(SPOKEN);
+    expect(res.body.tokens.map((t) => t.written).join('')).toBe(LINE);
+    expect(res.body.tokens.map((t) => t.spoken).join('')).toBe(SPOKEN);
+    expect(res.body.tokens).toContainEqual({ written: '3시', spoken: '세 시' });
+    expect(res.body.tokens).toContainEqual({ written: '2개', spoken: '두 개' });
+
+    const ja = await api.json('POST', '/v1/text/normalize', { lang: 'ja', text: '鉛筆が3本あります。' });
+    expect(ja.body.spoken).toBe('鉛筆がさんぼんあります。');
+    const en = await api.json('POST', '/v1/text/normalize', { lang: 'en', text: 'Meet Dr. Smith at 5 p.m.' });
+    expect(en.body.spoken).toBe('Meet Doctor Smith at five P M.');
+  });
+
+  it('applies inline lexicon entries before the rules', async () => {
+    const res = await api.json<{ spoken: string }>('POST', '/v1/text/normalize', {
+      lang: 'ko',
+      text: 'VoiceReel은 3시에 열립니다.',
+      lexicon: [{ grapheme: 'voicereel', alias: '보이스릴' }],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.spoken).toBe('보이스릴은 세 시에 열립니다.');
+    const exact = await api.json<{ spoken: string }>('POST', '/v1/text/normalize', {
+      lang: 'ko',
+      text: 'VoiceReel은',
+      lexicon: [{ grapheme: 'voicereel', alias: '보이스릴', case_sensitive: true }],
+    });
+    expect(exact.body.spoken).not.toContain('보이스릴');
+  });
+
+  it('refuses bad input in the error shape, and callers without a key', async () => {
+    const cases: Array<[unknown, string]> = [
+      [{ lang: 'fr', text: 'bonjour' }, 'lang'],
+      [{ lang: 'ko' }, 'text'],
+      [{ lang: 'ko', text: 'x'.repeat(5001) }, 'text'],
+      [{ lang: 'ko', text: 'a', lexicon: 'x' }, 'lexicon'],
+      [{ lang: 'ko', text: 'a', lexicon: [{ grapheme: 'a' }] }, 'lexicon[0].alias'],
+      [
+        { lang: 'ko', text: 'a', lexicon: [{ grapheme: 'a', alias: 'b', case_sensitive: 'no' }] },
+        'lexicon[0].case_sensitive',
+      ],
+    ];
+    for (const [body, field] of cases) {
+      const res = await api.json<{
+        error: { code: string; details?: { field?: string } };
+        request_id: string;
+      }>('POST', '/v1/text/normalize', body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.code).toBe('INVALID_INPUT');
+      expect(res.body.error.details?.field).toBe(field);
+      expect(res.body.request_id).toBeTruthy();
+    }
+    const anon = await new Api(server.url, 'vr_wrong').json('POST', '/v1/text/normalize', {
+      lang: 'ko',
+      text: '1',
+    });
+    expect(anon.status).toBe(401);
+  });
+});

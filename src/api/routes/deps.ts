@@ -7,6 +7,8 @@ import type { KeyService } from '../../services/keys.js';
 import type { Presigner } from '../../services/presign.js';
 import type { SpeakerService } from '../../services/speakers.js';
 import type { SynthesisService } from '../../services/synthesis.js';
+import type { LexiconService } from '../../services/text/lexicons.js';
+import type { TextPreviewService } from '../../services/text/preview.js';
 import type { VoiceCatalog } from '../../services/voices/catalog.js';
 import type { FileStore } from '../../services/file-store.js';
 import type { Store } from '../../store/index.js';
@@ -19,6 +21,8 @@ export interface RouteDeps {
   keys: KeyService;
   speakers: SpeakerService;
   synthesis: SynthesisService;
+  text: TextPreviewService;
+  lexicons: LexiconService;
   admission: JobAdmission;
   catalog: VoiceCatalog;
   presigner: Presigner;
