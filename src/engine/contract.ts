@@ -1,6 +1,5 @@
 import type { AudioFormat, VoiceProfile } from '../audio/types.js';
-import type { LexiconAlias } from '../text/normalize/index.js';
-import type { Language, RenderedSpeech } from './types.js';
+import type { Language, LineLexiconEntry, RenderedSpeech } from './types.js';
 import type { LineVoice, NeuralVoiceSpec } from './voice-spec.js';
 
 /**
@@ -45,7 +44,7 @@ export interface RenderLineRequest {
   voice: LineVoice;
   sentenceGapSeconds: number;
   /** Pronunciation entries applied before the normalizer rules (they win over them). */
-  lexicon?: LexiconAlias[];
+  lexicon?: LineLexiconEntry[];
 }
 
 export interface MixRequest {

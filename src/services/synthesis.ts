@@ -4,7 +4,7 @@ import { buildCaptionUnits } from '../captions/units.js';
 import { renderCaptions } from '../captions/format.js';
 import type { CaptionFormat, CaptionUnit } from '../captions/types.js';
 import type { Config } from '../config/schema.js';
-import type { Language, RenderedSpeech } from '../engine/types.js';
+import type { Language, LineLexiconEntry, RenderedSpeech } from '../engine/types.js';
 import type { LineVoice } from '../engine/voice-spec.js';
 import { errors, JobFailure } from '../errors.js';
 import { type Clock, monthOf, msUntilNextMonth } from '../lib/clock.js';
@@ -15,7 +15,6 @@ import type { AudioBackend, MixedProgram } from '../engine/contract.js';
 import type { JobAdmission } from './admission.js';
 import type { FileStore } from './file-store.js';
 import type { Principal } from './keys.js';
-import type { LexiconAlias } from '../text/normalize/index.js';
 import { normalizeText } from '../text/split.js';
 import type { LexiconService } from './text/lexicons.js';
 import type { UsageMeter } from './usage.js';
@@ -36,8 +35,8 @@ export interface SynthesizePayload {
   sample_rate: number;
   caption_format: CaptionFormat;
   characters: number;
-  /** Lexicon alias entries per language, resolved when queued (the named or the default lexicons). */
-  lexicons?: Partial<Record<Language, LexiconAlias[]>>;
+  /** Lexicon entries per language, resolved when queued (the named or the default lexicons). */
+  lexicons?: Partial<Record<Language, LineLexiconEntry[]>>;
 }
 
 export interface SynthesisResult {

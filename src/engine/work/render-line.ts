@@ -1,13 +1,13 @@
 import { concatAudio, silence } from '../../audio/dsp.js';
 import type { PcmAudio } from '../../audio/types.js';
 import { splitSentences } from '../../text/split.js';
-import type { LexiconAlias } from '../../text/normalize/index.js';
-import type { Language, RenderedSpeech, WordTiming } from '../types.js';
+import type { Language, LineLexiconEntry, PhonemeEntry, RenderedSpeech, WordTiming } from '../types.js';
 import { locateWords, type SpokenWord, spokenLine, writtenWords } from './spoken-line.js';
 
 /** How one voice says a sentence, and how its output is cut to the speech. */
 export interface SentenceVoice {
-  speak(sentence: string): Promise<RenderedSpeech>;
+  /** `ipa`: the line's IPA lexicon entries, for engines that take phonemes. */
+  speak(sentence: string, ipa: readonly PhonemeEntry[]): Promise<RenderedSpeech>;
   trim(audio: PcmAudio): Promise<{ audio: PcmAudio; offsetSeconds: number }>;
 }
 
@@ -20,9 +20,21 @@ export interface SentenceVoice {
  */
 export async function renderLine(
   voice: SentenceVoice,
-  req: { text: string; lang: Language; sentenceGapSeconds: number; lexicon?: readonly LexiconAlias[] },
+  req: { text: string; lang: Language; sentenceGapSeconds: number; lexicon?: readonly LineLexiconEntry[] },
 ): Promise<RenderedSpeech> {
-  const line = spokenLine(req.lang, req.text, req.lexicon);
+  const entries = req.lexicon ?? [];
+  // An IPA entry's grapheme stays as written (no rule rewrites it); engines that take phonemes
+  // then say it with the entry's IPA.
+  const line = spokenLine(
+    req.lang,
+    req.text,
+    entries.map((e) => ({
+      grapheme: e.grapheme,
+      alias: e.alias ?? e.grapheme,
+      caseSensitive: e.caseSensitive,
+    })),
+  );
+  const ipa = entries.filter((e): e is PhonemeEntry => e.alias === undefined && e.phonemes !== undefined);
   const sentences = splitSentences(line.spoken, req.lang);
   const parts: PcmAudio[] = [];
   const words: SpokenWord[] = [];
@@ -32,7 +44,7 @@ export async function renderLine(
   for (const sentence of sentences) {
     const offset = line.spoken.indexOf(sentence, at);
     at = offset < 0 ? at : offset + sentence.length;
-    const spoken = await voice.speak(sentence);
+    const spoken = await voice.speak(sentence, ipa);
     rate = spoken.sampleRate;
     const trimmed = await voice.trim({ samples: spoken.samples, sampleRate: spoken.sampleRate });
     if (trimmed.audio.samples.length === 0) continue;
@@ -51,7 +63,11 @@ export async function renderLine(
     cursor += length;
   }
   if (parts.length === 0) return { samples: new Float32Array(0), sampleRate: rate || 22050, words: [] };
-  return { samples: concatAudio(parts).samples, sampleRate: rate, words: writtenWords(req.text, line, words) };
+  return {
+    samples: concatAudio(parts).samples,
+    sampleRate: rate,
+    words: writtenWords(req.text, line, words),
+  };
 }
 
 function clamp(v: number, lo: number, hi: number): number {

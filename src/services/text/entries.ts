@@ -1,4 +1,5 @@
 import { errors } from '../../errors.js';
+import type { LineLexiconEntry } from '../../engine/types.js';
 import type { LexiconAlias } from '../../text/normalize/index.js';
 
 /** The longest grapheme, alias or phoneme string of one lexicon entry (UTF-16 units). */
@@ -63,9 +64,23 @@ export function parseEntries(value: unknown, maxEntries: number, field: string):
   });
 }
 
-/** The alias entries in the normalizer's form (phoneme entries do not rewrite text). */
-export function aliasesOf(entries: readonly LexiconEntry[]): LexiconAlias[] {
-  return entries.flatMap((e) =>
-    e.alias === undefined ? [] : [{ grapheme: e.grapheme, alias: e.alias, caseSensitive: e.case_sensitive }],
-  );
+/** Entries as a line is rendered with them (engine/types.ts). */
+export function lineEntriesOf(entries: readonly LexiconEntry[]): LineLexiconEntry[] {
+  return entries.map((e) => ({
+    grapheme: e.grapheme,
+    ...(e.alias === undefined ? { phonemes: e.phonemes } : { alias: e.alias }),
+    caseSensitive: e.case_sensitive,
+  }));
+}
+
+/**
+ * The entries in the normalizer's form, as synthesis applies them: an IPA entry keeps its grapheme
+ * as written (no rule rewrites it), since the phonemes are given to the engine, not as text.
+ */
+export function aliasesOf(entries: readonly LineLexiconEntry[]): LexiconAlias[] {
+  return entries.map((e) => ({
+    grapheme: e.grapheme,
+    alias: e.alias ?? e.grapheme,
+    caseSensitive: e.caseSensitive,
+  }));
 }

@@ -2,10 +2,10 @@ import { errors } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { isWellFormedId, newId } from '../../lib/ids.js';
 import type { Language } from '../../text/languages.js';
-import type { LexiconAlias } from '../../text/normalize/index.js';
 import type { LexiconRow, LexiconsRepo } from '../../store/lexicons-repo.js';
 import type { Principal } from '../keys.js';
-import { aliasesOf, type LexiconEntry, parseEntries } from './entries.js';
+import type { LineLexiconEntry } from '../../engine/types.js';
+import { type LexiconEntry, lineEntriesOf, parseEntries } from './entries.js';
 import { buildPls, parsePls } from './pls.js';
 import { parseLanguage } from './preview.js';
 
@@ -87,15 +87,15 @@ export class LexiconService {
   }
 
   /**
-   * Alias entries per language from the named lexicons (`ids` absent: the project's defaults), in
+   * Entries per language from the named lexicons (`ids` absent: the project's defaults), in
    * the order named. Snapshotted into a job, so later edits do not change queued work.
    */
-  resolve(who: Principal, ids: unknown, field = 'lexicons'): Partial<Record<Language, LexiconAlias[]>> {
+  resolve(who: Principal, ids: unknown, field = 'lexicons'): Partial<Record<Language, LineLexiconEntry[]>> {
     const rows = ids === undefined ? this.repo.defaults(who.project) : this.named(who, ids, field);
-    const out: Partial<Record<Language, LexiconAlias[]>> = {};
+    const out: Partial<Record<Language, LineLexiconEntry[]>> = {};
     for (const row of rows) {
       const lang = row.lang as Language;
-      (out[lang] ??= []).push(...aliasesOf(JSON.parse(row.entries_json) as LexiconEntry[]));
+      (out[lang] ??= []).push(...lineEntriesOf(JSON.parse(row.entries_json) as LexiconEntry[]));
     }
     return out;
   }

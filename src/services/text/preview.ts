@@ -2,7 +2,8 @@ import { errors } from '../../errors.js';
 import { LANGUAGES, type Language } from '../../text/languages.js';
 import { normalize, type LexiconAlias } from '../../text/normalize/index.js';
 import type { Principal } from '../keys.js';
-import { aliasesOf, parseEntries } from './entries.js';
+import type { LineLexiconEntry } from '../../engine/types.js';
+import { aliasesOf, lineEntriesOf, parseEntries } from './entries.js';
 
 export interface PreviewLimits {
   /** The longest text one request may normalize (the same as one script line). */
@@ -17,7 +18,10 @@ export interface NormalizePreview {
 }
 
 /** Stored lexicons by id, for one language (LexiconService.resolve). */
-export type ResolveLexicons = (who: Principal, ids: string[]) => Partial<Record<Language, LexiconAlias[]>>;
+export type ResolveLexicons = (
+  who: Principal,
+  ids: string[],
+) => Partial<Record<Language, LineLexiconEntry[]>>;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -74,6 +78,6 @@ export class TextPreviewService {
       'lexicon',
     );
     const stored = ids.length === 0 ? [] : (this.resolve(who, ids)[lang] ?? []);
-    return [...stored, ...aliasesOf(inline)];
+    return aliasesOf([...stored, ...lineEntriesOf(inline)]);
   }
 }
