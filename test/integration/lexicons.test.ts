@@ -199,6 +199,14 @@ describe('/v1/lexicons', () => {
         { grapheme: 'W3C', alias: 'World Wide Web Consortium', case_sensitive: false },
       ],
     });
+    // Without ?name= a replacing import keeps the name; ?default=true sets the flag.
+    const again = await send(
+      alpha,
+      'PUT',
+      `/v1/lexicons/${imported.body.id as string}?default=true`,
+      pls.text,
+    );
+    expect(again.body).toMatchObject({ name: 'Names', default: true, lang: 'ko', entries: ENTRIES });
     await alpha.json('DELETE', `/v1/lexicons/${created.body.id}`);
     await alpha.json('DELETE', `/v1/lexicons/${imported.body.id as string}`);
   });

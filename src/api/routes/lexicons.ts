@@ -22,7 +22,7 @@ function inputOf(ctx: Context): LexiconInput {
     kind: 'pls',
     xml: typeof xml === 'string' ? xml : '',
     name: typeof name === 'string' ? name : undefined,
-    isDefault: dflt === 'true',
+    isDefault: dflt === undefined ? undefined : dflt === 'true',
   };
 }
 

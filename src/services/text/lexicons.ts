@@ -28,7 +28,7 @@ export interface LexiconView {
 /** A lexicon as sent: JSON `{ name, lang, default?, entries }`, or a PLS document plus name/default. */
 export type LexiconInput =
   | { kind: 'json'; body: unknown }
-  | { kind: 'pls'; xml: string; name: string | undefined; isDefault: boolean };
+  | { kind: 'pls'; xml: string; name: string | undefined; isDefault: boolean | undefined };
 
 const MAX_NAME = 100;
 /** Lexicons one script or preview may name. */
@@ -43,7 +43,7 @@ export class LexiconService {
   ) {}
 
   create(who: Principal, input: LexiconInput): LexiconView {
-    const parsed = this.parse(input);
+    const parsed = this.parse(input, { name: 'Imported lexicon', is_default: 0 });
     if (this.repo.count(who.project) >= this.limits.maxPerProject) {
       throw errors.invalidInput(`A project may keep at most ${this.limits.maxPerProject} lexicons.`, {
         limit: this.limits.maxPerProject,
@@ -77,7 +77,7 @@ export class LexiconService {
 
   replace(who: Principal, id: string, input: LexiconInput): LexiconView {
     const old = this.find(who, id);
-    const row: LexiconRow = { ...old, ...this.parse(input), updated_at: this.clock.now() };
+    const row: LexiconRow = { ...old, ...this.parse(input, old), updated_at: this.clock.now() };
     if (!this.repo.replace(row)) throw errors.notFound('Lexicon');
     return view(row, true);
   }
@@ -127,15 +127,19 @@ export class LexiconService {
     return row;
   }
 
-  private parse(input: LexiconInput): Omit<LexiconRow, 'id' | 'project' | 'created_at' | 'updated_at'> {
+  /** `before`: the name and default flag a PLS import keeps when the request does not set them. */
+  private parse(
+    input: LexiconInput,
+    before: Pick<LexiconRow, 'name' | 'is_default'>,
+  ): Omit<LexiconRow, 'id' | 'project' | 'created_at' | 'updated_at'> {
     let name: unknown;
     let isDefault: unknown;
     let lang: Language;
     let entries: LexiconEntry[];
     if (input.kind === 'pls') {
       ({ lang, entries } = parsePls(input.xml, this.limits.maxEntries));
-      name = input.name ?? 'Imported lexicon';
-      isDefault = input.isDefault;
+      name = input.name ?? before.name;
+      isDefault = input.isDefault ?? before.is_default === 1;
     } else {
       const b = input.body;
       if (!b || typeof b !== 'object' || Array.isArray(b)) {
