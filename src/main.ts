@@ -28,6 +28,8 @@ import { usablePacks } from './services/models/usable.js';
 import { SpeakerService, type RegisterJobPayload } from './services/speakers.js';
 import { SpeechService } from './services/speech.js';
 import { SynthesisService, type SynthesizePayload } from './services/synthesis.js';
+import { LexiconService } from './services/text/lexicons.js';
+import { TextPreviewService } from './services/text/preview.js';
 import { UsageMeter } from './services/usage.js';
 import { VoiceCatalog } from './services/voices/catalog.js';
 import { measurePresets } from './services/voices/measure.js';
@@ -192,6 +194,8 @@ function createServices(d: ServiceDeps): {
   speakers: SpeakerService;
   synthesis: SynthesisService;
   speech: SpeechService;
+  text: TextPreviewService;
+  lexicons: LexiconService;
 } {
   const { config, store, files, backend, clock, catalog } = d;
   const usage = new UsageMeter(store.usage, clock, (fn) => d.db.transaction(fn)());
@@ -210,6 +214,10 @@ function createServices(d: ServiceDeps): {
     { minSpeechSeconds: config.limits.min_reference_speech_seconds },
     (profile, lang) => catalog.forSpeaker(profile, lang).view,
   );
+  const lexicons = new LexiconService(store.lexicons, clock, {
+    maxEntries: config.limits.max_lexicon_entries,
+    maxPerProject: config.limits.max_lexicons_per_project,
+  });
   const synthesis = new SynthesisService(
     store,
     files,
@@ -220,9 +228,14 @@ function createServices(d: ServiceDeps): {
     d.threads,
     catalog,
     admission,
+    lexicons,
   );
   const speech = new SpeechService({ store, backend, usage, clock, config, catalog });
-  return { usage, admission, speakers, synthesis, speech };
+  const text = new TextPreviewService(
+    { maxChars: config.limits.max_line_chars, maxEntries: config.limits.max_lexicon_entries },
+    (who, ids) => lexicons.resolve(who, ids, 'lexicon'),
+  );
+  return { usage, admission, speakers, synthesis, speech, text, lexicons };
 }
 
 /** The job queue, with rows a crash left running settled before anyone can read them through the API. */

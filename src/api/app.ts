@@ -17,10 +17,12 @@ import { healthRoutes } from './routes/health.js';
 import { jobEventRoutes } from './routes/job-events.js';
 import { jobRoutes } from './routes/jobs.js';
 import { keyRoutes } from './routes/keys.js';
+import { lexiconRoutes } from './routes/lexicons.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { speakerRoutes } from './routes/speakers.js';
 import { speechRoutes } from './routes/speech.js';
 import { synthesizeRoutes } from './routes/synthesize.js';
+import { textRoutes } from './routes/text.js';
 import { usageRoutes } from './routes/usage.js';
 import { voiceRoutes } from './routes/voices.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -78,6 +80,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     keyRoutes(routeDeps),
     voiceRoutes(routeDeps),
     webhookRoutes(routeDeps),
+    textRoutes(routeDeps),
+    lexiconRoutes(routeDeps),
   ]) {
     api.use(r.routes());
   }

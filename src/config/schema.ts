@@ -83,6 +83,10 @@ const limits = z
     min_reference_speech_seconds: z.number().min(1).max(600).default(30),
     max_script_lines: z.number().int().positive().max(100000).default(1000),
     max_line_chars: z.number().int().positive().max(100000).default(5000),
+    /** Entries in one pronunciation lexicon (and inline entries in one request). */
+    max_lexicon_entries: z.number().int().positive().max(100000).default(5000),
+    /** Pronunciation lexicons one project may keep. */
+    max_lexicons_per_project: z.number().int().positive().max(10000).default(100),
     /** Whole-script size; the mixed program is held in memory (≈ 1 h of audio per 60 000 characters). */
     max_script_chars: z.number().int().positive().max(1_000_000).default(50_000),
     /** Characters of one POST /v1/audio/speech input (answered while it is spoken); longer texts go to /v1/synthesize. */

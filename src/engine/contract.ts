@@ -1,5 +1,5 @@
 import type { AudioFormat, VoiceProfile } from '../audio/types.js';
-import type { Language, RenderedSpeech } from './types.js';
+import type { Language, LineLexiconEntry, RenderedSpeech } from './types.js';
 import type { LineVoice, NeuralVoiceSpec } from './voice-spec.js';
 
 /**
@@ -15,7 +15,10 @@ export interface AudioBackend {
     transcript: string;
     lang: Language;
   }): Promise<ReferenceAnalysis>;
-  /** One script line in one voice: sentences split, spoken, joined with short pauses, silence trimmed. */
+  /**
+   * One script line in one voice: normalized to its spoken form, sentences split, spoken, joined
+   * with short pauses, silence trimmed; word timings come back in the line's written form.
+   */
   renderLine(req: RenderLineRequest, signal?: AbortSignal): Promise<RenderedSpeech>;
   /** Measures a neural preset voice the way references are measured (for matching speakers). */
   profileVoice(req: { voice: NeuralVoiceSpec; lang: Language }): Promise<VoiceProfile>;
@@ -40,6 +43,8 @@ export interface RenderLineRequest {
   lang: Language;
   voice: LineVoice;
   sentenceGapSeconds: number;
+  /** Pronunciation entries applied before the normalizer rules (they win over them). */
+  lexicon?: LineLexiconEntry[];
 }
 
 export interface MixRequest {

@@ -79,7 +79,8 @@ export const handlers: { [K in TaskKind]: TaskHandler<K> } = {
 
 /**
  * The built-in engine's output is digital silence around the speech, cut by level; neural voices
- * breathe and hiss at the edges, so Silero decides where their speech is.
+ * breathe and hiss at the edges, so Silero decides where their speech is. IPA lexicon entries
+ * reach the neural voices only: eSpeak's phoneme input is its own mnemonics, not IPA.
  */
 function sentenceVoice(req: Pick<RenderLineRequest, 'lang' | 'voice'>, ctx: WorkerContext): SentenceVoice {
   const voice = req.voice;
@@ -90,7 +91,7 @@ function sentenceVoice(req: Pick<RenderLineRequest, 'lang' | 'voice'>, ctx: Work
     };
   }
   return {
-    speak: (text) => ctx.neural.speak(voice, text, req.lang),
+    speak: (text, ipa) => ctx.neural.speak(voice, text, req.lang, ipa),
     trim: (audio) => trimToSpeech(ctx.vad, audio),
   };
 }

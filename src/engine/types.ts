@@ -6,6 +6,22 @@ import type { Language } from '../text/languages.js';
 export { LANGUAGES, type Language } from '../text/languages.js';
 export type { WordTiming } from '../captions/types.js';
 
+/**
+ * A pronunciation entry as a line is rendered with it (a project lexicon's entry): the grapheme is
+ * said as the `alias` text, or as the IPA `phonemes` where the engine takes phonemes.
+ */
+export interface LineLexiconEntry {
+  grapheme: string;
+  alias?: string;
+  phonemes?: string;
+  /** Default false: matching ignores case. */
+  caseSensitive?: boolean;
+}
+
+/** An IPA entry as a neural engine applies it to a sentence's words. */
+export type PhonemeEntry = Required<Pick<LineLexiconEntry, 'grapheme' | 'phonemes'>> &
+  Pick<LineLexiconEntry, 'caseSensitive'>;
+
 /** One rendered stretch of speech (a line or a sentence), engine sample rate, mono. */
 export interface RenderedSpeech {
   samples: Float32Array;

@@ -4,7 +4,7 @@ import { buildCaptionUnits } from '../captions/units.js';
 import { renderCaptions } from '../captions/format.js';
 import type { CaptionFormat, CaptionUnit } from '../captions/types.js';
 import type { Config } from '../config/schema.js';
-import type { Language, RenderedSpeech } from '../engine/types.js';
+import type { Language, LineLexiconEntry, RenderedSpeech } from '../engine/types.js';
 import type { LineVoice } from '../engine/voice-spec.js';
 import { errors, JobFailure } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
@@ -17,6 +17,7 @@ import type { FileStore } from './file-store.js';
 import { ensureCharacterQuota } from './quota.js';
 import type { Principal } from './keys.js';
 import { normalizeText } from '../text/split.js';
+import type { LexiconService } from './text/lexicons.js';
 import type { UsageMeter } from './usage.js';
 import { SPEED_RANGE, type VoiceCatalog } from './voices/catalog.js';
 
@@ -35,6 +36,8 @@ export interface SynthesizePayload {
   sample_rate: number;
   caption_format: CaptionFormat;
   characters: number;
+  /** Lexicon entries per language, resolved when queued (the named or the default lexicons). */
+  lexicons?: Partial<Record<Language, LineLexiconEntry[]>>;
 }
 
 export interface SynthesisResult {
@@ -69,6 +72,7 @@ export class SynthesisService {
     private readonly parallelism: number,
     private readonly catalog: VoiceCatalog,
     private readonly admission: JobAdmission,
+    private readonly lexicons: Pick<LexiconService, 'resolve'>,
   ) {}
 
   /** Validates the whole request against the caller's project before anything is queued. */
@@ -125,7 +129,8 @@ export class SynthesisService {
         supported: OUTPUT_SAMPLE_RATES,
       });
     }
-    return { script, output_format, sample_rate, caption_format, characters };
+    const lexicons = this.lexicons.resolve(who, b.lexicons);
+    return { script, output_format, sample_rate, caption_format, characters, lexicons };
   }
 
   /** `speaker_id` (a ready speaker of the caller's project) or `voice` (a catalog voice), not both. */
@@ -218,7 +223,13 @@ export class SynthesisService {
     const rendered = await mapLimited(payload.script, this.parallelism, async (line) => {
       const voice = this.voiceOf(line, voices);
       const speech = await this.backend.renderLine(
-        { text: line.text, lang: voice.lang, voice: voice.voice, sentenceGapSeconds: gapSeconds },
+        {
+          text: line.text,
+          lang: voice.lang,
+          voice: voice.voice,
+          sentenceGapSeconds: gapSeconds,
+          lexicon: payload.lexicons?.[voice.lang] ?? [],
+        },
         ctx.signal,
       );
       ctx.progress(++done / total, { line: done, lines: payload.script.length });

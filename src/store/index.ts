@@ -3,6 +3,7 @@ import { FilesRepo } from './files-repo.js';
 import { JobEventsRepo } from './job-events-repo.js';
 import { JobsRepo } from './jobs-repo.js';
 import { KeysRepo } from './keys-repo.js';
+import { LexiconsRepo } from './lexicons-repo.js';
 import { PresetProfilesRepo } from './preset-profiles-repo.js';
 import { SignaturesRepo } from './signatures-repo.js';
 import { SpeakersRepo } from './speakers-repo.js';
@@ -20,6 +21,7 @@ export interface Store {
   presetProfiles: PresetProfilesRepo;
   jobEvents: JobEventsRepo;
   webhooks: WebhookDeliveriesRepo;
+  lexicons: LexiconsRepo;
 }
 
 export function createStore(db: Db): Store {
@@ -34,5 +36,6 @@ export function createStore(db: Db): Store {
     presetProfiles: new PresetProfilesRepo(db),
     jobEvents: new JobEventsRepo(db),
     webhooks: new WebhookDeliveriesRepo(db),
+    lexicons: new LexiconsRepo(db),
   };
 }

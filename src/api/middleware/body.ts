@@ -50,23 +50,50 @@ function requireType(types: string[], what: string): Middleware<AppState> {
 }
 
 export function jsonBody(limitBytes: number): Middleware<AppState>[] {
+  return parsedBody(limitBytes, ['application/json', 'application/*+json'], 'application/json', []);
+}
+
+/** W3C PLS documents (lexicon import) as text, or JSON; the same size limit for both. */
+export const PLS_TYPES = ['application/pls+xml', 'application/xml', 'text/xml'];
+export function jsonOrPlsBody(limitBytes: number): Middleware<AppState>[] {
+  const json = ['application/json', 'application/*+json'];
+  return parsedBody(
+    limitBytes,
+    [...json, ...PLS_TYPES],
+    'application/json or application/pls+xml',
+    PLS_TYPES,
+  );
+}
+
+function parsedBody(
+  limitBytes: number,
+  types: string[],
+  what: string,
+  textTypes: string[],
+): Middleware<AppState>[] {
   const parse = koaBody({
     json: true,
     jsonStrict: true,
     multipart: false,
     urlencoded: false,
-    text: false,
+    text: textTypes.length > 0,
+    textTypes,
     jsonLimit: limitBytes,
+    textLimit: limitBytes,
   });
   return [
     declaredLengthWithin(limitBytes),
-    requireType(['application/json', 'application/*+json'], 'application/json'),
+    requireType(types, what),
     async (ctx, next) => {
       try {
         beginBodyDigest(ctx);
         await (parse as unknown as Middleware<AppState>)(ctx, async () => undefined);
       } catch (err) {
-        throw mapParseError(err, limitBytes, 'JSON');
+        throw mapParseError(
+          err,
+          limitBytes,
+          textTypes.length > 0 && ctx.is(textTypes) ? 'XML document' : 'JSON',
+        );
       }
       await next();
     },

@@ -9,6 +9,8 @@ import type { Presigner } from '../../services/presign.js';
 import type { SpeakerService } from '../../services/speakers.js';
 import type { SpeechService } from '../../services/speech.js';
 import type { SynthesisService } from '../../services/synthesis.js';
+import type { LexiconService } from '../../services/text/lexicons.js';
+import type { TextPreviewService } from '../../services/text/preview.js';
 import type { VoiceCatalog } from '../../services/voices/catalog.js';
 import type { WebhookService } from '../../services/webhooks.js';
 import type { FileStore } from '../../services/file-store.js';
@@ -23,6 +25,8 @@ export interface RouteDeps {
   speakers: SpeakerService;
   synthesis: SynthesisService;
   speech: SpeechService;
+  text: TextPreviewService;
+  lexicons: LexiconService;
   admission: JobAdmission;
   catalog: VoiceCatalog;
   presigner: Presigner;

@@ -7,6 +7,8 @@
 export interface TextUnit {
   source: string;
   speak: string;
+  /** IPA from a lexicon entry: neural voices say this instead of eSpeak's phonemes for `speak`. */
+  ipa?: string;
 }
 
 export interface EspeakInput {

@@ -3,7 +3,8 @@ import type { LoadedModel, SessionOptions } from '../families/family.js';
 import { familyOf, type NeuralVoiceSpec } from '../families/index.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
 import type { PackRef } from '../packs/manifest.js';
-import type { Language, RenderedSpeech } from '../types.js';
+import type { Language, PhonemeEntry, RenderedSpeech } from '../types.js';
+import { applyPhonemeEntries } from './lexicon.js';
 import { languageOf, presetSpec } from './presets.js';
 
 interface Loaded {
@@ -56,10 +57,15 @@ export class NeuralEngines {
   }
 
   /** One sentence in a neural voice: samples at the model's rate and word times within them. */
-  async speak(spec: NeuralVoiceSpec, sentence: string, lang: Language): Promise<RenderedSpeech> {
+  async speak(
+    spec: NeuralVoiceSpec,
+    sentence: string,
+    lang: Language,
+    ipa: readonly PhonemeEntry[] = [],
+  ): Promise<RenderedSpeech> {
     const loaded = this.packs.get(spec.pack);
     if (!loaded) throw new RangeError(`model pack ${spec.pack} is not loaded in this worker`);
-    const units = this.text.units(lang, sentence);
+    const units = applyPhonemeEntries(this.text.units(lang, sentence), ipa);
     if (spec.engine !== loaded.family.name)
       throw new TypeError(`${spec.pack} is a ${loaded.family.label} pack`);
     return loaded.model.speak(spec, units, this.text.espeak);

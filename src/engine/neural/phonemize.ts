@@ -49,15 +49,36 @@ export function phonemizeUnits(
       .normalize(form);
 
   let clause: TextUnit[] = [];
-  const flush = (punct: string) => {
-    if (clause.length === 0) return;
-    const spoken = clause.map((u) => u.speak.replace(CLAUSE_PUNCT, '')).filter((s) => s.trim());
-    const phon = spoken.length > 0 ? ipa(spoken.join(' ')) : '';
-    if (phon) {
+  // A clause's words, as runs eSpeak phonemizes together, broken by words a lexicon gives IPA for.
+  const phonemizeRuns = (): boolean => {
+    let any = false;
+    const runs: TextUnit[][] = [];
+    for (const u of clause) {
+      const last = runs[runs.length - 1];
+      if (u.ipa === undefined && last && last[0]?.ipa === undefined) last.push(u);
+      else runs.push([u]);
+    }
+    for (const run of runs) {
+      const given = run[0]?.ipa;
+      const spoken = run.map((u) => u.speak.replace(CLAUSE_PUNCT, '')).filter((s) => s.trim());
+      const phon =
+        given !== undefined ? given.normalize(form) : spoken.length > 0 ? ipa(spoken.join(' ')) : '';
+      if (!phon) continue;
       if (symbols.length > 0) symbols.push(' ');
       const start = symbols.length;
       symbols.push(...phon);
-      words.push(...ownWords(clause, phon, start, ipa));
+      words.push(
+        ...(given !== undefined
+          ? [{ text: run[0]!.source, from: start, to: symbols.length }]
+          : ownWords(run, phon, start, ipa)),
+      );
+      any = true;
+    }
+    return any;
+  };
+  const flush = (punct: string) => {
+    if (clause.length === 0) return;
+    if (phonemizeRuns()) {
       const p = PUNCT_ASCII[punct[0] ?? ''] ?? punct[0];
       if (p) symbols.push(p);
       clauseEnds.push(symbols.length);

@@ -4,6 +4,7 @@ import * as fairQueue from './2026-12-01-fair-queue.js';
 import * as bootstrapKey from './2026-12-02-bootstrap-key.js';
 import * as jobEvents from './2026-12-03-job-events.js';
 import * as webhooks from './2026-12-04-webhooks.js';
+import * as lexicons from './2026-12-05-lexicons.js';
 
 export interface Migration {
   id: string;
@@ -18,4 +19,5 @@ export const migrations: Migration[] = [
   bootstrapKey,
   jobEvents,
   webhooks,
+  lexicons,
 ];

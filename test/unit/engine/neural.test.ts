@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEspeakEngine, type EspeakEngine } from '../../../src/engine/espeak/engine.js';
 import { NeuralEngines } from '../../../src/engine/neural/engines.js';
+import { applyPhonemeEntries } from '../../../src/engine/neural/lexicon.js';
 import { phonemizeUnits, splitChunk } from '../../../src/engine/neural/phonemize.js';
 import { loadOnnxRuntime } from '../../../src/engine/onnx/runtime.js';
 import { phonemesToIds } from '../../../src/engine/piper/phoneme-ids.js';
@@ -51,6 +52,23 @@ const kokoroVoice = (style: string) => ({
 });
 
 describe('phonemizeUnits (eSpeak IPA as Piper and Kokoro voices expect it)', () => {
+  it('says words an IPA lexicon entry names with its phonemes, the rest as eSpeak reads them', () => {
+    const marked = applyPhonemeEntries(units('Hello, "nguyen" and NGUYEN world.'), [
+      { grapheme: 'Nguyen', phonemes: 'ŋwiən' },
+      { grapheme: 'World', phonemes: 'wɝld', caseSensitive: true },
+    ]);
+    expect(marked.map((u) => u.ipa)).toEqual([undefined, 'ŋwiən', undefined, 'ŋwiən', undefined]);
+    const c = phonemizeUnits(text.espeak, marked, 'en-us', 'NFC');
+    expect(c.symbols.join('')).toBe('həlˈoʊ, ŋwiən ˈænd ŋwiən wˈɜːld.');
+    expect(c.words.map((w) => [w.text, c.symbols.slice(w.from, w.to).join('')])).toEqual([
+      ['Hello,', 'həlˈoʊ'],
+      ['"nguyen"', 'ŋwiən'],
+      ['and', 'ˈænd'],
+      ['NGUYEN', 'ŋwiən'],
+      ['world.', 'wˈɜːld'],
+    ]);
+  });
+
   it('keeps clause punctuation, drops separators, and gives each word its phoneme group', () => {
     const c = phonemizeUnits(text.espeak, units('Hello, world. How are you today?'), 'en-us', 'NFC');
     expect(c.symbols.join('')).toBe('həlˈoʊ, wˈɜːld. hˌaʊ ɑːɹ juː tədˈeɪ?');

@@ -1,0 +1,61 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { errors } from '../../errors.js';
+import type { LexiconInput } from '../../services/text/lexicons.js';
+import { type AppState, principalOf } from '../context.js';
+import { jsonOrPlsBody, PLS_TYPES } from '../middleware/body.js';
+import type { RouteDeps } from './deps.js';
+import { parsePaging } from './paging.js';
+
+const PLS_TYPE = 'application/pls+xml';
+
+/** JSON, or a PLS document with `?name=` and `?default=true` (PLS has no place for either). */
+function inputOf(ctx: Context): LexiconInput {
+  if (!ctx.is(PLS_TYPES)) return { kind: 'json', body: ctx.request.body };
+  const { name } = ctx.query;
+  const dflt = ctx.query.default;
+  if (dflt !== undefined && dflt !== 'true' && dflt !== 'false') {
+    throw errors.invalidInput('default must be true or false.', { field: 'default' });
+  }
+  const xml: unknown = ctx.request.body;
+  return {
+    kind: 'pls',
+    xml: typeof xml === 'string' ? xml : '',
+    name: typeof name === 'string' ? name : undefined,
+    isDefault: dflt === undefined ? undefined : dflt === 'true',
+  };
+}
+
+/** `/v1/lexicons`: a project's pronunciation lexicons; JSON or W3C PLS 1.0 in and out. */
+export function lexiconRoutes(deps: RouteDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  const body = jsonOrPlsBody(deps.config.limits.max_json_kb * 1024);
+
+  router.post('/lexicons', ...body, deps.signed, (ctx) => {
+    const created = deps.lexicons.create(principalOf(ctx.state), inputOf(ctx));
+    ctx.status = 201;
+    ctx.set('Location', `/v1/lexicons/${created.id}`);
+    ctx.body = created;
+  });
+  router.get('/lexicons', deps.signed, (ctx) => {
+    const { page, pageSize } = parsePaging(ctx.query);
+    ctx.body = deps.lexicons.list(principalOf(ctx.state), page, pageSize);
+  });
+  router.get('/lexicons/:id', deps.signed, (ctx) => {
+    const who = principalOf(ctx.state);
+    if (ctx.accepts('application/json', PLS_TYPE) === PLS_TYPE) {
+      ctx.type = PLS_TYPE;
+      ctx.body = deps.lexicons.exportPls(who, ctx.params.id!);
+      return;
+    }
+    ctx.body = deps.lexicons.get(who, ctx.params.id!);
+  });
+  router.put('/lexicons/:id', ...body, deps.signed, (ctx) => {
+    ctx.body = deps.lexicons.replace(principalOf(ctx.state), ctx.params.id!, inputOf(ctx));
+  });
+  router.delete('/lexicons/:id', deps.signed, (ctx) => {
+    deps.lexicons.delete(principalOf(ctx.state), ctx.params.id!);
+    ctx.status = 204;
+  });
+  return router;
+}
