@@ -11,16 +11,33 @@ import { bodyDeadline } from './middleware/body-deadline.js';
 import { errorHandler } from './middleware/errors.js';
 import { keyRateLimiter } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
+import { documentDrift } from './openapi/coverage.js';
+import { buildOpenApi } from './openapi/document.js';
+import type { RouteDoc } from './openapi/route-doc.js';
 import type { RouteDeps } from './routes/deps.js';
-import { fileRoutes } from './routes/files.js';
-import { healthRoutes } from './routes/health.js';
-import { jobRoutes } from './routes/jobs.js';
-import { keyRoutes } from './routes/keys.js';
-import { metricsRoutes } from './routes/metrics.js';
-import { speakerRoutes } from './routes/speakers.js';
-import { synthesizeRoutes } from './routes/synthesize.js';
-import { usageRoutes } from './routes/usage.js';
-import { voiceRoutes } from './routes/voices.js';
+import { fileDocs, fileRoutes } from './routes/files.js';
+import { healthDocs, healthRoutes } from './routes/health.js';
+import { jobDocs, jobRoutes } from './routes/jobs.js';
+import { keyDocs, keyRoutes } from './routes/keys.js';
+import { metricsDocs, metricsRoutes } from './routes/metrics.js';
+import { openapiDocs, openapiRoutes } from './routes/openapi.js';
+import { speakerDocs, speakerRoutes } from './routes/speakers.js';
+import { synthesizeDocs, synthesizeRoutes } from './routes/synthesize.js';
+import { usageDocs, usageRoutes } from './routes/usage.js';
+import { voiceDocs, voiceRoutes } from './routes/voices.js';
+
+/** Every route's OpenAPI entry: a new router adds its docs here beside its mount below. */
+const ROUTE_DOCS: RouteDoc[] = [
+  ...healthDocs,
+  ...openapiDocs,
+  ...fileDocs,
+  ...speakerDocs,
+  ...synthesizeDocs,
+  ...jobDocs,
+  ...usageDocs,
+  ...keyDocs,
+  ...voiceDocs,
+];
 
 export type AppDeps = Omit<RouteDeps, 'signed' | 'admitted' | 'bodies'> & {
   log: Logger;
@@ -60,6 +77,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const open = new Router<AppState>();
   for (const r of [healthRoutes(routeDeps)]) open.use(r.routes(), r.allowedMethods());
   if (deps.metrics) open.use(metricsRoutes(deps.metrics.registry).routes());
+  const docs = deps.metrics ? [...ROUTE_DOCS, ...metricsDocs] : ROUTE_DOCS;
   const files = new Router<AppState>({ prefix: '/v1' });
   files.use(fileRoutes(routeDeps).routes());
 
@@ -74,6 +92,17 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     voiceRoutes(routeDeps),
   ]) {
     api.use(r.routes());
+  }
+
+  // The document is the app's contract: a route without an entry (or an entry without a route) is a
+  // programming error caught at the first start of any test, not a silent gap in the document.
+  const document = buildOpenApi(docs);
+  open.use(openapiRoutes(document).routes());
+  const drift = documentDrift([open, files, api], docs);
+  if (drift.undocumented.length || drift.unserved.length) {
+    throw new Error(
+      `OpenAPI drift: undocumented ${drift.undocumented.join('; ') || '-'}, unserved ${drift.unserved.join('; ') || '-'}`,
+    );
   }
 
   app.use(requestContext(deps.log));

@@ -4,7 +4,33 @@ import { isWellFormedId } from '../../lib/ids.js';
 import { toJobView } from '../../services/job-view.js';
 import type { AppState } from '../context.js';
 import { principalOf } from '../context.js';
+import { Job } from '../../services/schemas/responses.js';
+import { routeDoc } from '../openapi/route-doc.js';
 import type { RouteDeps } from './deps.js';
+
+export const jobDocs = [
+  routeDoc({
+    method: 'get',
+    path: '/v1/jobs/{id}',
+    summary: 'One job',
+    tag: 'jobs',
+    auth: 'key',
+    params: { id: 'job id' },
+    description: 'Download URLs in `result` are signed afresh on every read.',
+    errors: ['NOT_FOUND'],
+    responses: { 200: { description: 'The job.', schema: Job } },
+  }),
+  routeDoc({
+    method: 'delete',
+    path: '/v1/jobs/{id}',
+    summary: 'Cancel a job and delete its files',
+    tag: 'jobs',
+    auth: 'key',
+    params: { id: 'job id' },
+    errors: ['NOT_FOUND'],
+    responses: { 204: { description: 'Canceled (or its files deleted).' } },
+  }),
+];
 
 export function jobRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();

@@ -1,7 +1,32 @@
 import Router from '@koa/router';
 import type { AppState } from '../context.js';
 import { principalOf } from '../context.js';
+import { SynthesizeBody } from '../../services/schemas/requests.js';
+import { JobCreated } from '../../services/schemas/responses.js';
+import { routeDoc } from '../openapi/route-doc.js';
 import type { RouteDeps } from './deps.js';
+
+export const synthesizeDocs = [
+  routeDoc({
+    method: 'post',
+    path: '/v1/synthesize',
+    summary: 'Synthesize a script (a job)',
+    tag: 'synthesis',
+    auth: 'key',
+    description:
+      'Lines, characters per line and per request are limited by `[limits]`; the job is in the database before the 202.',
+    body: { type: 'application/json', schema: SynthesizeBody },
+    errors: [
+      'INVALID_INPUT',
+      'PAYLOAD_TOO_LARGE',
+      'UNSUPPORTED_MEDIA',
+      'QUOTA_EXCEEDED',
+      'UNAVAILABLE',
+      'IDEMPOTENCY_CONFLICT',
+    ],
+    responses: { 202: { description: 'Accepted; Location names the job.', schema: JobCreated } },
+  }),
+];
 
 export function synthesizeRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
