@@ -13,7 +13,7 @@ import type { Store } from '../store/index.js';
 import type { AudioBackend, MixedProgram } from '../engine/contract.js';
 import type { JobAdmission } from './admission.js';
 import type { FileStore } from './file-store.js';
-import type { Principal } from './keys.js';
+import { type Principal, projectScope } from './keys.js';
 import { normalizeText } from '../text/split.js';
 import type { UsageMeter } from './usage.js';
 import { SPEED_RANGE, type VoiceCatalog } from './voices/catalog.js';
@@ -147,7 +147,7 @@ export class SynthesisService {
         field: `${field}.speaker_id`,
       });
     }
-    const speaker = this.store.speakers.get(l.speaker_id, who.admin ? undefined : who.project);
+    const speaker = this.store.speakers.get(l.speaker_id, projectScope(who));
     if (!speaker) {
       throw errors.invalidInput(`${field}.speaker_id names an unknown speaker.`, {
         field: `${field}.speaker_id`,

@@ -54,6 +54,7 @@ describe('GET /v1/openapi.json', () => {
       'GET /v1/speakers/{id}',
       'DELETE /v1/speakers/{id}',
       'POST /v1/synthesize',
+      'GET /v1/jobs',
       'GET /v1/jobs/{id}',
       'DELETE /v1/jobs/{id}',
       'GET /v1/usage',

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { monthOf } from '../../lib/clock.js';
+import { projectScope } from '../../services/keys.js';
 import { buildUsageReport } from '../../services/usage.js';
 import type { AppState } from '../context.js';
 import { principalOf } from '../context.js';
@@ -29,7 +30,7 @@ export function usageRoutes(deps: RouteDeps, flushUsage: () => void): Router<App
     const month = parseInput(UsageQuery, ctx.query).month ?? monthOf(deps.clock.now());
     const who = principalOf(ctx.state);
     flushUsage();
-    ctx.body = buildUsageReport(deps.store.usage, month, who.admin ? undefined : who.project);
+    ctx.body = buildUsageReport(deps.store.usage, month, projectScope(who));
   });
   return router;
 }
