@@ -108,7 +108,14 @@ export const errors = {
   unavailable: (message: string, retryAfterSeconds = 5, details?: Record<string, unknown>) =>
     new ApiError(503, 'UNAVAILABLE', message, details, retryAfter(retryAfterSeconds)),
   /** The Idempotency-Key was used with another body, or its first request has not been answered yet. */
-  idempotencyConflict: (message: string) => new ApiError(409, 'IDEMPOTENCY_CONFLICT', message),
+  idempotencyConflict: (message: string, retryAfterSeconds?: number) =>
+    new ApiError(
+      409,
+      'IDEMPOTENCY_CONFLICT',
+      message,
+      undefined,
+      retryAfterSeconds === undefined ? {} : retryAfter(retryAfterSeconds),
+    ),
   internal: () => new ApiError(500, 'INTERNAL_ERROR', 'Internal error.'),
 };
 

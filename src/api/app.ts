@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
+import { IdempotencyService } from '../services/idempotency.js';
 import type { UsageMeter } from '../services/usage.js';
 import type { AppState } from './context.js';
 import { admitBeforeBody } from './middleware/admission.js';
@@ -9,6 +10,7 @@ import { createAuth } from './middleware/auth.js';
 import { jsonBody, multipartBody } from './middleware/body.js';
 import { bodyDeadline } from './middleware/body-deadline.js';
 import { errorHandler } from './middleware/errors.js';
+import { idempotency } from './middleware/idempotency.js';
 import { keyRateLimiter } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
 import { documentDrift } from './openapi/coverage.js';
@@ -64,9 +66,11 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     windowSeconds: config.security.signature_window_seconds,
     rateLimit: keyRateLimiter(config.limits.rate_limit_per_minute, deps.clock),
   });
+  const idempotent = idempotency(new IdempotencyService(deps.store.idempotency, deps.clock));
   const routeDeps: RouteDeps = {
     ...deps,
-    signed: auth.verified,
+    // Every route mounts `signed` last, after its body parser: the Idempotency-Key check needs both.
+    signed: (ctx, next) => auth.verified(ctx, () => idempotent(ctx, next)),
     admitted: admitBeforeBody(deps.admission),
     bodies: {
       json: jsonBody(config.limits.max_json_kb * 1024),

@@ -8,6 +8,8 @@ export interface CleanupReport {
   files: number;
   references: number;
   signatures: number;
+  /** Idempotency-Key answers past their 24 h. */
+  idempotency: number;
 }
 
 /**
@@ -26,7 +28,12 @@ export function runCleanup(
   log: Logger,
 ): CleanupReport {
   const now = clock.now();
-  const report: CleanupReport = { files: 0, references: 0, signatures: store.signatures.purge(now) };
+  const report: CleanupReport = {
+    files: 0,
+    references: 0,
+    signatures: store.signatures.purge(now),
+    idempotency: store.idempotency.purge(now),
+  };
   const deleted: string[] = [];
   const attempt = (path: string, what: Record<string, string>, fn: () => void): boolean => {
     try {

@@ -47,7 +47,8 @@ function retarget<T>(value: T): T {
 
 function errorResponses(doc: RouteDoc, errorSchema: Json): Json {
   const byStatus = new Map<number, Set<ErrorCode>>();
-  for (const code of [...doc.errors, ...COMMON[doc.auth]]) {
+  const retried: ErrorCode[] = doc.method === 'post' ? ['IDEMPOTENCY_CONFLICT'] : [];
+  for (const code of [...doc.errors, ...retried, ...COMMON[doc.auth]]) {
     const status = ERROR_STATUS[code];
     byStatus.set(status, (byStatus.get(status) ?? new Set()).add(code));
   }
@@ -78,7 +79,9 @@ function withCodes(errorSchema: Json, codes: ErrorCode[]): Json {
 }
 
 function operation(doc: RouteDoc, components: Json): Json {
-  const parameters: Json[] = [];
+  // Every POST takes Idempotency-Key (middleware/idempotency.ts sits in every route's `signed`).
+  const parameters: Json[] =
+    doc.method === 'post' ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : [];
   for (const [name, description] of Object.entries(doc.params ?? {})) {
     parameters.push({ name, in: 'path', required: true, description, schema: { type: 'string' } });
   }
@@ -155,9 +158,23 @@ export function buildOpenApi(docs: RouteDoc[]): Json {
     servers: [{ url: '/', description: 'this appliance' }],
     tags,
     paths,
-    components: { schemas: components, securitySchemes: SECURITY_SCHEMES },
+    components: { schemas: components, parameters: PARAMETERS, securitySchemes: SECURITY_SCHEMES },
   };
 }
+
+const PARAMETERS: Json = {
+  IdempotencyKey: {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      'Makes a retry safe: the same key with the same request within 24 h answers the first success again ' +
+      '(with `Idempotent-Replayed: true`) instead of running twice; with another request, or while the first ' +
+      'is still being answered, 409 IDEMPOTENCY_CONFLICT. Scoped per API key; errors are not kept.',
+    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+    example: '5f0c1d9e-3b7a-4c2e-9a51-8d6f2b4e7c10',
+  },
+};
 
 const SECURITY_SCHEMES: Json = {
   ApiKey: { type: 'apiKey', in: 'header', name: 'X-VR-APIKEY', description: 'An API key (`vr_…`).' },

@@ -17,7 +17,7 @@ export const keyDocs = [
     tag: 'keys',
     auth: 'admin',
     body: { type: 'application/json', schema: CreateKeyBody },
-    errors: ['INVALID_INPUT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA', 'IDEMPOTENCY_CONFLICT'],
+    errors: ['INVALID_INPUT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA'],
     responses: { 201: { description: 'The key; its secret is shown only here.', schema: KeyCreated } },
   }),
   routeDoc({

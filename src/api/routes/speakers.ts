@@ -21,14 +21,7 @@ export const speakerDocs = [
     description:
       'Refused before it is read when Content-Length is over `[limits] max_upload_mb`. The job measures the speech and checks the transcript.',
     body: { type: 'multipart/form-data', schema: RegisterSpeakerForm },
-    errors: [
-      'INVALID_INPUT',
-      'PAYLOAD_TOO_LARGE',
-      'UNSUPPORTED_MEDIA',
-      'QUOTA_EXCEEDED',
-      'UNAVAILABLE',
-      'IDEMPOTENCY_CONFLICT',
-    ],
+    errors: ['INVALID_INPUT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA', 'QUOTA_EXCEEDED', 'UNAVAILABLE'],
     responses: {
       202: { description: 'Accepted; Location names the registration job.', schema: SpeakerCreated },
     },

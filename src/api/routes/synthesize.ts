@@ -16,14 +16,7 @@ export const synthesizeDocs = [
     description:
       'Lines, characters per line and per request are limited by `[limits]`; the job is in the database before the 202.',
     body: { type: 'application/json', schema: SynthesizeBody },
-    errors: [
-      'INVALID_INPUT',
-      'PAYLOAD_TOO_LARGE',
-      'UNSUPPORTED_MEDIA',
-      'QUOTA_EXCEEDED',
-      'UNAVAILABLE',
-      'IDEMPOTENCY_CONFLICT',
-    ],
+    errors: ['INVALID_INPUT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA', 'QUOTA_EXCEEDED', 'UNAVAILABLE'],
     responses: { 202: { description: 'Accepted; Location names the job.', schema: JobCreated } },
   }),
 ];

@@ -2,6 +2,7 @@ import * as initial from './2026-11-22-initial.js';
 import * as presetProfiles from './2026-11-30-preset-profiles.js';
 import * as fairQueue from './2026-12-01-fair-queue.js';
 import * as bootstrapKey from './2026-12-02-bootstrap-key.js';
+import * as idempotency from './2026-12-03-idempotency.js';
 import * as jobList from './2026-12-03-job-list.js';
 
 export interface Migration {
@@ -10,4 +11,11 @@ export interface Migration {
 }
 
 /** In order of their dated ids; never edit a migration that has shipped, add a new one. */
-export const migrations: Migration[] = [initial, presetProfiles, fairQueue, bootstrapKey, jobList];
+export const migrations: Migration[] = [
+  initial,
+  presetProfiles,
+  fairQueue,
+  bootstrapKey,
+  jobList,
+  idempotency,
+];

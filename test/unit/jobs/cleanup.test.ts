@@ -98,7 +98,7 @@ describe('retention cleanup', () => {
     rmSync(join(dir, reference)); // a reference recording
 
     const report = runCleanup(store, files, clock, 48, log);
-    expect(report).toEqual({ files: 4, references: 1, signatures: 0 });
+    expect(report).toEqual({ files: 4, references: 1, signatures: 0, idempotency: 0 });
     expect(store.files.expired(NOW)).toEqual([]);
     expect(store.files.forJob('job_one')).toEqual([]);
     expect(store.speakers.get('spk_one')?.reference_file).toBeNull();
@@ -116,7 +116,12 @@ describe('retention cleanup', () => {
     expect(lines.filter((l) => (l.level as number) >= 40)).toEqual([]);
 
     // A second sweep finds nothing and says nothing.
-    expect(runCleanup(store, files, clock, 48, log)).toEqual({ files: 0, references: 0, signatures: 0 });
+    expect(runCleanup(store, files, clock, 48, log)).toEqual({
+      files: 0,
+      references: 0,
+      signatures: 0,
+      idempotency: 0,
+    });
     expect(lines.filter((l) => l.msg === 'retention cleanup deleted expired files')).toHaveLength(1);
   });
 
@@ -143,7 +148,12 @@ describe('retention cleanup', () => {
   it('deletes nothing with retention_hours = 0', () => {
     const { dir, store, files, log } = setup();
     const rels = expiredJob(store, files, 'job_four');
-    expect(runCleanup(store, files, clock, 0, log)).toEqual({ files: 0, references: 0, signatures: 0 });
+    expect(runCleanup(store, files, clock, 0, log)).toEqual({
+      files: 0,
+      references: 0,
+      signatures: 0,
+      idempotency: 0,
+    });
     for (const rel of rels) expect(existsSync(join(dir, rel))).toBe(true);
   });
 });
