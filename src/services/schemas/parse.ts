@@ -9,7 +9,10 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = issue?.path.map(String).join('.') ?? '';
+  // script[0].text, as the hand-written checks name fields.
+  const field = (issue?.path ?? [])
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`))
+    .join('');
   const message = issue?.message ?? 'Invalid input.';
   const named = !field || message.startsWith(String(issue?.path.at(-1)));
   throw errors.invalidInput(named ? message : `${field}: ${message}`, field ? { field } : undefined);
