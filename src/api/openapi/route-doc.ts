@@ -25,3 +25,12 @@ export interface RouteDoc {
 }
 
 export const routeDoc = (doc: RouteDoc): RouteDoc => doc;
+
+/** What a route that creates a job can refuse: its input, its size or type, the quota, a full queue. */
+export const JOB_CREATION_ERRORS: ErrorCode[] = [
+  'INVALID_INPUT',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA',
+  'QUOTA_EXCEEDED',
+  'UNAVAILABLE',
+];

@@ -7,7 +7,7 @@ import { principalOf } from '../context.js';
 import type { UploadedFile } from '../middleware/body.js';
 import { PagingQuery, RegisterSpeakerForm } from '../../services/schemas/requests.js';
 import { Speaker, SpeakerCreated, SpeakerPage } from '../../services/schemas/responses.js';
-import { routeDoc } from '../openapi/route-doc.js';
+import { JOB_CREATION_ERRORS, routeDoc } from '../openapi/route-doc.js';
 import type { RouteDeps } from './deps.js';
 import { parsePaging } from './paging.js';
 
@@ -21,7 +21,7 @@ export const speakerDocs = [
     description:
       'Refused before it is read when Content-Length is over `[limits] max_upload_mb`. The job measures the speech and checks the transcript.',
     body: { type: 'multipart/form-data', schema: RegisterSpeakerForm },
-    errors: ['INVALID_INPUT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA', 'QUOTA_EXCEEDED', 'UNAVAILABLE'],
+    errors: JOB_CREATION_ERRORS,
     responses: {
       202: { description: 'Accepted; Location names the registration job.', schema: SpeakerCreated },
     },

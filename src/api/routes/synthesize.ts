@@ -4,7 +4,7 @@ import { principalOf } from '../context.js';
 import { parseInput } from '../../services/schemas/parse.js';
 import { SynthesizeBody } from '../../services/schemas/requests.js';
 import { JobCreated } from '../../services/schemas/responses.js';
-import { routeDoc } from '../openapi/route-doc.js';
+import { JOB_CREATION_ERRORS, routeDoc } from '../openapi/route-doc.js';
 import type { RouteDeps } from './deps.js';
 
 export const synthesizeDocs = [
@@ -17,7 +17,7 @@ export const synthesizeDocs = [
     description:
       'Lines, characters per line and per request are limited by `[limits]`; the job is in the database before the 202.',
     body: { type: 'application/json', schema: SynthesizeBody },
-    errors: ['INVALID_INPUT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA', 'QUOTA_EXCEEDED', 'UNAVAILABLE'],
+    errors: JOB_CREATION_ERRORS,
     responses: { 202: { description: 'Accepted; Location names the job.', schema: JobCreated } },
   }),
 ];
