@@ -17,7 +17,28 @@ export type ErrorCode =
   | 'QUOTA_EXCEEDED'
   | 'INTERNAL_ERROR'
   | 'UNAVAILABLE'
-  | 'CANCELED';
+  | 'CANCELED'
+  | 'IDEMPOTENCY_CONFLICT';
+
+/** The HTTP status each code is answered with (the OpenAPI document lists them per route). */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  INVALID_INPUT: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  REQUEST_TIMEOUT: 408,
+  IDEMPOTENCY_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA: 415,
+  INSUFFICIENT_REF: 422,
+  SCRIPT_MISMATCH: 422,
+  RATE_LIMITED: 429,
+  QUOTA_EXCEEDED: 429,
+  INTERNAL_ERROR: 500,
+  UNAVAILABLE: 503,
+  CANCELED: 500,
+};
 
 export class ApiError extends Error {
   readonly expose = true;
@@ -86,6 +107,15 @@ export const errors = {
     new ApiError(429, 'QUOTA_EXCEEDED', message, undefined, retryAfter(retryAfterSeconds)),
   unavailable: (message: string, retryAfterSeconds = 5, details?: Record<string, unknown>) =>
     new ApiError(503, 'UNAVAILABLE', message, details, retryAfter(retryAfterSeconds)),
+  /** The Idempotency-Key was used with another body, or its first request has not been answered yet. */
+  idempotencyConflict: (message: string, retryAfterSeconds?: number) =>
+    new ApiError(
+      409,
+      'IDEMPOTENCY_CONFLICT',
+      message,
+      undefined,
+      retryAfterSeconds === undefined ? {} : retryAfter(retryAfterSeconds),
+    ),
   internal: () => new ApiError(500, 'INTERNAL_ERROR', 'Internal error.'),
 };
 

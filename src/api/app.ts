@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
+import { IdempotencyService } from '../services/idempotency.js';
 import type { UsageMeter } from '../services/usage.js';
 import type { AppState } from './context.js';
 import { admitBeforeBody } from './middleware/admission.js';
@@ -9,23 +10,46 @@ import { createAuth } from './middleware/auth.js';
 import { jsonBody, multipartBody } from './middleware/body.js';
 import { bodyDeadline } from './middleware/body-deadline.js';
 import { errorHandler } from './middleware/errors.js';
+import { idempotency } from './middleware/idempotency.js';
 import { keyRateLimiter } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
+import { documentDrift } from './openapi/coverage.js';
+import { buildOpenApi } from './openapi/document.js';
+import type { RouteDoc } from './openapi/route-doc.js';
 import type { RouteDeps } from './routes/deps.js';
-import { fileRoutes } from './routes/files.js';
-import { healthRoutes } from './routes/health.js';
-import { jobEventRoutes } from './routes/job-events.js';
-import { jobRoutes } from './routes/jobs.js';
-import { keyRoutes } from './routes/keys.js';
-import { lexiconRoutes } from './routes/lexicons.js';
-import { metricsRoutes } from './routes/metrics.js';
-import { speakerRoutes } from './routes/speakers.js';
-import { speechRoutes } from './routes/speech.js';
-import { synthesizeRoutes } from './routes/synthesize.js';
-import { textRoutes } from './routes/text.js';
-import { usageRoutes } from './routes/usage.js';
-import { voiceRoutes } from './routes/voices.js';
-import { webhookRoutes } from './routes/webhooks.js';
+import { fileDocs, fileRoutes } from './routes/files.js';
+import { healthDocs, healthRoutes } from './routes/health.js';
+import { jobEventDocs, jobEventRoutes } from './routes/job-events.js';
+import { jobDocs, jobRoutes } from './routes/jobs.js';
+import { keyDocs, keyRoutes } from './routes/keys.js';
+import { lexiconDocs, lexiconRoutes } from './routes/lexicons.js';
+import { metricsDocs, metricsRoutes } from './routes/metrics.js';
+import { openapiDocs, openapiRoutes } from './routes/openapi.js';
+import { speakerDocs, speakerRoutes } from './routes/speakers.js';
+import { speechDocs, speechRoutes } from './routes/speech.js';
+import { synthesizeDocs, synthesizeRoutes } from './routes/synthesize.js';
+import { textDocs, textRoutes } from './routes/text.js';
+import { usageDocs, usageRoutes } from './routes/usage.js';
+import { voiceDocs, voiceRoutes } from './routes/voices.js';
+import { webhookDocs, webhookRoutes } from './routes/webhooks.js';
+
+/** Every route's OpenAPI entry: a new router adds its docs here beside its mount below. */
+const ROUTE_DOCS: RouteDoc[] = [
+  ...healthDocs,
+  ...openapiDocs,
+  ...fileDocs,
+  ...speakerDocs,
+  ...synthesizeDocs,
+  ...speechDocs,
+  ...jobDocs,
+  ...jobEventDocs,
+  ...usageDocs,
+  ...keyDocs,
+  ...voiceDocs,
+  ...webhookDocs,
+  ...textDocs,
+  ...lexiconDocs,
+];
 
 export type AppDeps = Omit<RouteDeps, 'signed' | 'admitted' | 'bodies'> & {
   log: Logger;
@@ -52,9 +76,11 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     windowSeconds: config.security.signature_window_seconds,
     rateLimit: keyRateLimiter(config.limits.rate_limit_per_minute, deps.clock),
   });
+  const idempotent = idempotency(new IdempotencyService(deps.store.idempotency, deps.clock));
   const routeDeps: RouteDeps = {
     ...deps,
-    signed: auth.verified,
+    // Every route mounts `signed` last, after its body parser: the Idempotency-Key check needs both.
+    signed: (ctx, next) => auth.verified(ctx, () => idempotent(ctx, next)),
     admitted: admitBeforeBody(deps.admission),
     bodies: {
       json: jsonBody(config.limits.max_json_kb * 1024),
@@ -65,6 +91,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const open = new Router<AppState>();
   for (const r of [healthRoutes(routeDeps)]) open.use(r.routes(), r.allowedMethods());
   if (deps.metrics) open.use(metricsRoutes(deps.metrics.registry).routes());
+  const docs = deps.metrics ? [...ROUTE_DOCS, ...metricsDocs] : ROUTE_DOCS;
   const files = new Router<AppState>({ prefix: '/v1' });
   files.use(fileRoutes(routeDeps).routes());
 
@@ -84,6 +111,17 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     lexiconRoutes(routeDeps),
   ]) {
     api.use(r.routes());
+  }
+
+  // The document is the app's contract: a route without an entry (or an entry without a route) is a
+  // programming error caught at the first start of any test, not a silent gap in the document.
+  const document = buildOpenApi(docs);
+  open.use(openapiRoutes(document).routes());
+  const drift = documentDrift([open, files, api], docs);
+  if (drift.undocumented.length || drift.unserved.length) {
+    throw new Error(
+      `OpenAPI drift: undocumented ${drift.undocumented.join('; ') || '-'}, unserved ${drift.unserved.join('; ') || '-'}`,
+    );
   }
 
   app.use(requestContext(deps.log));

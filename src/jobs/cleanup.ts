@@ -10,6 +10,8 @@ export interface CleanupReport {
   signatures: number;
   /** Event history rows of jobs finished longer ago than the retention period. */
   events: number;
+  /** Idempotency-Key answers past their 24 h. */
+  idempotency: number;
 }
 
 /**
@@ -33,6 +35,7 @@ export function runCleanup(
     references: 0,
     signatures: store.signatures.purge(now),
     events: 0,
+    idempotency: store.idempotency.purge(now),
   };
   const deleted: string[] = [];
   const attempt = (path: string, what: Record<string, string>, fn: () => void): boolean => {

@@ -10,6 +10,11 @@ export interface Principal {
   admin: boolean;
 }
 
+/** The project a caller's reads are limited to: none for an admin key (it sees every project). */
+export function projectScope(who: Principal): string | undefined {
+  return who.admin ? undefined : who.project;
+}
+
 export interface KeyView {
   id: string;
   name: string;

@@ -9,7 +9,7 @@ import type { SpeakerRow } from '../store/speakers-repo.js';
 import type { AudioBackend } from '../engine/contract.js';
 import type { JobAdmission } from './admission.js';
 import type { FileStore } from './file-store.js';
-import type { Principal } from './keys.js';
+import { type Principal, projectScope } from './keys.js';
 import type { UsageMeter } from './usage.js';
 import type { SpeakerVoice } from './voices/catalog.js';
 
@@ -162,17 +162,13 @@ export class SpeakerService {
   }
 
   find(who: Principal, id: string): SpeakerRow {
-    const row = this.store.speakers.get(id, who.admin ? undefined : who.project);
+    const row = this.store.speakers.get(id, projectScope(who));
     if (!row) throw errors.notFound('Speaker');
     return row;
   }
 
   list(who: Principal, page: number, pageSize: number) {
-    const { items, total } = this.store.speakers.list(
-      who.admin ? undefined : who.project,
-      pageSize,
-      (page - 1) * pageSize,
-    );
+    const { items, total } = this.store.speakers.list(projectScope(who), pageSize, (page - 1) * pageSize);
     return { items: items.map((r) => this.toView(r)), page, page_size: pageSize, total };
   }
 

@@ -15,7 +15,7 @@ import type { AudioBackend, MixedProgram } from '../engine/contract.js';
 import type { JobAdmission } from './admission.js';
 import type { FileStore } from './file-store.js';
 import { ensureCharacterQuota } from './quota.js';
-import type { Principal } from './keys.js';
+import { type Principal, projectScope } from './keys.js';
 import { normalizeText } from '../text/split.js';
 import type { LexiconService } from './text/lexicons.js';
 import type { UsageMeter } from './usage.js';
@@ -155,7 +155,7 @@ export class SynthesisService {
         field: `${field}.speaker_id`,
       });
     }
-    const speaker = this.store.speakers.get(l.speaker_id, who.admin ? undefined : who.project);
+    const speaker = this.store.speakers.get(l.speaker_id, projectScope(who));
     if (!speaker) {
       throw errors.invalidInput(`${field}.speaker_id names an unknown speaker.`, {
         field: `${field}.speaker_id`,

@@ -1,5 +1,6 @@
 import type { Db } from './db.js';
 import { FilesRepo } from './files-repo.js';
+import { IdempotencyRepo } from './idempotency-repo.js';
 import { JobEventsRepo } from './job-events-repo.js';
 import { JobsRepo } from './jobs-repo.js';
 import { KeysRepo } from './keys-repo.js';
@@ -22,6 +23,7 @@ export interface Store {
   jobEvents: JobEventsRepo;
   webhooks: WebhookDeliveriesRepo;
   lexicons: LexiconsRepo;
+  idempotency: IdempotencyRepo;
 }
 
 export function createStore(db: Db): Store {
@@ -37,5 +39,6 @@ export function createStore(db: Db): Store {
     jobEvents: new JobEventsRepo(db),
     webhooks: new WebhookDeliveriesRepo(db),
     lexicons: new LexiconsRepo(db),
+    idempotency: new IdempotencyRepo(db),
   };
 }

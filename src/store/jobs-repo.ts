@@ -22,6 +22,17 @@ export interface JobRow {
   callback_url: string | null;
 }
 
+/** A page of GET /v1/jobs: newest first; `after` is the last row of the previous page. */
+export interface JobListFilter {
+  project?: string;
+  status?: JobStatus;
+  type?: JobType;
+  createdAfter?: number;
+  createdBefore?: number;
+  after?: { created_at: number; id: string };
+  limit: number;
+}
+
 export interface ActiveJobCounts {
   total: number;
   project: number;
@@ -59,6 +70,30 @@ export class JobsRepo {
         ? this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id)
         : this.db.prepare('SELECT * FROM jobs WHERE id = ? AND project = ?').get(id, project)
     ) as JobRow | undefined;
+  }
+
+  list(f: JobListFilter): JobRow[] {
+    const where: string[] = [];
+    const args: Record<string, unknown> = { limit: f.limit };
+    const add = (sql: string, name: string, value: unknown) => {
+      if (value === undefined) return;
+      where.push(sql);
+      args[name] = value;
+    };
+    add('project = @project', 'project', f.project);
+    add('status = @status', 'status', f.status);
+    add('type = @type', 'type', f.type);
+    add('created_at > @createdAfter', 'createdAfter', f.createdAfter);
+    add('created_at < @createdBefore', 'createdBefore', f.createdBefore);
+    if (f.after) {
+      // Keyset paging: rows strictly older than the last one shown, ties on created_at broken by id.
+      where.push('(created_at < @afterAt OR (created_at = @afterAt AND id < @afterId))');
+      args.afterAt = f.after.created_at;
+      args.afterId = f.after.id;
+    }
+    const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    return this.db.prepare(sql).all(args) as JobRow[];
   }
 
   /** Jobs queued or running in all, of one project and of one key: what admission limits. */

@@ -2,7 +2,39 @@ import { createReadStream, statSync } from 'node:fs';
 import Router from '@koa/router';
 import { errors } from '../../errors.js';
 import type { AppState } from '../context.js';
+import { routeDoc } from '../openapi/route-doc.js';
 import type { RouteDeps } from './deps.js';
+import { z } from 'zod';
+
+export const fileDocs = [
+  routeDoc({
+    method: 'get',
+    path: '/v1/files/{id}',
+    summary: 'Download a file (presigned link)',
+    tag: 'files',
+    description: "The links in a job's result; no key. HTTP Range (one range) is supported.",
+    auth: 'presigned',
+    params: { id: 'file id' },
+    query: z.object({
+      exp: z.string().meta({ description: 'expiry, unix seconds' }),
+      sig: z.string().meta({ description: 'signature' }),
+    }),
+    errors: [],
+    responses: {
+      200: {
+        description: 'The bytes.',
+        type: 'application/octet-stream',
+        schema: z.string().meta({ format: 'binary' }),
+      },
+      206: {
+        description: 'A byte range.',
+        type: 'application/octet-stream',
+        schema: z.string().meta({ format: 'binary' }),
+      },
+      416: { description: 'The range is not satisfiable.' },
+    },
+  }),
+];
 
 /**
  * Presigned downloads. The URL names a file id; the path on disk comes from the database, so no

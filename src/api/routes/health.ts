@@ -1,6 +1,32 @@
 import Router from '@koa/router';
+import { Health, Ready } from '../../services/schemas/responses.js';
 import type { AppState } from '../context.js';
+import { routeDoc } from '../openapi/route-doc.js';
 import type { RouteDeps } from './deps.js';
+
+export const healthDocs = [
+  routeDoc({
+    method: 'get',
+    path: '/healthz',
+    summary: 'Alive',
+    tag: 'operations',
+    auth: 'none',
+    errors: [],
+    responses: { 200: { description: 'The process answers.', schema: Health } },
+  }),
+  routeDoc({
+    method: 'get',
+    path: '/readyz',
+    summary: 'Ready: database open, workers warmed up',
+    tag: 'operations',
+    auth: 'none',
+    errors: ['UNAVAILABLE'],
+    responses: {
+      200: { description: 'Ready.', schema: Ready },
+      503: { description: 'Not ready yet (Retry-After).', schema: Ready },
+    },
+  }),
+];
 
 export function healthRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();

@@ -5,6 +5,25 @@ import type { StreamedEvent } from '../../services/job-events.js';
 import type { AppState } from '../context.js';
 import { principalOf } from '../context.js';
 import type { RouteDeps } from './deps.js';
+import { routeDoc } from '../openapi/route-doc.js';
+
+export const jobEventDocs = [
+  routeDoc({
+    method: 'get',
+    path: '/v1/jobs/{id}/events',
+    summary: 'Live events of one job (Server-Sent Events)',
+    tag: 'jobs',
+    auth: 'key',
+    params: { id: 'job id' },
+    description:
+      'Events `queued`, `started`, `progress` ({ progress, line, lines }), `log` ({ level, message }) and one terminal `succeeded`/`failed`/`canceled` whose data is the job as GET /v1/jobs/{id} answers it; `id:` on every event, `Last-Event-ID` resumes; 204 after the terminal event.',
+    errors: ['INVALID_INPUT', 'NOT_FOUND'],
+    responses: {
+      200: { description: 'The event stream.', type: 'text/event-stream' },
+      204: { description: 'The job already ended and its terminal event was delivered.' },
+    },
+  }),
+];
 
 /** How long a disconnected EventSource waits before reconnecting (it then sends Last-Event-ID). */
 const RETRY_MS = 2000;

@@ -1,29 +1,53 @@
 import Router from '@koa/router';
 import { errors } from '../../errors.js';
 import { isWellFormedId } from '../../lib/ids.js';
-import { PROJECT_PATTERN } from '../../services/keys.js';
-import { requiredText } from '../../services/speakers.js';
 import type { AppState } from '../context.js';
 import { requireAdmin } from '../middleware/auth.js';
+import { parseInput } from '../../services/schemas/parse.js';
+import { CreateKeyBody } from '../../services/schemas/requests.js';
+import { KeyCreated, KeyList } from '../../services/schemas/responses.js';
+import { routeDoc } from '../openapi/route-doc.js';
 import type { RouteDeps } from './deps.js';
+
+export const keyDocs = [
+  routeDoc({
+    method: 'post',
+    path: '/v1/keys',
+    summary: 'Create a key',
+    tag: 'keys',
+    auth: 'admin',
+    body: { type: 'application/json', schema: CreateKeyBody },
+    errors: ['INVALID_INPUT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA'],
+    responses: { 201: { description: 'The key; its secret is shown only here.', schema: KeyCreated } },
+  }),
+  routeDoc({
+    method: 'get',
+    path: '/v1/keys',
+    summary: 'Keys, without secrets',
+    tag: 'keys',
+    auth: 'admin',
+    errors: [],
+    responses: { 200: { description: 'Every key.', schema: KeyList } },
+  }),
+  routeDoc({
+    method: 'delete',
+    path: '/v1/keys/{id}',
+    summary: 'Revoke a key',
+    tag: 'keys',
+    auth: 'admin',
+    params: { id: 'key id' },
+    errors: ['NOT_FOUND'],
+    responses: { 204: { description: 'Revoked; it stops working at once.' } },
+  }),
+];
 
 export function keyRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
   const admin = requireAdmin();
 
   router.post('/keys', admin, ...deps.bodies.json, deps.signed, (ctx) => {
-    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-    const name = requiredText(body.name, 'name', 100);
-    const project = requiredText(body.project, 'project', 64);
-    if (!PROJECT_PATTERN.test(project)) {
-      throw errors.invalidInput('project must be lowercase letters, digits, "-" or "_" (at most 64).', {
-        field: 'project',
-      });
-    }
-    if (body.admin !== undefined && typeof body.admin !== 'boolean') {
-      throw errors.invalidInput('admin must be a boolean.', { field: 'admin' });
-    }
-    const created = deps.keys.create({ name, project, admin: body.admin === true });
+    const body = parseInput(CreateKeyBody, ctx.request.body ?? {});
+    const created = deps.keys.create({ name: body.name, project: body.project, admin: body.admin === true });
     ctx.status = 201;
     ctx.body = { ...deps.keys.get(created.id), key: created.key };
   });

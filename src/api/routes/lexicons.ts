@@ -6,6 +6,69 @@ import { type AppState, principalOf } from '../context.js';
 import { jsonOrPlsBody, PLS_TYPES } from '../middleware/body.js';
 import type { RouteDeps } from './deps.js';
 import { parsePaging } from './paging.js';
+import { PagingQuery } from '../../services/schemas/requests.js';
+import { Lexicon, LexiconBody, LexiconPage } from '../../services/schemas/text-speech.js';
+import { routeDoc } from '../openapi/route-doc.js';
+
+const PLS_NOTE =
+  'Also accepts a W3C PLS 1.0 document (`Content-Type: application/pls+xml`, with `?name=` and `?default=`).';
+
+export const lexiconDocs = [
+  routeDoc({
+    method: 'post',
+    path: '/v1/lexicons',
+    summary: 'Create a pronunciation lexicon',
+    tag: 'lexicons',
+    auth: 'key',
+    description: PLS_NOTE,
+    body: { type: 'application/json', schema: LexiconBody },
+    errors: ['INVALID_INPUT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA'],
+    responses: { 201: { description: 'Created; Location names it.', schema: Lexicon } },
+  }),
+  routeDoc({
+    method: 'get',
+    path: '/v1/lexicons',
+    summary: "The project's lexicons",
+    tag: 'lexicons',
+    auth: 'key',
+    query: PagingQuery,
+    errors: ['INVALID_INPUT'],
+    responses: { 200: { description: 'One page.', schema: LexiconPage } },
+  }),
+  routeDoc({
+    method: 'get',
+    path: '/v1/lexicons/{id}',
+    summary: 'One lexicon with its entries',
+    tag: 'lexicons',
+    auth: 'key',
+    params: { id: 'lexicon id' },
+    description: 'As PLS with `Accept: application/pls+xml`.',
+    errors: ['NOT_FOUND'],
+    responses: { 200: { description: 'The lexicon.', schema: Lexicon } },
+  }),
+  routeDoc({
+    method: 'put',
+    path: '/v1/lexicons/{id}',
+    summary: 'Replace a lexicon',
+    tag: 'lexicons',
+    auth: 'key',
+    params: { id: 'lexicon id' },
+    description: PLS_NOTE,
+    body: { type: 'application/json', schema: LexiconBody },
+    errors: ['INVALID_INPUT', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA'],
+    responses: { 200: { description: 'The lexicon as stored.', schema: Lexicon } },
+  }),
+  routeDoc({
+    method: 'delete',
+    path: '/v1/lexicons/{id}',
+    summary: 'Delete a lexicon',
+    tag: 'lexicons',
+    auth: 'key',
+    params: { id: 'lexicon id' },
+    errors: ['NOT_FOUND'],
+    responses: { 204: { description: 'Deleted.' } },
+  }),
+];
 
 const PLS_TYPE = 'application/pls+xml';
 

@@ -5,8 +5,58 @@ import { isWellFormedId } from '../../lib/ids.js';
 import type { AppState } from '../context.js';
 import { principalOf } from '../context.js';
 import type { UploadedFile } from '../middleware/body.js';
+import { PagingQuery, RegisterSpeakerForm } from '../../services/schemas/requests.js';
+import { Speaker, SpeakerCreated, SpeakerPage } from '../../services/schemas/responses.js';
+import { JOB_CREATION_ERRORS, routeDoc } from '../openapi/route-doc.js';
 import type { RouteDeps } from './deps.js';
 import { parsePaging } from './paging.js';
+
+export const speakerDocs = [
+  routeDoc({
+    method: 'post',
+    path: '/v1/speakers',
+    summary: 'Register a speaker (a job)',
+    tag: 'speakers',
+    auth: 'key',
+    description:
+      'Refused before it is read when Content-Length is over `[limits] max_upload_mb`. The job measures the speech and checks the transcript.',
+    body: { type: 'multipart/form-data', schema: RegisterSpeakerForm },
+    errors: JOB_CREATION_ERRORS,
+    responses: {
+      202: { description: 'Accepted; Location names the registration job.', schema: SpeakerCreated },
+    },
+  }),
+  routeDoc({
+    method: 'get',
+    path: '/v1/speakers',
+    summary: "The project's speakers",
+    tag: 'speakers',
+    auth: 'key',
+    query: PagingQuery,
+    errors: ['INVALID_INPUT'],
+    responses: { 200: { description: 'One page.', schema: SpeakerPage } },
+  }),
+  routeDoc({
+    method: 'get',
+    path: '/v1/speakers/{id}',
+    summary: 'One speaker',
+    tag: 'speakers',
+    auth: 'key',
+    params: { id: 'speaker id' },
+    errors: ['NOT_FOUND'],
+    responses: { 200: { description: 'The speaker.', schema: Speaker } },
+  }),
+  routeDoc({
+    method: 'delete',
+    path: '/v1/speakers/{id}',
+    summary: 'Delete a speaker and its recording',
+    tag: 'speakers',
+    auth: 'key',
+    params: { id: 'speaker id' },
+    errors: ['NOT_FOUND'],
+    responses: { 204: { description: 'Deleted.' } },
+  }),
+];
 
 export function speakerRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();

@@ -5,6 +5,25 @@ import { errors } from '../../errors.js';
 import type { AppState } from '../context.js';
 import { principalOf } from '../context.js';
 import type { RouteDeps } from './deps.js';
+import { SpeechBody } from '../../services/schemas/text-speech.js';
+import { routeDoc } from '../openapi/route-doc.js';
+
+export const speechDocs = [
+  routeDoc({
+    method: 'post',
+    path: '/v1/audio/speech',
+    summary: 'Speak a text now (OpenAI-compatible)',
+    tag: 'speech',
+    auth: 'key',
+    description:
+      'Synchronous and streamed sentence by sentence: the first audio leaves before the whole input is spoken. Longer inputs than `[limits] max_speech_chars` belong to POST /v1/synthesize. `stream_format: "sse"` sends base64 `speech.audio.delta` events, then `speech.audio.done`.',
+    body: { type: 'application/json', schema: SpeechBody },
+    errors: ['INVALID_INPUT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA', 'QUOTA_EXCEEDED', 'UNAVAILABLE'],
+    responses: {
+      200: { description: 'Audio (audio/mpeg, audio/wav or audio/pcm), streamed.', type: 'audio/mpeg' },
+    },
+  }),
+];
 
 /**
  * OpenAI-compatible speech (POST /v1/audio/speech): audio as a chunked body, or with

@@ -1,21 +1,36 @@
 import Router from '@koa/router';
-import { errors } from '../../errors.js';
 import { monthOf } from '../../lib/clock.js';
+import { projectScope } from '../../services/keys.js';
 import { buildUsageReport } from '../../services/usage.js';
 import type { AppState } from '../context.js';
 import { principalOf } from '../context.js';
+import { parseInput } from '../../services/schemas/parse.js';
+import { UsageQuery } from '../../services/schemas/requests.js';
+import { Usage } from '../../services/schemas/responses.js';
+import { routeDoc } from '../openapi/route-doc.js';
 import type { RouteDeps } from './deps.js';
+
+export const usageDocs = [
+  routeDoc({
+    method: 'get',
+    path: '/v1/usage',
+    summary: 'Usage of a month',
+    tag: 'usage',
+    auth: 'key',
+    description: 'Per key and in total; a project key sees its project, an admin key every project.',
+    query: UsageQuery,
+    errors: ['INVALID_INPUT'],
+    responses: { 200: { description: 'The report.', schema: Usage } },
+  }),
+];
 
 export function usageRoutes(deps: RouteDeps, flushUsage: () => void): Router<AppState> {
   const router = new Router<AppState>();
   router.get('/usage', deps.signed, (ctx) => {
-    const month = ctx.query.month ?? monthOf(deps.clock.now());
-    if (typeof month !== 'string' || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
-      throw errors.invalidInput('month must be YYYY-MM.', { field: 'month' });
-    }
+    const month = parseInput(UsageQuery, ctx.query).month ?? monthOf(deps.clock.now());
     const who = principalOf(ctx.state);
     flushUsage();
-    ctx.body = buildUsageReport(deps.store.usage, month, who.admin ? undefined : who.project);
+    ctx.body = buildUsageReport(deps.store.usage, month, projectScope(who));
   });
   return router;
 }

@@ -5,6 +5,8 @@ import * as bootstrapKey from './2026-12-02-bootstrap-key.js';
 import * as jobEvents from './2026-12-03-job-events.js';
 import * as webhooks from './2026-12-04-webhooks.js';
 import * as lexicons from './2026-12-05-lexicons.js';
+import * as jobList from './2026-12-06-job-list.js';
+import * as idempotency from './2026-12-07-idempotency.js';
 
 export interface Migration {
   id: string;
@@ -20,4 +22,6 @@ export const migrations: Migration[] = [
   jobEvents,
   webhooks,
   lexicons,
+  jobList,
+  idempotency,
 ];

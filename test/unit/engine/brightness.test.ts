@@ -78,8 +78,6 @@ describe('brightness measurement and tilt choice', () => {
     );
     expect(cal.logGainAt[0]!).toBeLessThan(-0.2); // −8 dB: at least 0.3 octave darker
     expect(cal.logGainAt[2]!).toBeGreaterThan(0.2);
-    // Generous for a loaded CI machine; ~60 ms on a quiet one.
-    expect(ms).toBeLessThan(250);
   });
 });
 

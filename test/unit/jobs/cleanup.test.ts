@@ -92,7 +92,7 @@ describe('retention cleanup', () => {
     rmSync(join(dir, reference)); // a reference recording
 
     const report = runCleanup(store, files, clock, 48, log);
-    expect(report).toEqual({ files: 4, references: 1, signatures: 0, events: 0 });
+    expect(report).toEqual({ files: 4, references: 1, signatures: 0, events: 0, idempotency: 0 });
     expect(store.files.expired(NOW)).toEqual([]);
     expect(store.files.forJob('job_one')).toEqual([]);
     expect(store.speakers.get('spk_one')?.reference_file).toBeNull();
@@ -115,6 +115,7 @@ describe('retention cleanup', () => {
       references: 0,
       signatures: 0,
       events: 0,
+      idempotency: 0,
     });
     expect(lines.filter((l) => l.msg === 'retention cleanup deleted expired files')).toHaveLength(1);
   });
@@ -147,6 +148,7 @@ describe('retention cleanup', () => {
       references: 0,
       signatures: 0,
       events: 0,
+      idempotency: 0,
     });
     for (const rel of rels) expect(existsSync(join(dir, rel))).toBe(true);
   });

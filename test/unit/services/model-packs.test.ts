@@ -198,15 +198,12 @@ describe('installPack', () => {
     execFileSync('tar', ['-C', t, '-czf', join(t, 'bomb.tar.gz'), 'bomb']);
     rmSync(src, { recursive: true });
     const models = join(t, 'models');
-    const started = Date.now();
     await expect(
       installPack(join(t, 'bomb.tar.gz'), models, { limits: { maxBytes: 2 ** 20, maxEntries: 100 } }),
     ).rejects.toThrow(
       'bomb.tar.gz: refused, it unpacks to more than 1 MB (limits: 1 MB, 100 entries; [engine] pack_max_unpacked_mb and pack_max_files)',
     );
     expect(readdirSync(models)).toEqual([]);
-    // It stopped at the limit instead of inflating everything first.
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('refuses a .tar.gz with more entries than allowed', async () => {
