@@ -71,8 +71,8 @@ export const errors = {
     new ApiError(429, 'QUOTA_EXCEEDED', message, undefined, {
       'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
     }),
-  unavailable: (message: string, retryAfterSeconds = 5) =>
-    new ApiError(503, 'UNAVAILABLE', message, undefined, { 'Retry-After': String(retryAfterSeconds) }),
+  unavailable: (message: string, retryAfterSeconds = 5, details?: Record<string, unknown>) =>
+    new ApiError(503, 'UNAVAILABLE', message, details, { 'Retry-After': String(retryAfterSeconds) }),
   internal: () => new ApiError(500, 'INTERNAL_ERROR', 'Internal error.'),
 };
 

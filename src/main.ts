@@ -65,6 +65,10 @@ export async function start(config: Config): Promise<RunningServer> {
     workerFile: paths.engineWorker,
     devices,
     analysisThreads: config.engine.analysis_workers,
+    analysisQueue: {
+      maxWaiting: config.limits.analysis_queue_max_depth,
+      perProject: config.limits.analysis_per_project,
+    },
     paths: {
       espeakData: paths.espeakData,
       kuromojiDict: paths.kuromojiDict,
@@ -91,6 +95,7 @@ export async function start(config: Config): Promise<RunningServer> {
     clock,
     {
       minSpeechSeconds: config.limits.min_reference_speech_seconds,
+      maxReferenceSeconds: config.limits.max_reference_seconds,
       queueMaxDepth: config.limits.queue_max_depth,
     },
     (profile, lang) => catalog.forSpeaker(profile, lang).view,
@@ -104,8 +109,12 @@ export async function start(config: Config): Promise<RunningServer> {
     log,
   );
 
-  // Rows left running by a crash are settled before anyone can read them through the API.
+  // Rows left running by a crash are settled before anyone can read them through the API, and so
+  // are speakers whose registration job finished without them.
   jobs.recover();
+  const settled = speakers.settleStalledRegistrations();
+  if (settled > 0)
+    log.warn({ speakers: settled }, 'settled speakers left pending by a finished registration');
 
   const app = createApp({
     config,
@@ -211,8 +220,9 @@ function jobHandlers(speakers: SpeakerService, synthesis: SynthesisService): Rec
         synthesis.run(job.id, owner(job), JSON.parse(job.payload_json) as SynthesizePayload, ctx),
     },
     register_speaker: {
-      run: (job) => speakers.completeRegistration(registration(job)),
+      run: (job, ctx) => speakers.completeRegistration(job.id, registration(job), ctx.signal),
       onFailed: (job, code, message) => speakers.failRegistration(registration(job), code, message),
+      onCanceled: (job) => speakers.cancelRegistration(registration(job)),
     },
   };
 }

@@ -6,6 +6,7 @@ import type {
   RenderLineRequest,
 } from '../services/backend.js';
 import type { PackRef } from './neural/engines.js';
+import type { DecodeLimits } from '../audio/limits.js';
 import type { VoiceProfile } from '../audio/types.js';
 import type { Language, NeuralVoiceSpec, RenderedSpeech, SpeakRequest } from './types.js';
 import type { AnalyzeRequest } from './work/analyze.js';
@@ -17,7 +18,7 @@ import type { AnalyzeRequest } from './work/analyze.js';
 export type WorkerTask =
   | { kind: 'ping' }
   | { kind: 'speak'; req: SpeakRequest }
-  | { kind: 'inspect'; bytes: Uint8Array }
+  | { kind: 'inspect'; bytes: Uint8Array; limits: DecodeLimits }
   | { kind: 'analyze'; req: AnalyzeRequest }
   | { kind: 'renderLine'; req: RenderLineRequest }
   | { kind: 'profileVoice'; req: { voice: NeuralVoiceSpec; lang: Language } }
