@@ -48,7 +48,7 @@ export function checkDuration(
   atLeast = false,
 ): void {
   if (frames > maxFrames(sampleRate, limits)) {
-    const seconds = Math.round((frames / sampleRate) * 10) / 10;
+    const seconds = Math.round((frames / sampleRate) * 100) / 100;
     throw new AudioLimitError({ limit: 'max_seconds', maxSeconds: limits.maxSeconds, seconds, atLeast });
   }
 }
@@ -60,6 +60,7 @@ export function maxFrames(sampleRate: number, limits: DecodeLimits): number {
 export function describeBreach(b: LimitBreach): string {
   if (b.limit === 'min_sample_rate')
     return `The recording is sampled at ${b.sampleRate} Hz; at least ${b.minSampleRate} Hz is needed.`;
-  const length = `${b.atLeast ? 'at least ' : ''}${b.seconds} s`;
-  return `The recording is ${length} long; at most ${b.maxSeconds} s is accepted.`;
+  if (b.atLeast)
+    return `The recording is longer than ${b.maxSeconds} s, the most accepted (at least ${b.seconds} s).`;
+  return `The recording is ${b.seconds} s long; at most ${b.maxSeconds} s is accepted.`;
 }
