@@ -24,6 +24,8 @@ const BITRATES = {
   },
 } as const;
 
+const MAX_ID3_TAGS = 16;
+
 interface FrameHeader {
   version: number;
   layer: 1 | 2 | 3;
@@ -79,7 +81,12 @@ function id3Length(bytes: Uint8Array, offset: number): number {
 export function findMpegStart(bytes: Uint8Array): number {
   let start = 0;
   let tagged = false;
-  for (let len = id3Length(bytes, start); len > 0; len = id3Length(bytes, start)) {
+  // Files carry one tag, rarely two; a pile of empty ones is not worth walking (10 bytes apiece).
+  for (
+    let n = 0, len = id3Length(bytes, 0);
+    len > 0 && n < MAX_ID3_TAGS;
+    n++, len = id3Length(bytes, start)
+  ) {
     start += len;
     tagged = true;
   }

@@ -11,6 +11,7 @@ const FORMAT_PCM = 0x0001;
 const FORMAT_IEEE_FLOAT = 0x0003;
 const FORMAT_MPEG_LAYER3 = 0x0055;
 const FORMAT_EXTENSIBLE = 0xfffe;
+const MAX_CHUNKS = 1024;
 
 /**
  * A PCM or float WAV, not decoded yet: its layout and where the samples are. The frame count is exact
@@ -54,9 +55,12 @@ export function readWav(bytes: Uint8Array): WavPcm | WavMp3Payload {
   let data: { offset: number; size: number } | undefined;
 
   // The RIFF size field is ignored: it is often wrong (streamed writers leave 0 or 0xFFFFFFFF) and the
-  // chunk walk below is bounded by the real byte length anyway.
+  // chunk walk below is bounded by the real byte length anyway, and by a chunk count: real files have
+  // a handful, and 30 MB of empty chunks must not cost millions of steps (the server walks them on
+  // its main thread to check the length before decoding).
   let pos = 12;
-  while (pos + 8 <= bytes.length) {
+  for (let chunks = 0; pos + 8 <= bytes.length; chunks++) {
+    if (chunks >= MAX_CHUNKS) throw new WavFormatError('WAV file has too many chunks');
     const id = ascii(bytes, pos);
     let size = view.getUint32(pos + 4, true);
     const body = pos + 8;
