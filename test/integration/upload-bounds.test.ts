@@ -131,7 +131,7 @@ describe('uploads that decode to hours', () => {
       } else {
         expect(details).toMatchObject({ min_sample_rate: 8000, sample_rate: 1000 });
       }
-      expect(ms, `${c.file} answered in ${ms} ms`).toBeLessThan(3000);
+      expect(ms, `${c.file} answered in ${ms} ms`).toBeLessThan(10_000);
     }
     expect((await keys.heavy.json<{ total: number }>('GET', '/v1/speakers')).body.total).toBe(0);
     expect(listDir(join(server!.dataDir, 'references'))).toEqual([]);
