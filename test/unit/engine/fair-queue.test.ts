@@ -98,4 +98,24 @@ describe('FairQueue', () => {
     await Promise.all(runs);
     expect(started).toEqual(['first', 'third']);
   });
+
+  it('answers the caller of an aborted running task at once, but keeps its slot until the task ends', async () => {
+    const q = new FairQueue({ slots: 1, maxWaiting: 10, perTenant: 10 });
+    const started: string[] = [];
+    const running = gate(started, 'running');
+    const next = gate(started, 'next');
+    const ctl = new AbortController();
+    const aborted = q.run('A', running.task, { mayRefuse: false, signal: ctl.signal });
+    const nextRun = q.run('B', next.task, { mayRefuse: false });
+    ctl.abort(new Error('canceled'));
+    await expect(aborted).rejects.toThrow('canceled');
+    await tick();
+    // The work is still going on in its thread: nothing else may start on that slot yet.
+    expect(started).toEqual(['running']);
+    running.release();
+    await tick();
+    expect(started).toEqual(['running', 'next']);
+    next.release();
+    await nextRun;
+  });
 });
