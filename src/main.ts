@@ -9,7 +9,8 @@ import { connectionLimits, refusalLog } from './api/connection-limits.js';
 import { type DevicePlan, type Engines, startEngines } from './engine/backend.js';
 import { planDevices } from './engine/devices.js';
 import type { PackRef } from './engine/packs/manifest.js';
-import { type JobHandler, JobRunner } from './jobs/queue.js';
+import { jobHandlers } from './jobs/handlers.js';
+import { JobRunner } from './jobs/queue.js';
 import { createNotifications, type Notifications } from './jobs/notifications.js';
 import { startSchedule } from './jobs/schedule.js';
 import { type Clock, systemClock } from './lib/clock.js';
@@ -19,24 +20,20 @@ import { Metrics } from './observability/metrics.js';
 import { type AppPaths, resolveAppPaths } from './runtime/paths.js';
 import { createHttpServer, type HttpServer, listen } from './runtime/http-server.js';
 import { readTlsFiles } from './runtime/tls.js';
-import { JobAdmission } from './services/admission.js';
+import { createServices } from './services/compose.js';
 import { FileStore } from './services/file-store.js';
 import { BootstrapKeyError, type BootstrapOutcome, KeyService } from './services/keys.js';
 import { Presigner } from './services/presign.js';
 import { loadOrCreateSecrets } from './services/secrets.js';
 import { usablePacks } from './services/models/usable.js';
-import { SpeakerService, type RegisterJobPayload } from './services/speakers.js';
-import { SpeechService } from './services/speech.js';
-import { SynthesisService, type SynthesizePayload } from './services/synthesis.js';
-import { LexiconService } from './services/text/lexicons.js';
-import { TextPreviewService } from './services/text/preview.js';
-import { UsageMeter } from './services/usage.js';
+import type { SpeakerService } from './services/speakers.js';
+import type { SynthesisService } from './services/synthesis.js';
+import type { UsageMeter } from './services/usage.js';
 import { VoiceCatalog } from './services/voices/catalog.js';
 import { measurePresets } from './services/voices/measure.js';
 import { CronRunsRepo } from './store/cron-runs-repo.js';
 import { closeDatabase, databaseFileIn, type Db, openDatabase } from './store/db.js';
 import { createStore, type Store } from './store/index.js';
-import type { JobRow, JobType } from './store/jobs-repo.js';
 
 export interface RunningServer {
   url: string;
@@ -164,6 +161,10 @@ function startEngineLayer(
     workerFile: paths.engineWorker,
     devices,
     analysisThreads: config.engine.analysis_workers,
+    analysisQueue: {
+      maxWaiting: config.limits.analysis_queue_max_depth,
+      perProject: config.limits.analysis_per_project,
+    },
     paths: {
       espeakData: paths.espeakData,
       kuromojiDict: paths.kuromojiDict,
@@ -173,69 +174,6 @@ function startEngineLayer(
     packs,
     onCrash: (err, kind) => log.error({ err, task: kind }, 'engine worker died; replaced, task retried once'),
   });
-}
-
-interface ServiceDeps {
-  config: Config;
-  db: Db;
-  store: Store;
-  files: FileStore;
-  backend: Engines['backend'];
-  catalog: VoiceCatalog;
-  clock: Clock;
-  /** Synthesis workers over all devices (how many lines a job renders at once). */
-  threads: number;
-}
-
-/** The use cases the routes and the job runner call. */
-function createServices(d: ServiceDeps): {
-  usage: UsageMeter;
-  admission: JobAdmission;
-  speakers: SpeakerService;
-  synthesis: SynthesisService;
-  speech: SpeechService;
-  text: TextPreviewService;
-  lexicons: LexiconService;
-} {
-  const { config, store, files, backend, clock, catalog } = d;
-  const usage = new UsageMeter(store.usage, clock, (fn) => d.db.transaction(fn)());
-  const admission = new JobAdmission(store.jobs, {
-    queueMaxDepth: config.limits.queue_max_depth,
-    perProject: config.limits.max_active_jobs_per_project,
-    perKey: config.limits.max_active_jobs_per_key,
-  });
-  const speakers = new SpeakerService(
-    store,
-    files,
-    backend,
-    usage,
-    clock,
-    admission,
-    { minSpeechSeconds: config.limits.min_reference_speech_seconds },
-    (profile, lang) => catalog.forSpeaker(profile, lang).view,
-  );
-  const lexicons = new LexiconService(store.lexicons, clock, {
-    maxEntries: config.limits.max_lexicon_entries,
-    maxPerProject: config.limits.max_lexicons_per_project,
-  });
-  const synthesis = new SynthesisService(
-    store,
-    files,
-    backend,
-    usage,
-    clock,
-    config,
-    d.threads,
-    catalog,
-    admission,
-    lexicons,
-  );
-  const speech = new SpeechService({ store, backend, usage, clock, config, catalog });
-  const text = new TextPreviewService(
-    { maxChars: config.limits.max_line_chars, maxEntries: config.limits.max_lexicon_entries },
-    (who, ids) => lexicons.resolve(who, ids, 'lexicon'),
-  );
-  return { usage, admission, speakers, synthesis, speech, text, lexicons };
 }
 
 /** The job queue, with rows a crash left running settled before anyone can read them through the API. */
@@ -256,7 +194,13 @@ function createJobRunner(
     log,
     events,
   );
+
+  // Rows left running by a crash are settled before anyone can read them through the API, and so
+  // are speakers whose registration job finished without them.
   jobs.recover();
+  const settled = services.speakers.settleStalledRegistrations();
+  if (settled > 0)
+    log.warn({ speakers: settled }, 'settled speakers left pending by a finished registration');
   return jobs;
 }
 
@@ -359,22 +303,6 @@ async function listenOrRelease(
     await lifecycle.release();
     throw err;
   }
-}
-
-/** What each job type runs; the payload was validated when the job was accepted. */
-function jobHandlers(speakers: SpeakerService, synthesis: SynthesisService): Record<JobType, JobHandler> {
-  const owner = (job: JobRow) => ({ keyId: job.key_id, project: job.project, admin: false });
-  const registration = (job: JobRow) => JSON.parse(job.payload_json) as RegisterJobPayload;
-  return {
-    synthesize: {
-      run: (job, ctx) =>
-        synthesis.run(job.id, owner(job), JSON.parse(job.payload_json) as SynthesizePayload, ctx),
-    },
-    register_speaker: {
-      run: (job) => speakers.completeRegistration(registration(job)),
-      onFailed: (job, code, message) => speakers.failRegistration(registration(job), code, message),
-    },
-  };
 }
 
 /**

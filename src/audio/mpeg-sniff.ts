@@ -24,11 +24,15 @@ const BITRATES = {
   },
 } as const;
 
+const MAX_ID3_TAGS = 16;
+
 interface FrameHeader {
   version: number;
   layer: 1 | 2 | 3;
   sampleRate: number;
   length: number;
+  /** Samples per channel the frame decodes to. */
+  samples: number;
 }
 
 export function parseFrameHeader(bytes: Uint8Array, i: number): FrameHeader | null {
@@ -50,7 +54,8 @@ export function parseFrameHeader(bytes: Uint8Array, i: number): FrameHeader | nu
   if (layer === 1) length = (Math.floor((12000 * kbps) / sampleRate) + padding) * 4;
   else if (layer === 3 && version !== 3) length = Math.floor((72000 * kbps) / sampleRate) + padding;
   else length = Math.floor((144000 * kbps) / sampleRate) + padding;
-  return { version, layer, sampleRate, length };
+  const samples = layer === 1 ? 384 : layer === 3 && version !== 3 ? 576 : 1152;
+  return { version, layer, sampleRate, length, samples };
 }
 
 /** Byte length of the ID3v2 tag at `offset` (header, body and optional footer), or 0 if none. */
@@ -76,7 +81,12 @@ function id3Length(bytes: Uint8Array, offset: number): number {
 export function findMpegStart(bytes: Uint8Array): number {
   let start = 0;
   let tagged = false;
-  for (let len = id3Length(bytes, start); len > 0; len = id3Length(bytes, start)) {
+  // Files carry one tag, rarely two; a pile of empty ones is not worth walking (10 bytes apiece).
+  for (
+    let n = 0, len = id3Length(bytes, 0);
+    len > 0 && n < MAX_ID3_TAGS;
+    n++, len = id3Length(bytes, start)
+  ) {
     start += len;
     tagged = true;
   }
@@ -90,4 +100,32 @@ export function findMpegStart(bytes: Uint8Array): number {
     if (n && n.version === h.version && n.layer === h.layer && n.sampleRate === h.sampleRate) return i;
   }
   return -1;
+}
+
+/**
+ * Seconds of audio in the chain of frames that starts at `start`, counted header by header from each
+ * frame's own bit rate and sample rate, without decoding. The count ends at the first byte that does
+ * not continue the chain (junk, a tag, a change of format) or once it passes `stopAfterSeconds`, so it
+ * is a lower bound that never inflates: safe for refusing early, never proof that a file is short.
+ */
+export function mpegChainSeconds(
+  bytes: Uint8Array,
+  start: number,
+  stopAfterSeconds = Infinity,
+): { seconds: number; sampleRate: number } | undefined {
+  const first = parseFrameHeader(bytes, start);
+  if (!first) return undefined;
+  const limit = stopAfterSeconds * first.sampleRate;
+  let samples = 0;
+  let pos = start;
+  while (samples <= limit) {
+    const h = parseFrameHeader(bytes, pos);
+    const sameStream =
+      h && h.version === first.version && h.layer === first.layer && h.sampleRate === first.sampleRate;
+    // A truncated last frame is not counted either.
+    if (!sameStream || pos + h.length > bytes.length) break;
+    samples += h.samples;
+    pos += h.length;
+  }
+  return { seconds: samples / first.sampleRate, sampleRate: first.sampleRate };
 }

@@ -11,13 +11,22 @@ const FORMAT_PCM = 0x0001;
 const FORMAT_IEEE_FLOAT = 0x0003;
 const FORMAT_MPEG_LAYER3 = 0x0055;
 const FORMAT_EXTENSIBLE = 0xfffe;
+const MAX_CHUNKS = 1024;
 
-export interface WavContents {
+/**
+ * A PCM or float WAV, not decoded yet: its layout and where the samples are. The frame count is exact
+ * (it is the bytes present), so callers check it against their limits before anything is allocated.
+ */
+export interface WavPcm {
   kind: 'pcm';
   sampleRate: number;
   channels: number;
-  /** One Float32Array per channel, in [-1, 1]. */
-  channelData: Float32Array[];
+  /** Bytes per frame (all channels, plus any padding blockAlign declares). */
+  frameBytes: number;
+  frames: number;
+  data: Uint8Array;
+  read: SampleReader;
+  bytesPerSample: number;
 }
 
 /** A WAV wrapper around MP3 frames (format tag 0x55); the caller decodes the payload. */
@@ -39,15 +48,19 @@ export function isWav(bytes: Uint8Array): boolean {
   return (id === 'RIFF' || id === 'RF64') && ascii(bytes, 8) === 'WAVE';
 }
 
-export function parseWav(bytes: Uint8Array): WavContents | WavMp3Payload {
+/** Walks the chunks and validates the format; samples are decoded later by decodePcmMono. */
+export function readWav(bytes: Uint8Array): WavPcm | WavMp3Payload {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let fmt: FmtChunk | undefined;
   let data: { offset: number; size: number } | undefined;
 
   // The RIFF size field is ignored: it is often wrong (streamed writers leave 0 or 0xFFFFFFFF) and the
-  // chunk walk below is bounded by the real byte length anyway.
+  // chunk walk below is bounded by the real byte length anyway, and by a chunk count: real files have
+  // a handful, and 30 MB of empty chunks must not cost millions of steps (the server walks them on
+  // its main thread to check the length before decoding).
   let pos = 12;
-  while (pos + 8 <= bytes.length) {
+  for (let chunks = 0; pos + 8 <= bytes.length; chunks++) {
+    if (chunks >= MAX_CHUNKS) throw new WavFormatError('WAV file has too many chunks');
     const id = ascii(bytes, pos);
     let size = view.getUint32(pos + 4, true);
     const body = pos + 8;
@@ -72,7 +85,7 @@ export function parseWav(bytes: Uint8Array): WavContents | WavMp3Payload {
   if (!data) throw new WavFormatError('WAV file has no audio data');
   const payload = bytes.subarray(data.offset, data.offset + data.size);
   if (fmt.formatTag === FORMAT_MPEG_LAYER3) return { kind: 'mp3', data: payload };
-  return { kind: 'pcm', ...decodeSamples(fmt, payload) };
+  return pcmLayout(fmt, payload);
 }
 
 function readFmt(view: DataView, offset: number, size: number): FmtChunk {
@@ -91,28 +104,35 @@ function readFmt(view: DataView, offset: number, size: number): FmtChunk {
   return { formatTag, channels, sampleRate, blockAlign, bitsPerSample };
 }
 
-function decodeSamples(fmt: FmtChunk, payload: Uint8Array): Omit<WavContents, 'kind'> {
+function pcmLayout(fmt: FmtChunk, data: Uint8Array): WavPcm {
   const { formatTag, channels, sampleRate, bitsPerSample } = fmt;
   if (channels < 1) throw new WavFormatError('WAV file declares no channels');
   if (sampleRate < 1) throw new WavFormatError('WAV file declares no sample rate');
   const bytesPerSample = Math.ceil(bitsPerSample / 8);
   const read = sampleReader(formatTag, bytesPerSample);
   // Derive the frame size ourselves; some writers put nonsense in blockAlign, but a larger value
-  // (padding after each frame) is legitimate and must be honoured.
+  // (padding after each frame) is legitimate and must be honoured. The header's byte-rate field is
+  // not used at all: decoding never reads it, so a lie there cannot change what is counted.
   const frameBytes = Math.max(channels * bytesPerSample, fmt.blockAlign);
-  const frames = Math.floor(payload.length / frameBytes);
-  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  const channelData: Float32Array[] = [];
-  for (let c = 0; c < channels; c++) {
-    const out = new Float32Array(frames);
-    let offset = c * bytesPerSample;
-    for (let i = 0; i < frames; i++, offset += frameBytes) out[i] = read(view, offset);
-    channelData.push(out);
-  }
-  return { sampleRate, channels, channelData };
+  const frames = Math.floor(data.length / frameBytes);
+  return { kind: 'pcm', sampleRate, channels, frameBytes, frames, data, read, bytesPerSample };
 }
 
-type SampleReader = (view: DataView, offset: number) => number;
+/** The samples averaged to mono as they are read: one output array, never one per channel. */
+export function decodePcmMono(wav: WavPcm): Float32Array {
+  const { channels, frameBytes, frames, data, read, bytesPerSample } = wav;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const out = new Float32Array(frames);
+  const scale = 1 / channels;
+  for (let i = 0, offset = 0; i < frames; i++, offset += frameBytes) {
+    let sum = 0;
+    for (let c = 0; c < channels; c++) sum += read(view, offset + c * bytesPerSample);
+    out[i] = sum * scale;
+  }
+  return out;
+}
+
+export type SampleReader = (view: DataView, offset: number) => number;
 
 // Integer PCM is scaled by 2^(bits-1) for both signs, so encode/decode of k/32768 round-trips exactly.
 function sampleReader(formatTag: number, bytesPerSample: number): SampleReader {

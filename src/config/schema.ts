@@ -81,6 +81,15 @@ const limits = z
     /** Seconds every request body gets on top of what its size needs at min_body_kib_per_second. */
     body_grace_seconds: z.number().int().min(1).max(3600).default(10),
     min_reference_speech_seconds: z.number().min(1).max(600).default(30),
+    /**
+     * Longest reference recording, in seconds of decoded audio (a low-rate file holds hours in a few
+     * MB). Refused from the headers before decoding, and decoding stops at it.
+     */
+    max_reference_seconds: z.number().min(10).max(3600).default(300),
+    /** Analyses of uploads waiting for an analysis thread, all projects, before uploads get 503. */
+    analysis_queue_max_depth: z.number().int().min(1).max(1000).default(8),
+    /** Analyses one project may have waiting or running before its uploads get 503. */
+    analysis_per_project: z.number().int().min(1).max(100).default(2),
     max_script_lines: z.number().int().positive().max(100000).default(1000),
     max_line_chars: z.number().int().positive().max(100000).default(5000),
     /** Entries in one pronunciation lexicon (and inline entries in one request). */
@@ -104,7 +113,11 @@ const limits = z
     /** Synthesized characters per key per calendar month (UTC); 0 turns the quota off. */
     monthly_character_quota: z.number().int().min(0).default(0),
   })
-  .strict();
+  .strict()
+  .refine((v) => v.max_reference_seconds >= v.min_reference_speech_seconds, {
+    path: ['max_reference_seconds'],
+    message: 'must be at least min_reference_speech_seconds',
+  });
 
 const device = z.string().regex(/^(cpu|cuda:\d{1,2})$/, 'must be "cpu" or "cuda:N"');
 

@@ -1,6 +1,13 @@
 import type { VoiceProfile } from '../audio/types.js';
 import { errors } from '../errors.js';
-import type { AudioBackend, MixedProgram, ReferenceAnalysis, ReferenceInspection } from './contract.js';
+import type {
+  AnalysisSlot,
+  AudioBackend,
+  MixedProgram,
+  ReferenceAnalysis,
+  ReferenceInspection,
+} from './contract.js';
+import { FairQueue } from './fair-queue.js';
 import type { PackRef } from './packs/manifest.js';
 import { combinePools, createEnginePool, type EnginePool } from './pool.js';
 import type { EngineWorkerData, WorkerTask } from './tasks.js';
@@ -18,6 +25,8 @@ export interface EngineOptions {
   /** One synthesis pool per device. */
   devices: DevicePlan[];
   analysisThreads: number;
+  /** Analyses waiting for a thread (all projects), and waiting or running per project, before uploads get 503. */
+  analysisQueue: { maxWaiting: number; perProject: number };
   /** Asset paths every worker gets. */
   paths: Pick<EngineWorkerData, 'espeakData' | 'kuromojiDict' | 'onnxRuntime' | 'sileroVad'>;
   /** Verified model packs; every synthesis worker loads all of them. */
@@ -72,14 +81,27 @@ export function startEngines(opts: EngineOptions): Engines {
     if (!pools) throw errors.unavailable('The speech engines are still loading.', 2);
     return pools;
   };
+  // Uploads and registration jobs take the analysis threads in turn per project (fair-queue.ts);
+  // the pool's own FIFO then never holds more than the threads can start at once.
+  const fair = new FairQueue({
+    slots: Math.max(1, opts.analysisThreads),
+    maxWaiting: opts.analysisQueue.maxWaiting,
+    perTenant: opts.analysisQueue.perProject,
+  });
+  // The signal is not handed to the pool: aborting a task ends its worker thread, and ending a thread
+  // inside onnxruntime (Silero VAD) aborts the whole process (a Napi::Error reaching std::terminate).
+  // A canceled analysis therefore runs to its end, bounded by max_reference_seconds, with its result
+  // dropped; its caller is answered at once and its project's turn ends when the thread is free.
+  const analyse = <T>(task: WorkerTask, slot: AnalysisSlot, transfer?: ArrayBuffer[]): Promise<T> => {
+    const pool = need().analysis;
+    return fair.run(slot.project, () => pool.run<T>(task, { transfer }), slot);
+  };
   const backend: AudioBackend = {
     // Not transferred: the caller stores the upload after inspecting it.
-    inspectReference: (bytes) => need().analysis.run<ReferenceInspection>({ kind: 'inspect', bytes }),
-    analyzeReference: (req) =>
-      need().analysis.run<ReferenceAnalysis>(
-        { kind: 'analyze', req },
-        { transfer: [req.bytes.buffer as ArrayBuffer] },
-      ),
+    inspectReference: (req, slot) =>
+      analyse<ReferenceInspection>({ kind: 'inspect', bytes: req.bytes, limits: req.limits }, slot),
+    analyzeReference: (req, slot) =>
+      analyse<ReferenceAnalysis>({ kind: 'analyze', req }, slot, [req.bytes.buffer as ArrayBuffer]),
     renderLine: (req, signal) =>
       need().synthesis.run<RenderedSpeech>({ kind: 'renderLine', req }, { signal }),
     profileVoice: (req) => need().synthesis.run<VoiceProfile>({ kind: 'profileVoice', req }),
@@ -93,7 +115,12 @@ export function startEngines(opts: EngineOptions): Engines {
   return {
     backend,
     whenReady,
-    pools: () => pools,
+    // What waits for an analysis thread waits in the fair queue: /metrics counts it there.
+    pools: () =>
+      pools && {
+        synthesis: pools.synthesis,
+        analysis: { ...pools.analysis, queued: () => fair.waiting() + pools!.analysis.queued() },
+      },
     destroy: async () => {
       await started;
       if (pools) await Promise.all([pools.synthesis.destroy(), pools.analysis.destroy()]);

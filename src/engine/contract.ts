@@ -1,3 +1,4 @@
+import type { DecodeLimits, LimitBreach } from '../audio/limits.js';
 import type { AudioFormat, VoiceProfile } from '../audio/types.js';
 import type { Language, LineLexiconEntry, RenderedSpeech } from './types.js';
 import type { LineVoice, NeuralVoiceSpec } from './voice-spec.js';
@@ -7,14 +8,16 @@ import type { LineVoice, NeuralVoiceSpec } from './voice-spec.js';
  * mixing, encoding) happens behind this interface, on worker threads, never on the event loop.
  */
 export interface AudioBackend {
-  /** Quick look at an upload: can it be decoded, and how much speech does it hold? */
-  inspectReference(bytes: Uint8Array): Promise<ReferenceInspection>;
+  /** Quick look at an upload: can it be decoded within the limits, and how much speech does it hold? */
+  inspectReference(
+    req: { bytes: Uint8Array; limits: DecodeLimits },
+    slot: AnalysisSlot,
+  ): Promise<ReferenceInspection>;
   /** The full analysis a registration job runs: voice profile and transcript plausibility. */
-  analyzeReference(req: {
-    bytes: Uint8Array;
-    transcript: string;
-    lang: Language;
-  }): Promise<ReferenceAnalysis>;
+  analyzeReference(
+    req: { bytes: Uint8Array; transcript: string; lang: Language; limits: DecodeLimits },
+    slot: AnalysisSlot,
+  ): Promise<ReferenceAnalysis>;
   /**
    * One script line in one voice: normalized to its spoken form, sentences split, spoken, joined
    * with short pauses, silence trimmed; word timings come back in the line's written form.
@@ -28,9 +31,24 @@ export interface AudioBackend {
   ready(): boolean;
 }
 
+/**
+ * Whose analysis this is. The analysis workers are shared between projects in turn, so one project's
+ * uploads cannot hold another's behind them.
+ */
+export interface AnalysisSlot {
+  project: string;
+  /**
+   * An upload whose client is waiting may be refused (503) when its project already has its share
+   * queued or the queue is full; an accepted registration job is never refused, it waits its turn.
+   */
+  mayRefuse: boolean;
+  signal?: AbortSignal;
+}
+
 export type ReferenceInspection =
   | { ok: true; format: AudioFormat; sampleRate: number; durationSeconds: number; speechSeconds: number }
-  | { ok: false; reason: string };
+  /** `breach`: it decodes, but is outside the limits (too long, too coarsely sampled). */
+  | { ok: false; reason: string; breach?: LimitBreach };
 
 export interface ReferenceAnalysis {
   profile: VoiceProfile;

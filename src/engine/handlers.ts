@@ -54,7 +54,7 @@ export const handlers: { [K in TaskKind]: TaskHandler<K> } = {
     return { result: speech, transfer: [speech.samples.buffer as ArrayBuffer] };
   },
 
-  inspect: async (task, ctx) => ({ result: await inspectReference(task.bytes, ctx.vad) }),
+  inspect: async (task, ctx) => ({ result: await inspectReference(task.bytes, task.limits, ctx.vad) }),
 
   analyze: async (task, ctx) => ({ result: await analyzeReference(task.req, ctx.vad, ctx.toKana) }),
 

@@ -6,6 +6,7 @@ import type {
   RenderLineRequest,
 } from './contract.js';
 import type { PackRef } from './packs/manifest.js';
+import type { DecodeLimits } from '../audio/limits.js';
 import type { VoiceProfile } from '../audio/types.js';
 import type { Language, RenderedSpeech, SpeakRequest } from './types.js';
 import type { NeuralVoiceSpec } from './voice-spec.js';
@@ -18,7 +19,7 @@ import type { AnalyzeRequest } from './work/analyze.js';
 export type WorkerTask =
   | { kind: 'ping' }
   | { kind: 'speak'; req: SpeakRequest }
-  | { kind: 'inspect'; bytes: Uint8Array }
+  | { kind: 'inspect'; bytes: Uint8Array; limits: DecodeLimits }
   | { kind: 'analyze'; req: AnalyzeRequest }
   | { kind: 'renderLine'; req: RenderLineRequest }
   | { kind: 'profileVoice'; req: { voice: NeuralVoiceSpec; lang: Language } }

@@ -20,7 +20,7 @@ export interface CleanupReport {
  * error), so a crash mid-sweep simply leaves work for the next run. One file that cannot be deleted
  * (permissions, I/O error) is logged and kept for the next run; the sweep goes on with the others.
  * Speakers keep their voice profile; only the recording is deleted, and only once the registration
- * that analyses it has finished. The log line names what was deleted (paths under the data dir).
+ * that analyses it has finished. A canceled registration's recording is deleted whatever the retention. The log line names what was deleted (paths under the data dir).
  */
 export function runCleanup(
   store: Store,
@@ -59,15 +59,21 @@ export function runCleanup(
       deleted.push(f.rel_path);
       attempt(dirname(f.rel_path), { job_id: f.job_id }, () => files.removeDirIfEmpty(dirname(f.rel_path)));
     }
-    for (const s of store.speakers.referencesCreatedBefore(now - retentionHours * 3600_000)) {
-      const gone = attempt(s.reference_file, { speaker_id: s.id }, () => {
-        files.remove(s.reference_file);
-        store.speakers.clearReference(s.id, now);
-      });
-      if (!gone) continue;
-      report.references++;
-      deleted.push(s.reference_file);
-    }
+  }
+  // Whatever the retention: a canceled registration's recording is deleted when it is canceled; one
+  // left behind by a failed delete or a crash just after the cancel goes at the next sweep.
+  const references = [
+    ...(retentionHours > 0 ? store.speakers.referencesCreatedBefore(now - retentionHours * 3600_000) : []),
+    ...store.speakers.canceledReferences(),
+  ];
+  for (const s of new Map(references.map((r) => [r.id, r])).values()) {
+    const gone = attempt(s.reference_file, { speaker_id: s.id }, () => {
+      files.remove(s.reference_file);
+      store.speakers.clearReference(s.id, now);
+    });
+    if (!gone) continue;
+    report.references++;
+    deleted.push(s.reference_file);
   }
   if (report.files + report.references > 0) {
     const shown = deleted.slice(0, MAX_LOGGED_PATHS);

@@ -23,6 +23,11 @@ export interface JobHandler {
   run(job: JobRow, ctx: JobHandlerContext): Promise<unknown>;
   /** Called when a job fails, so domain state (a pending speaker) follows the job. */
   onFailed?(job: JobRow, code: string, message: string): void;
+  /**
+   * Called once when a queued or running job is canceled, right after its row says so (a running
+   * one is aborted just after), so domain state follows and what the job would have used is deleted.
+   */
+  onCanceled?(job: JobRow): void;
 }
 
 export interface JobRunnerOptions {
@@ -83,12 +88,23 @@ export class JobRunner {
     setImmediate(() => this.pump());
   }
 
-  /** Cancels a queued or running job; a running one is aborted on its worker. */
+  /**
+   * Cancels a queued or running job; a running one is aborted on its worker. Its handler's
+   * onCanceled runs in the same turn as the row update, so no completion can slip in between.
+   */
   cancel(jobId: string): boolean {
-    const changed = this.jobs.cancel(jobId, this.clock.now());
-    if (changed) this.events?.changed(jobId);
+    const job = this.jobs.cancel(jobId, this.clock.now());
+    if (job) {
+      this.events?.changed(jobId);
+      try {
+        this.handlers[job.type].onCanceled?.(job);
+      } catch (err) {
+        // The job is canceled either way; what its handler could not tidy, the retention sweep retries.
+        this.log.error({ err, job_id: job.id }, 'cleaning up after a canceled job failed');
+      }
+    }
     this.running.get(jobId)?.abort(new JobFailure('CANCELED', 'Canceled by request.'));
-    return changed;
+    return job !== undefined;
   }
 
   activeCount(): number {

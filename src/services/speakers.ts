@@ -1,3 +1,4 @@
+import type { DecodeLimits } from '../audio/limits.js';
 import type { VoiceProfile } from '../audio/types.js';
 import { LANGUAGES, type Language } from '../engine/types.js';
 import { errors, JobFailure } from '../errors.js';
@@ -8,6 +9,7 @@ import type { Store } from '../store/index.js';
 import type { SpeakerRow } from '../store/speakers-repo.js';
 import type { AudioBackend } from '../engine/contract.js';
 import type { JobAdmission } from './admission.js';
+import { limitError, refuseOutOfLimits } from './reference-limits.js';
 import type { FileStore } from './file-store.js';
 import { type Principal, projectScope } from './keys.js';
 import type { UsageMeter } from './usage.js';
@@ -48,6 +50,9 @@ export interface RegisterJobPayload {
   speaker_id: string;
 }
 
+/** What a speaker whose registration was canceled says (GET /v1/speakers/{id}). */
+export const REGISTRATION_CANCELED = 'The registration was canceled; its recording was deleted.';
+
 const MAX_NAME = 100;
 const MAX_SCRIPT = 20_000;
 const MAX_CONSENT = 4_000;
@@ -60,7 +65,7 @@ export class SpeakerService {
     private readonly usage: UsageMeter,
     private readonly clock: Clock,
     private readonly admission: JobAdmission,
-    private readonly limits: { minSpeechSeconds: number },
+    private readonly limits: { minSpeechSeconds: number; maxReferenceSeconds: number },
     /** Which voice currently serves a ready speaker (VoiceCatalog.forSpeaker). */
     private readonly voiceFor: (profile: VoiceProfile, lang: Language) => SpeakerVoice,
   ) {}
@@ -78,9 +83,17 @@ export class SpeakerService {
     }
     // Refused before the upload is inspected, and checked again below where the job row is written.
     this.admission.ensureRoom(who);
-    const inspection = await this.backend.inspectReference(input.audio);
-    if (!inspection.ok)
+    // The headers alone can show a recording is too long: refused here, without waiting for a worker.
+    const limits = this.decodeLimits();
+    refuseOutOfLimits(input.audio, limits);
+    const inspection = await this.backend.inspectReference(
+      { bytes: input.audio, limits },
+      { project: who.project, mayRefuse: true },
+    );
+    if (!inspection.ok) {
+      if (inspection.breach) throw limitError(inspection.breach);
       throw errors.unsupportedMedia(`reference_audio cannot be decoded: ${inspection.reason}`);
+    }
     if (inspection.speechSeconds < this.limits.minSpeechSeconds) {
       throw errors.insufficientRef(inspection.speechSeconds, this.limits.minSpeechSeconds);
     }
@@ -128,9 +141,15 @@ export class SpeakerService {
     return { job_id: jobId, speaker_id: speakerId };
   }
 
-  /** The registration job: full analysis, then the speaker is ready or failed with a reason. */
+  /**
+   * The registration job: full analysis, then the speaker is ready or failed with a reason. The
+   * speaker changes state only in the transaction that finishes its job, so a job canceled while
+   * the analysis ran stays canceled and its speaker never turns ready.
+   */
   async completeRegistration(
+    jobId: string,
     payload: RegisterJobPayload,
+    signal: AbortSignal,
   ): Promise<{ speaker_id: string; profile: VoiceProfile }> {
     const speaker = this.store.speakers.get(payload.speaker_id);
     if (!speaker)
@@ -138,23 +157,74 @@ export class SpeakerService {
     if (!speaker.reference_file)
       throw new JobFailure('NOT_FOUND', 'The reference audio is no longer stored.');
     const bytes = await this.files.read(speaker.reference_file);
-    const analysis = await this.backend.analyzeReference({
-      bytes,
-      transcript: speaker.reference_script,
-      lang: speaker.lang as Language,
-    });
+    signal.throwIfAborted();
+    const analysis = await this.backend.analyzeReference(
+      {
+        bytes,
+        transcript: speaker.reference_script,
+        lang: speaker.lang as Language,
+        limits: this.decodeLimits(),
+      },
+      { project: speaker.project, mayRefuse: false, signal },
+    );
+    const now = this.clock.now();
     if (!analysis.plausibility.ok) {
       const message = `The reference transcript does not match the recording: ${analysis.plausibility.reason ?? 'implausible speaking rate'}.`;
-      this.store.speakers.markFailed(speaker.id, 'SCRIPT_MISMATCH', message, this.clock.now());
+      this.moveTogether(
+        () => this.store.jobs.fail(jobId, 'SCRIPT_MISMATCH', message, now),
+        () => this.store.speakers.markFailed(speaker.id, 'SCRIPT_MISMATCH', message, now),
+      );
       throw new JobFailure('SCRIPT_MISMATCH', message);
     }
-    this.store.speakers.markReady(speaker.id, analysis.profile, this.clock.now());
-    return { speaker_id: speaker.id, profile: analysis.profile };
+    const result = { speaker_id: speaker.id, profile: analysis.profile };
+    this.moveTogether(
+      () => this.store.jobs.succeed(jobId, result, now),
+      () => this.store.speakers.markReady(speaker.id, analysis.profile, now),
+    );
+    return result;
   }
 
   /** Registration jobs that fail for any other reason leave the speaker failed too, never pending forever. */
   failRegistration(payload: RegisterJobPayload, code: string, message: string): void {
     this.store.speakers.markFailed(payload.speaker_id, code, message, this.clock.now());
+  }
+
+  /**
+   * A canceled registration (queued or running): the speaker is failed with code CANCELED rather
+   * than deleted, so its id still answers and says what happened, and its recording, which was
+   * never turned into a voice, is deleted at once instead of waiting for the retention sweep.
+   */
+  cancelRegistration(payload: RegisterJobPayload): void {
+    const speaker = this.store.speakers.get(payload.speaker_id);
+    if (!speaker || speaker.status !== 'pending') return;
+    const now = this.clock.now();
+    this.store.speakers.markFailed(speaker.id, 'CANCELED', REGISTRATION_CANCELED, now);
+    if (!speaker.reference_file) return;
+    this.files.remove(speaker.reference_file);
+    this.store.speakers.clearReference(speaker.id, now);
+  }
+
+  /**
+   * At start-up: a speaker still pending although its registration job finished (a crash between
+   * the two updates, or a job canceled before cancels were kept in step) takes the job's outcome.
+   * Returns how many were settled; the retention sweep then deletes canceled recordings.
+   */
+  settleStalledRegistrations(): number {
+    const stalled = this.store.speakers.pendingWithFinishedRegistration();
+    const now = this.clock.now();
+    for (const s of stalled) {
+      if (s.job_status === 'canceled') {
+        this.store.speakers.markFailed(s.id, 'CANCELED', REGISTRATION_CANCELED, now);
+      } else {
+        const code = s.job_status === 'failed' ? (s.job_error_code ?? 'INTERNAL_ERROR') : 'INTERNAL_ERROR';
+        const message =
+          s.job_status === 'failed' && s.job_error_message
+            ? s.job_error_message
+            : 'The registration was interrupted; register the voice again.';
+        this.store.speakers.markFailed(s.id, code, message, now);
+      }
+    }
+    return stalled.length;
   }
 
   get(who: Principal, id: string): SpeakerView {
@@ -178,6 +248,20 @@ export class SpeakerService {
     for (const job of this.store.jobs.queuedForSpeaker(row.id)) cancelJob(job.id);
     this.store.speakers.delete(row.id);
     if (row.reference_file) this.files.remove(row.reference_file);
+  }
+
+  /** Job and speaker change in one transaction; a job no longer running (canceled) moves neither. */
+  private moveTogether(finishJob: () => boolean, updateSpeaker: () => void): void {
+    const moved = this.store.db.transaction(() => {
+      if (!finishJob()) return false;
+      updateSpeaker();
+      return true;
+    })();
+    if (!moved) throw new JobFailure('CANCELED', 'The registration was canceled while it was analysed.');
+  }
+
+  private decodeLimits(): DecodeLimits {
+    return { maxSeconds: this.limits.maxReferenceSeconds };
   }
 
   private toView(row: SpeakerRow): SpeakerView {

@@ -192,15 +192,14 @@ export class JobsRepo {
     );
   }
 
-  cancel(id: string, at: number): boolean {
-    return (
-      this.db
-        .prepare(
-          `UPDATE jobs SET status = 'canceled', error_code = 'CANCELED', error_message = 'Canceled by request.',
-             finished_at = ? WHERE id = ? AND status IN ('queued', 'running')`,
-        )
-        .run(at, id).changes > 0
-    );
+  /** Cancels a queued or running job; the row as canceled, or undefined when it had already finished. */
+  cancel(id: string, at: number): JobRow | undefined {
+    return this.db
+      .prepare(
+        `UPDATE jobs SET status = 'canceled', error_code = 'CANCELED', error_message = 'Canceled by request.',
+           finished_at = ? WHERE id = ? AND status IN ('queued', 'running') RETURNING *`,
+      )
+      .get(at, id) as JobRow | undefined;
   }
 
   /** A running job given back to the queue (graceful stop, or recovery after a crash). */

@@ -41,6 +41,14 @@ export type NewSpeaker = Pick<
   | 'created_at'
 >;
 
+/** A pending speaker and the registration job that finished without settling it. */
+export interface StalledRegistration {
+  id: string;
+  job_status: string;
+  job_error_code: string | null;
+  job_error_message: string | null;
+}
+
 export class SpeakersRepo {
   constructor(private readonly db: Db) {}
 
@@ -108,6 +116,31 @@ export class SpeakersRepo {
          WHERE reference_file IS NOT NULL AND status <> 'pending' AND created_at < ?`,
       )
       .all(before) as Array<{ id: string; reference_file: string }>;
+  }
+
+  /**
+   * Speakers left pending although their registration job has finished: a crash between the two
+   * updates, or databases from before cancel kept them in step. Read once at start-up.
+   */
+  pendingWithFinishedRegistration(): StalledRegistration[] {
+    return this.db
+      .prepare(
+        `SELECT s.id, j.status AS job_status, j.error_code AS job_error_code, j.error_message AS job_error_message
+         FROM jobs j JOIN speakers s ON s.id = json_extract(j.payload_json, '$.speaker_id')
+         WHERE j.type = 'register_speaker' AND j.status IN ('succeeded', 'failed', 'canceled')
+           AND s.status = 'pending'`,
+      )
+      .all() as StalledRegistration[];
+  }
+
+  /** Recordings of canceled registrations still on disk (a delete that failed, or a crash before it). */
+  canceledReferences(): Array<{ id: string; reference_file: string }> {
+    return this.db
+      .prepare(
+        `SELECT id, reference_file FROM speakers
+         WHERE reference_file IS NOT NULL AND status = 'failed' AND error_code = 'CANCELED'`,
+      )
+      .all() as Array<{ id: string; reference_file: string }>;
   }
 
   clearReference(id: string, at: number): void {

@@ -15,17 +15,21 @@ export function fixturePath(name: string): string {
   return join(FIXTURE_DIR, name);
 }
 
-/** The five LibriVox clips twice over (~49 s, ~40 s of it speech) and the matching transcript. */
-export function librivoxReference(): { file: string; script: string } {
+/**
+ * The five LibriVox clips `repeat` times over (24.7 s, about 20 s of it speech, per round; twice over
+ * by default) and the matching transcript, at their own 16 kHz or resampled to `rate`.
+ */
+export function librivoxReference(repeat = 2, rate?: number): { file: string; script: string } {
   const lines = readFileSync(join(LIBRIVOX, 'transcription'), 'utf8')
     .split('\n')
     .map((l) => /^<s> (.*) <\/s> \((.*)\)$/.exec(l.trim()))
     .filter((m): m is RegExpExecArray => m !== null);
   const clips = lines.map((m) => join(LIBRIVOX, `${m[2]}.wav`));
-  const file = fixturePath('librivox-x2.wav');
-  if (!existsSync(file)) execFileSync('sox', [...clips, ...clips, file]);
+  const file = fixturePath(`librivox-x${repeat}${rate ? `-${rate}` : ''}.wav`);
+  const all = Array.from({ length: repeat }, () => clips).flat();
+  if (!existsSync(file)) execFileSync('sox', [...all, ...(rate ? ['-r', String(rate)] : []), file]);
   const once = lines.map((m) => m[1]).join('. ');
-  return { file, script: `${once}. ${once}.` };
+  return { file, script: Array.from({ length: repeat }, () => `${once}.`).join(' ') };
 }
 
 export const KOREAN_TEXT =

@@ -85,7 +85,8 @@ describe('active-job caps (max_active_jobs_per_key = 2, max_active_jobs_per_proj
   let admin: Api;
   beforeAll(async () => {
     ({ server, admin } = await start(
-      '[limits]\nmax_active_jobs_per_key = 2\nmax_active_jobs_per_project = 3\n',
+      // Three uploads at once must meet the job caps, not the analysis queue's share per project.
+      '[limits]\nmax_active_jobs_per_key = 2\nmax_active_jobs_per_project = 3\nanalysis_per_project = 3\n',
     ));
   });
 

@@ -1,3 +1,4 @@
+import type { DecodeLimits } from '../../audio/limits.js';
 import { analyzeVoice } from '../../audio/profile.js';
 import type { ReferenceAnalysis } from '../contract.js';
 import { guessLanguage } from '../../text/script.js';
@@ -10,6 +11,7 @@ export interface AnalyzeRequest {
   bytes: Uint8Array;
   transcript: string;
   lang: Language;
+  limits: DecodeLimits;
 }
 
 /**
@@ -23,8 +25,8 @@ export async function analyzeReference(
   vad: SileroVad,
   toKana?: (text: string) => string,
 ): Promise<ReferenceAnalysis> {
-  const decoded = await decodeReference(req.bytes);
-  if ('error' in decoded) throw new Error(`stored reference no longer decodes: ${decoded.error}`);
+  const decoded = await decodeReference(req.bytes, req.limits);
+  if ('reason' in decoded) throw new Error(`stored reference no longer decodes: ${decoded.reason}`);
   const speech = await vad.detect(decoded.audio);
   const profile = analyzeVoice(decoded.audio, speech.regions);
   const written = guessLanguage(req.transcript);

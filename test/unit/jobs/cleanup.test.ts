@@ -172,4 +172,21 @@ describe('retention cleanup', () => {
     expect(store.jobEvents.after('job_old', 0)).toEqual([]);
     expect(store.jobEvents.after('job_new', 0)).toHaveLength(3);
   });
+
+  it("deletes a canceled registration's recording left on disk whatever the retention, and nothing else of it", () => {
+    for (const retention of [0, 48]) {
+      const { dir, store, files, log } = setup();
+      const canceled = speakerWithReference(store, files, 'spk_canceled');
+      store.speakers.markFailed('spk_canceled', 'CANCELED', 'canceled', NOW);
+      store.db.prepare('UPDATE speakers SET created_at = ? WHERE id = ?').run(NOW - HOUR, 'spk_canceled');
+      const failed = speakerWithReference(store, files, 'spk_failed');
+      store.speakers.markFailed('spk_failed', 'SCRIPT_MISMATCH', 'no match', NOW);
+      store.db.prepare('UPDATE speakers SET created_at = ? WHERE id = ?').run(NOW - HOUR, 'spk_failed');
+      expect(runCleanup(store, files, clock, retention, log).references, `retention ${retention}`).toBe(1);
+      expect(existsSync(join(dir, canceled))).toBe(false);
+      expect(store.speakers.get('spk_canceled')?.reference_file).toBeNull();
+      // A failed registration keeps its recording for the retention period like any other.
+      expect(existsSync(join(dir, failed))).toBe(true);
+    }
+  });
 });

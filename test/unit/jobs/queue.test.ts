@@ -127,6 +127,52 @@ describe('JobRunner', () => {
     await runner.stop(100);
   });
 
+  it('tells the handler once about every cancel that changed a job, queued or running, and never about a finished one', async () => {
+    const canceled: string[] = [];
+    let release!: () => void;
+    const { jobs, runner, add } = setup({
+      run: (_job, ctx) =>
+        new Promise<void>((resolve, reject) => {
+          release = resolve;
+          ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error));
+        }),
+      onCanceled: (job) => {
+        // Called after the row says canceled, before the running job is aborted.
+        expect(jobs.get(job.id)?.status).toBe('canceled');
+        canceled.push(job.id);
+      },
+    });
+    const running = add();
+    const queued = add();
+    runner.start();
+    await until(() => jobs.get(running)?.status === 'running');
+    expect(runner.cancel(queued)).toBe(true);
+    expect(runner.cancel(running)).toBe(true);
+    expect(runner.cancel(running)).toBe(false); // already canceled: no second call
+    await until(() => runner.activeCount() === 0);
+    expect(canceled).toEqual([queued, running]);
+
+    const finished = add();
+    await until(() => jobs.get(finished)?.status === 'running');
+    release();
+    await until(() => jobs.get(finished)?.status === 'succeeded');
+    expect(runner.cancel(finished)).toBe(false);
+    expect(canceled).toEqual([queued, running]);
+    await runner.stop(100);
+  });
+
+  it('still cancels the job when the handler cannot tidy up after it', async () => {
+    const { jobs, runner, add } = setup({
+      run: () => new Promise(() => {}),
+      onCanceled: () => {
+        throw new Error('disk gone');
+      },
+    });
+    const id = add();
+    expect(runner.cancel(id)).toBe(true);
+    expect(jobs.get(id)?.status).toBe('canceled');
+  });
+
   it('on stop, gives jobs that outlive the timeout back to the queue', async () => {
     const { jobs, runner, add } = setup({
       run: (_job, ctx) =>

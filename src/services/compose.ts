@@ -1,0 +1,80 @@
+import type { Config } from '../config/schema.js';
+import type { Engines } from '../engine/backend.js';
+import type { Clock } from '../lib/clock.js';
+import type { Db } from '../store/db.js';
+import type { Store } from '../store/index.js';
+import { JobAdmission } from './admission.js';
+import type { FileStore } from './file-store.js';
+import { SpeakerService } from './speakers.js';
+import { SpeechService } from './speech.js';
+import { SynthesisService } from './synthesis.js';
+import { LexiconService } from './text/lexicons.js';
+import { TextPreviewService } from './text/preview.js';
+import { UsageMeter } from './usage.js';
+import type { VoiceCatalog } from './voices/catalog.js';
+
+export interface ServiceDeps {
+  config: Config;
+  db: Db;
+  store: Store;
+  files: FileStore;
+  backend: Engines['backend'];
+  catalog: VoiceCatalog;
+  clock: Clock;
+  /** Synthesis workers over all devices (how many lines a job renders at once). */
+  threads: number;
+}
+
+/** The use cases the routes and the job runner call. */
+export function createServices(d: ServiceDeps): {
+  usage: UsageMeter;
+  admission: JobAdmission;
+  speakers: SpeakerService;
+  synthesis: SynthesisService;
+  speech: SpeechService;
+  text: TextPreviewService;
+  lexicons: LexiconService;
+} {
+  const { config, store, files, backend, clock, catalog } = d;
+  const usage = new UsageMeter(store.usage, clock, (fn) => d.db.transaction(fn)());
+  const admission = new JobAdmission(store.jobs, {
+    queueMaxDepth: config.limits.queue_max_depth,
+    perProject: config.limits.max_active_jobs_per_project,
+    perKey: config.limits.max_active_jobs_per_key,
+  });
+  const speakers = new SpeakerService(
+    store,
+    files,
+    backend,
+    usage,
+    clock,
+    admission,
+    {
+      minSpeechSeconds: config.limits.min_reference_speech_seconds,
+      maxReferenceSeconds: config.limits.max_reference_seconds,
+    },
+    (profile, lang) => catalog.forSpeaker(profile, lang).view,
+  );
+  const lexicons = new LexiconService(store.lexicons, clock, {
+    maxEntries: config.limits.max_lexicon_entries,
+    maxPerProject: config.limits.max_lexicons_per_project,
+  });
+  const synthesis = new SynthesisService(
+    store,
+    files,
+    backend,
+    usage,
+    clock,
+    config,
+    d.threads,
+    catalog,
+    admission,
+    lexicons,
+  );
+  const speech = new SpeechService({ store, backend, usage, clock, config, catalog });
+  const text = new TextPreviewService(
+    { maxChars: config.limits.max_line_chars, maxEntries: config.limits.max_lexicon_entries },
+    (who, ids) => lexicons.resolve(who, ids, 'lexicon'),
+  );
+  return { usage, admission, speakers, synthesis, speech, text, lexicons };
+}
