@@ -5,6 +5,10 @@ import { dbCommand } from './db.js';
 import { doctorCommand } from './doctor.js';
 import { keysCommand } from './keys.js';
 import { modelsCommand } from './models.js';
+import { jobsCommand } from './remote/jobs.js';
+import { sayCommand } from './remote/say.js';
+import { speakersCommand } from './remote/speakers.js';
+import { synthCommand } from './remote/synth.js';
 import { serveCommand } from './serve.js';
 import { usageCommand } from './usage.js';
 
@@ -21,6 +25,11 @@ export async function runCli(argv: string[]): Promise<void> {
     .command(dbCommand)
     .command(modelsCommand)
     .command(doctorCommand)
+    // Against a running server (--url / VR_URL), through the client library.
+    .command(sayCommand)
+    .command(synthCommand)
+    .command(speakersCommand)
+    .command(jobsCommand)
     .demandCommand(1, 'Name a command (try: voicereel serve).')
     .strict()
     .help()
