@@ -31,7 +31,8 @@ async function collect(stream: NodeJS.ReadableStream | ReadableStream<Uint8Array
 export async function toBlob(source: UploadSource): Promise<Blob> {
   if (typeof source === 'string') return openAsBlob(source);
   if (source instanceof Blob) return source;
-  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return new Blob([source as Uint8Array<ArrayBuffer>]);
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer)
+    return new Blob([source as Uint8Array<ArrayBuffer>]);
   return new Blob([(await collect(source)) as Uint8Array<ArrayBuffer>]);
 }
 
