@@ -32,6 +32,8 @@ export interface RequestSpec {
   signal?: AbortSignal;
   /** Send no credentials (presigned downloads). */
   anonymous?: boolean;
+  /** Return any answer as it is, error statuses included, without retrying 429/503 (tests, proxies). */
+  raw?: boolean;
 }
 
 const RETRY_STATUSES = new Set([429, 503]);
@@ -94,7 +96,7 @@ export class Transport {
         await sleep(Math.min(8000, 500 * 2 ** attempt), spec.signal);
         continue;
       }
-      if (res.ok) return res;
+      if (res.ok || spec.raw) return res;
       const wait = retryAfterMs(res.headers.get('retry-after'));
       const retryable = RETRY_STATUSES.has(res.status) && wait !== undefined && attempt < maxRetries;
       if (!retryable || wait > (this.options.maxRetryWaitMs ?? 60_000)) throw await errorFromResponse(res);
