@@ -154,15 +154,18 @@ export class Transport {
       timeoutMs,
     );
     try {
+      // The caller's signal stays linked after the headers: aborting it also stops the body stream.
       return await this.fetchImpl(`${this.baseUrl}${spec.path}`, {
         method: spec.method,
         headers,
         body,
         signal: controller.signal,
       });
+    } catch (err) {
+      spec.signal?.removeEventListener('abort', onAbort);
+      throw err;
     } finally {
       clearTimeout(timer);
-      spec.signal?.removeEventListener('abort', onAbort);
     }
   }
 }

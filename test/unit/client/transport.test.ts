@@ -132,4 +132,31 @@ describe('client transport', () => {
     await client.waitForJob('job_1', { pollIntervalMs: 10 });
     expect(paths.filter((p) => p.endsWith('/events'))).toHaveLength(1);
   });
+
+  it('gives up on a silent event stream at its timeout with code TIMEOUT', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      res.write('id: 1\nevent: queued\ndata: {}\n\n'); // and then nothing, the connection held open
+    });
+    const started = Date.now();
+    const err = await new VoiceReelClient({ url, apiKey: 'k' })
+      .waitForJob('job_1', { timeoutMs: 300 })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'TIMEOUT', details: { job_id: 'job_1' } });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('returns error answers as they are in raw mode, without retrying', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(503, { 'Retry-After': '1', 'Content-Type': 'application/json' });
+      res.end(errorBody('UNAVAILABLE'));
+    });
+    const res = await new VoiceReelClient({ url, apiKey: 'k' }).http.request({
+      method: 'GET',
+      path: '/v1/voices',
+      raw: true,
+    });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: 'UNAVAILABLE' } });
+  });
 });
