@@ -8,6 +8,8 @@ import {
   remote,
   type RemoteArgs,
   withRemoteOptions,
+  idCommand,
+  commandGroup,
 } from './options.js';
 import { Progress } from './progress.js';
 
@@ -56,41 +58,31 @@ const list: CommandModule<object, ListArgs> = {
   }),
 };
 
-type IdArgs = RemoteArgs & { id: string };
-const withId = (y: Argv) =>
-  withRemoteOptions(y).positional('id', { type: 'string', demandOption: true }) as Argv<IdArgs>;
+const show = idCommand('show', 'Show a job (its result has fresh download links)', async (client, id) =>
+  printJson(await client.getJob(id)),
+);
 
-const show: CommandModule<object, IdArgs> = {
-  command: 'show <id>',
-  describe: 'Show a job (its result has fresh download links)',
-  builder: withId,
-  handler: remote(async (args) => printJson(await clientFromArgs(args).getJob(args.id))),
-};
-
-const watch: CommandModule<object, IdArgs> = {
-  command: 'watch <id>',
-  describe: 'Follow a job until it ends; exit 1 unless it succeeded',
-  builder: withId,
-  handler: remote(async (args) => {
-    const job = await clientFromArgs(args).waitForJob(args.id, { onEvent: new Progress(args.id).onEvent });
+const watch = idCommand(
+  'watch',
+  'Follow a job until it ends; exit 1 unless it succeeded',
+  async (client, id) => {
+    const job = await client.waitForJob(id, { onEvent: new Progress(id).onEvent });
     printJson(job);
     if (job.status !== 'succeeded') process.exitCode = 1;
-  }),
-};
+  },
+);
 
-const cancel: CommandModule<object, IdArgs> = {
-  command: 'cancel <id>',
-  describe: 'Cancel a queued or running job and delete its files',
-  builder: withId,
-  handler: remote(async (args) => {
-    await clientFromArgs(args).cancelJob(args.id);
-    process.stdout.write(`canceled ${args.id}\n`);
-  }),
-};
+const cancel = idCommand(
+  'cancel',
+  'Cancel a queued or running job and delete its files',
+  async (client, id) => {
+    await client.cancelJob(id);
+    process.stdout.write(`canceled ${id}\n`);
+  },
+);
 
-export const jobsCommand: CommandModule = {
-  command: 'jobs <command>',
-  describe: 'Follow and manage jobs on a server (list, show, watch, cancel)',
-  builder: (y) => y.command(list).command(show).command(watch).command(cancel).demandCommand(1),
-  handler: () => undefined,
-};
+export const jobsCommand = commandGroup(
+  'jobs',
+  'Follow and manage jobs on a server (list, show, watch, cancel)',
+  [list, show, watch, cancel],
+);

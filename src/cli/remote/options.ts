@@ -1,4 +1,4 @@
-import type { Argv } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { VoiceReelClient, VoiceReelError } from '../../client/index.js';
 
 export interface RemoteArgs {
@@ -23,6 +23,41 @@ export function withRemoteOptions<T>(y: Argv<T>): Argv<T & RemoteArgs> {
       describe: 'sign requests (HMAC) with the key instead of sending it; the key id',
       defaultDescription: '$VR_KEY_ID',
     }) as Argv<T & RemoteArgs>;
+}
+
+export type IdArgs = RemoteArgs & { id: string };
+
+/** A remote command about one resource, named by its id. */
+export const withId = (y: Argv): Argv<IdArgs> =>
+  withRemoteOptions(y).positional('id', { type: 'string', demandOption: true }) as Argv<IdArgs>;
+
+/** `<command> <id>`: one action on one resource through the client. */
+export function idCommand(
+  command: string,
+  describe: string,
+  action: (client: VoiceReelClient, id: string) => Promise<void>,
+): CommandModule<object, IdArgs> {
+  return {
+    command: `${command} <id>`,
+    describe,
+    builder: withId,
+    handler: remote((args: IdArgs) => action(clientFromArgs(args), args.id)),
+  };
+}
+
+/** `<group> <command>`: a noun with its subcommands (speakers add, jobs list, …). */
+export function commandGroup(
+  group: string,
+  describe: string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each subcommand has its own argument type
+  subcommands: Array<CommandModule<object, any>>,
+): CommandModule {
+  return {
+    command: `${group} <command>`,
+    describe,
+    builder: (y) => subcommands.reduce((acc, sub) => acc.command(sub), y).demandCommand(1),
+    handler: () => undefined,
+  };
 }
 
 export function clientFromArgs(args: RemoteArgs): VoiceReelClient {

@@ -9,6 +9,8 @@ import {
   remote,
   type RemoteArgs,
   withRemoteOptions,
+  idCommand,
+  commandGroup,
 } from './options.js';
 import { Progress } from './progress.js';
 
@@ -75,30 +77,18 @@ const list: CommandModule<object, ListArgs> = {
   }),
 };
 
-type IdArgs = RemoteArgs & { id: string };
+const show = idCommand('show', 'Show one speaker', async (client, id) =>
+  printJson(await client.getSpeaker(id)),
+);
 
-const show: CommandModule<object, IdArgs> = {
-  command: 'show <id>',
-  describe: 'Show one speaker',
-  builder: (y) =>
-    withRemoteOptions(y).positional('id', { type: 'string', demandOption: true }) as Argv<IdArgs>,
-  handler: remote(async (args) => printJson(await clientFromArgs(args).getSpeaker(args.id))),
-};
+const rm = idCommand('rm', 'Delete a speaker, its voice and its reference recording', async (client, id) => {
+  await client.deleteSpeaker(id);
+  process.stdout.write(`deleted ${id}\n`);
+});
 
-const rm: CommandModule<object, IdArgs> = {
-  command: 'rm <id>',
-  describe: 'Delete a speaker, its voice and its reference recording',
-  builder: (y) =>
-    withRemoteOptions(y).positional('id', { type: 'string', demandOption: true }) as Argv<IdArgs>,
-  handler: remote(async (args) => {
-    await clientFromArgs(args).deleteSpeaker(args.id);
-    process.stdout.write(`deleted ${args.id}\n`);
-  }),
-};
-
-export const speakersCommand: CommandModule = {
-  command: 'speakers <command>',
-  describe: 'Manage speakers on a server (add, list, show, rm)',
-  builder: (y) => y.command(add).command(list).command(show).command(rm).demandCommand(1),
-  handler: () => undefined,
-};
+export const speakersCommand = commandGroup('speakers', 'Manage speakers on a server (add, list, show, rm)', [
+  add,
+  list,
+  show,
+  rm,
+]);
