@@ -60,6 +60,11 @@ describe('remote CLI commands', () => {
     expect(probe.codec).toBe('mp3');
     expect(probe.duration).toBeGreaterThan(0.8);
     expect(run.stderr).toMatch(/succeeded/);
+
+    const piped = await vr(['say', 'To a pipe.', '--format', 'wav']);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout.slice(0, 4)).toBe('RIFF');
+    expect(piped.stdout.length).toBeGreaterThan(10_000);
   });
 
   it('synth saves audio and captions from a script file and prints a summary', async () => {

@@ -3,7 +3,7 @@ import { VoiceReelClient, VoiceReelError, type SpeechRequest } from '../../clien
 import { formatOf, refuseTerminal, save, synthesizeAndWait } from './output.js';
 import { clientFromArgs, fail, remote, type RemoteArgs, withRemoteOptions } from './options.js';
 
-type SayArgs = RemoteArgs & { text: string; voice: string; output: string; speed?: number };
+type SayArgs = RemoteArgs & { text: string; voice: string; output: string; format?: string; speed?: number };
 
 const SPEECH_FORMATS = ['mp3', 'wav', 'pcm', 'opus', 'flac'] as const;
 
@@ -18,7 +18,7 @@ const lineFor = (voice: string, text: string, speed?: number) =>
 async function say(args: SayArgs): Promise<void> {
   refuseTerminal(args.output);
   const client = clientFromArgs(args);
-  const format = formatOf(args.output, SPEECH_FORMATS, 'mp3');
+  const format = args.format ?? formatOf(args.output, SPEECH_FORMATS, 'mp3');
   const request: SpeechRequest = {
     model: 'voicereel',
     input: args.text,
@@ -62,6 +62,7 @@ export const sayCommand: CommandModule<object, SayArgs> = {
         describe: 'a voice id or a speaker id (spk_…)',
       })
       .option('output', { alias: 'o', type: 'string', default: '-', describe: 'audio file (- for stdout)' })
+      .option('format', { type: 'string', choices: SPEECH_FORMATS, describe: 'instead of the -o extension' })
       .option('speed', { type: 'number', describe: '0.5 to 2' }) as Argv<SayArgs>,
   handler: remote(say),
 };
