@@ -12,11 +12,16 @@ import { synthCommand } from './remote/synth.js';
 import { serveCommand } from './serve.js';
 import { usageCommand } from './usage.js';
 
+const REMOTE_COMMANDS = new Set(['say', 'synth', 'speakers', 'jobs']);
+
 /** Parses argv and runs one command; each command lives in its own file. */
 export async function runCli(argv: string[]): Promise<void> {
-  // Before any command creates a file: data files are private whatever umask the caller has.
-  process.umask(PRIVATE_UMASK);
   await yargs(argv)
+    // Before any command creates a file: data files are private whatever umask the caller has. The
+    // remote commands write the user's own files (audio, captions), under the user's own umask.
+    .middleware((args) => {
+      if (!REMOTE_COMMANDS.has(String(args._[0]))) process.umask(PRIVATE_UMASK);
+    }, true)
     .scriptName('voicereel')
     .version(VERSION)
     .command(serveCommand)

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,8 @@ describe('remote CLI commands', () => {
     expect(probe.codec).toBe('mp3');
     expect(probe.duration).toBeGreaterThan(0.8);
     expect(run.stderr).toMatch(/succeeded/);
+    // The user's file, under the user's umask (data files of the server are the ones kept private).
+    expect(statSync(join(dir, 'hello.mp3')).mode & 0o777).toBe(0o666 & ~process.umask());
 
     const piped = await vr(['say', 'To a pipe.', '--format', 'wav']);
     expect(piped.code).toBe(0);
