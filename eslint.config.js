@@ -6,6 +6,7 @@ import tseslint from 'typescript-eslint';
 // anything on a lower floor; an import upwards or sideways (another folder of the same floor) fails.
 const FLOORS = [
   ['cli'],
+  ['client'],
   ['main.ts'],
   ['api'],
   ['observability'],
@@ -21,24 +22,47 @@ const FLOORS = [
 /** How an import names a floor's module: a folder anywhere in the path, or a file by its .js name. */
 const importPatterns = (m) => (m.endsWith('.ts') ? [`**/${m.slice(0, -3)}.js`] : [`**/${m}/**`]);
 
+// Islands: used by other people's programs, so they import only their own folder (flat: `./x.js`)
+// and Node's built-ins (`node:…`); no other src folder and no package.
+const ISLANDS = ['client'];
+
+const islandRules = ISLANDS.map((own) => ({
+  files: [`src/${own}/**`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: '^(?!node:|\\./)',
+            message: `src/${own} is an island: it may import only its own folder and node: built-ins (docs/architecture.md)`,
+          },
+        ],
+      },
+    ],
+  },
+}));
+
 const floorRules = FLOORS.flatMap((floor, i) =>
-  floor.map((own) => ({
-    files: [own.endsWith('.ts') ? `src/${own}` : `src/${own}/**`],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: FLOORS.slice(0, i + 1)
-            .flat()
-            .filter((m) => m !== own)
-            .map((m) => ({
-              group: importPatterns(m),
-              message: `src/${own} may not import src/${m}: it is on the same floor or above (docs/architecture.md)`,
-            })),
-        },
-      ],
-    },
-  })),
+  floor
+    .filter((own) => !ISLANDS.includes(own))
+    .map((own) => ({
+      files: [own.endsWith('.ts') ? `src/${own}` : `src/${own}/**`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: FLOORS.slice(0, i + 1)
+              .flat()
+              .filter((m) => m !== own)
+              .map((m) => ({
+                group: importPatterns(m),
+                message: `src/${own} may not import src/${m}: it is on the same floor or above (docs/architecture.md)`,
+              })),
+          },
+        ],
+      },
+    })),
 );
 
 export default tseslint.config(
@@ -53,4 +77,5 @@ export default tseslint.config(
   },
   { files: ['test/**', 'scripts/**', 'bench/**'], rules: { 'no-console': 'off' } },
   ...floorRules,
+  ...islandRules,
 );

@@ -1,6 +1,7 @@
 // Bundles the app into build/ as CommonJS (what Node's single-executable mechanism and pkg load),
 // and lays out the files the bundle resolves itself at run time: eSpeak data, the kuromoji
 // dictionary and the better-sqlite3 addon. Nothing here touches the network.
+import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -93,3 +94,21 @@ cpSync(
   join(sqliteDir, 'build', 'Release', 'better_sqlite3.node'),
   join(out, 'native', 'better_sqlite3.node'),
 );
+
+// The client library, `voicereel/client` (package.json exports): one ESM file and its type
+// declarations in dist/client. It imports only Node built-ins, so nothing is bundled into it.
+const clientOut = join('dist', 'client');
+rmSync(clientOut, { recursive: true, force: true });
+await build({
+  entryPoints: ['src/client/index.ts'],
+  outfile: join(clientOut, 'index.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.client.json'], {
+  stdio: 'inherit',
+});

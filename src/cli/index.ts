@@ -5,14 +5,23 @@ import { dbCommand } from './db.js';
 import { doctorCommand } from './doctor.js';
 import { keysCommand } from './keys.js';
 import { modelsCommand } from './models.js';
+import { jobsCommand } from './remote/jobs.js';
+import { sayCommand } from './remote/say.js';
+import { speakersCommand } from './remote/speakers.js';
+import { synthCommand } from './remote/synth.js';
 import { serveCommand } from './serve.js';
 import { usageCommand } from './usage.js';
 
+const REMOTE_COMMANDS = new Set(['say', 'synth', 'speakers', 'jobs']);
+
 /** Parses argv and runs one command; each command lives in its own file. */
 export async function runCli(argv: string[]): Promise<void> {
-  // Before any command creates a file: data files are private whatever umask the caller has.
-  process.umask(PRIVATE_UMASK);
   await yargs(argv)
+    // Before any command creates a file: data files are private whatever umask the caller has. The
+    // remote commands write the user's own files (audio, captions), under the user's own umask.
+    .middleware((args) => {
+      if (!REMOTE_COMMANDS.has(String(args._[0]))) process.umask(PRIVATE_UMASK);
+    }, true)
     .scriptName('voicereel')
     .version(VERSION)
     .command(serveCommand)
@@ -21,6 +30,11 @@ export async function runCli(argv: string[]): Promise<void> {
     .command(dbCommand)
     .command(modelsCommand)
     .command(doctorCommand)
+    // Against a running server (--url / VR_URL), through the client library.
+    .command(sayCommand)
+    .command(synthCommand)
+    .command(speakersCommand)
+    .command(jobsCommand)
     .demandCommand(1, 'Name a command (try: voicereel serve).')
     .strict()
     .help()

@@ -33,6 +33,12 @@ describe('floors', () => {
     ['src/text/x.ts', '../audio/types.js', 'src/text may not import src/audio'],
     ['src/config/x.ts', '../captions/types.js', 'src/config may not import src/captions'],
     ['src/lib/x.ts', '../errors.js', 'src/lib may not import src/errors.ts'],
+    // the client is an island: other programs import it, so it needs nothing of the server's
+    ['src/client/x.ts', '../lib/clock.js', 'src/client is an island'],
+    ['src/client/x.ts', '../errors.js', 'src/client is an island'],
+    ['src/client/x.ts', 'zod', 'src/client is an island'],
+    ['src/services/x.ts', '../client/index.js', 'src/services may not import src/client'],
+    ['src/main.ts', './client/index.js', 'src/main.ts may not import src/client'],
   ])('%s importing %s fails lint', async (file, source, message) => {
     const errors = await floorErrors(file, source);
     expect(errors).toHaveLength(1);
@@ -50,6 +56,9 @@ describe('floors', () => {
     ['src/captions/x.ts', '../text/clean.js'],
     ['src/config/x.ts', '../audio/types.js'],
     ['src/engine/neural/x.ts', '../families/index.js'],
+    ['src/cli/x.ts', '../client/index.js'],
+    ['src/client/x.ts', './types.js'],
+    ['src/client/x.ts', 'node:crypto'],
   ])('%s may import %s (downwards or its own folder)', async (file, source) => {
     expect(await floorErrors(file, source)).toEqual([]);
   });
