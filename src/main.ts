@@ -21,6 +21,7 @@ import { type AppPaths, resolveAppPaths } from './runtime/paths.js';
 import { createHttpServer, type HttpServer, listen } from './runtime/http-server.js';
 import { readTlsFiles } from './runtime/tls.js';
 import { createServices } from './services/compose.js';
+import { LateQueue } from './services/queue-port.js';
 import { FileStore } from './services/file-store.js';
 import { BootstrapKeyError, type BootstrapOutcome, KeyService } from './services/keys.js';
 import { Presigner } from './services/presign.js';
@@ -81,6 +82,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     pools: () => engines.pools() ?? {},
     eventStreams: () => notes.events.openStreams(),
   });
+  const presigner = new Presigner(secrets.presignKey, config.security.presign_ttl_seconds, clock);
+  const queue = new LateQueue();
   const services = createServices({
     config,
     db,
@@ -90,10 +93,13 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     catalog,
     clock,
     threads,
+    presigner,
+    webhookKey: secrets.webhookKey,
+    queue,
   });
-  const presigner = new Presigner(secrets.presignKey, config.security.presign_ttl_seconds, clock);
-  const notes = createNotifications(config, store, secrets.webhookKey, presigner, clock, log);
+  const notes = createNotifications(config, store, services.webhooks, presigner, clock, log);
   const jobs = createJobRunner(config, store, metrics, services, clock, log, notes.events);
+  queue.bind(jobs);
   let presetsMeasured = false;
   const app = createApp({
     ...services,
@@ -103,10 +109,9 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     keys,
     presigner,
     events: notes.events,
-    webhooks: notes.webhooks,
     files,
-    jobs,
     ready: () => engines.backend.ready() && presetsMeasured,
+    databaseOpen: () => db.open,
     catalog,
     log,
     uploadTmpDir: privateDir(join(dataDir, 'tmp')),

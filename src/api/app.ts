@@ -103,7 +103,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     speechRoutes(routeDeps),
     jobRoutes(routeDeps),
     jobEventRoutes(routeDeps),
-    usageRoutes(routeDeps, () => deps.usage.flush()),
+    usageRoutes(routeDeps),
     keyRoutes(routeDeps),
     voiceRoutes(routeDeps),
     webhookRoutes(routeDeps),

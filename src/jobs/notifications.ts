@@ -4,7 +4,7 @@ import type { Clock } from '../lib/clock.js';
 import { JobEventBus, JobEvents } from '../services/job-events.js';
 import { viewJob } from '../services/job-view.js';
 import type { Presigner } from '../services/presign.js';
-import { WebhookService } from '../services/webhooks.js';
+import type { WebhookService } from '../services/webhooks.js';
 import type { Store } from '../store/index.js';
 import { WebhookSender } from './webhook-sender.js';
 
@@ -21,7 +21,7 @@ export interface Notifications {
 export function createNotifications(
   config: Pick<Config, 'events' | 'webhooks'>,
   store: Store,
-  webhookKey: Buffer,
+  webhooks: WebhookService,
   presigner: Presigner,
   clock: Clock,
   log: Logger,
@@ -31,7 +31,6 @@ export function createNotifications(
     maxPerJob: config.events.max_per_job,
     heartbeatMs: config.events.heartbeat_seconds * 1000,
   });
-  const webhooks = new WebhookService(webhookKey, config.webhooks.allowed_hosts);
   const sender = new WebhookSender(
     store.webhooks,
     (id) => store.jobs.get(id),

@@ -4,7 +4,11 @@ import type { Clock } from '../lib/clock.js';
 import type { Db } from '../store/db.js';
 import type { Store } from '../store/index.js';
 import { JobAdmission } from './admission.js';
+import { DownloadService } from './downloads.js';
 import type { FileStore } from './file-store.js';
+import { JobService } from './jobs.js';
+import type { Presigner } from './presign.js';
+import type { QueuePort } from './queue-port.js';
 import { SpeakerService } from './speakers.js';
 import { SpeechService } from './speech.js';
 import { SynthesisService } from './synthesis.js';
@@ -12,6 +16,7 @@ import { LexiconService } from './text/lexicons.js';
 import { TextPreviewService } from './text/preview.js';
 import { UsageMeter } from './usage.js';
 import type { VoiceCatalog } from './voices/catalog.js';
+import { WebhookService } from './webhooks.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -23,6 +28,10 @@ export interface ServiceDeps {
   clock: Clock;
   /** Synthesis workers over all devices (how many lines a job renders at once). */
   threads: number;
+  presigner: Presigner;
+  /** Signs webhooks (derived from the master secret). */
+  webhookKey: Buffer;
+  queue: QueuePort;
 }
 
 /** The use cases the routes and the job runner call. */
@@ -34,8 +43,12 @@ export function createServices(d: ServiceDeps): {
   speech: SpeechService;
   text: TextPreviewService;
   lexicons: LexiconService;
+  webhooks: WebhookService;
+  jobService: JobService;
+  downloads: DownloadService;
 } {
   const { config, store, files, backend, clock, catalog } = d;
+  const webhooks = new WebhookService(d.webhookKey, config.webhooks.allowed_hosts);
   const usage = new UsageMeter(store.usage, clock, (fn) => d.db.transaction(fn)());
   const admission = new JobAdmission(store.jobs, {
     queueMaxDepth: config.limits.queue_max_depth,
@@ -54,6 +67,8 @@ export function createServices(d: ServiceDeps): {
       maxReferenceSeconds: config.limits.max_reference_seconds,
     },
     (profile, lang) => catalog.forSpeaker(profile, lang).view,
+    webhooks,
+    d.queue,
   );
   const lexicons = new LexiconService(store.lexicons, clock, {
     maxEntries: config.limits.max_lexicon_entries,
@@ -70,11 +85,15 @@ export function createServices(d: ServiceDeps): {
     catalog,
     admission,
     lexicons,
+    webhooks,
+    d.queue,
   );
   const speech = new SpeechService({ store, backend, usage, clock, config, catalog });
   const text = new TextPreviewService(
     { maxChars: config.limits.max_line_chars, maxEntries: config.limits.max_lexicon_entries },
     (who, ids) => lexicons.resolve(who, ids, 'lexicon'),
   );
-  return { usage, admission, speakers, synthesis, speech, text, lexicons };
+  const jobService = new JobService({ store, files, presigner: d.presigner, runner: d.queue });
+  const downloads = new DownloadService(d.presigner, store.files, files);
+  return { usage, admission, speakers, synthesis, speech, text, lexicons, webhooks, jobService, downloads };
 }

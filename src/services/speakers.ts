@@ -14,6 +14,8 @@ import type { FileStore } from './file-store.js';
 import { type Principal, projectScope } from './keys.js';
 import type { UsageMeter } from './usage.js';
 import type { SpeakerVoice } from './voices/catalog.js';
+import type { QueuePort } from './queue-port.js';
+import type { WebhookService } from './webhooks.js';
 
 export interface RegisterInput {
   name: unknown;
@@ -22,7 +24,7 @@ export interface RegisterInput {
   consent: unknown;
   audio: Uint8Array | undefined;
   /** Already checked against the webhook allow-list (WebhookService.checkUrl). */
-  callback_url?: string;
+  callback_url?: unknown;
 }
 
 export interface SpeakerView {
@@ -68,6 +70,8 @@ export class SpeakerService {
     private readonly limits: { minSpeechSeconds: number; maxReferenceSeconds: number },
     /** Which voice currently serves a ready speaker (VoiceCatalog.forSpeaker). */
     private readonly voiceFor: (profile: VoiceProfile, lang: Language) => SpeakerVoice,
+    private readonly webhooks: Pick<WebhookService, 'checkUrl'>,
+    private readonly queue: QueuePort,
   ) {}
 
   /** Validates, inspects the audio on a worker, then stores file, speaker and job together. */
@@ -76,6 +80,7 @@ export class SpeakerService {
     const lang = parseLanguage(input.lang);
     const script = requiredText(input.reference_script, 'reference_script', MAX_SCRIPT);
     const consent = optionalText(input.consent, 'consent', MAX_CONSENT);
+    const callbackUrl = this.webhooks.checkUrl(input.callback_url);
     if (!input.audio || input.audio.length === 0) {
       throw errors.invalidInput('reference_audio is required (a WAV or MP3 file).', {
         field: 'reference_audio',
@@ -130,7 +135,7 @@ export class SpeakerService {
           type: 'register_speaker',
           payload_json: JSON.stringify(payload),
           created_at: now,
-          callback_url: input.callback_url,
+          callback_url: callbackUrl,
         });
       })();
     } catch (err) {
@@ -138,6 +143,7 @@ export class SpeakerService {
       throw err;
     }
     this.usage.record(who, { registrations: 1 });
+    this.queue.notify();
     return { job_id: jobId, speaker_id: speakerId };
   }
 
@@ -243,9 +249,9 @@ export class SpeakerService {
   }
 
   /** Deletes the voice and its reference audio; pending registration jobs are canceled first. */
-  delete(who: Principal, id: string, cancelJob: (jobId: string) => void): void {
+  delete(who: Principal, id: string): void {
     const row = this.find(who, id);
-    for (const job of this.store.jobs.queuedForSpeaker(row.id)) cancelJob(job.id);
+    for (const job of this.store.jobs.queuedForSpeaker(row.id)) this.queue.cancel(job.id);
     this.store.speakers.delete(row.id);
     if (row.reference_file) this.files.remove(row.reference_file);
   }

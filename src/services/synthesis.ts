@@ -17,7 +17,11 @@ import type { FileStore } from './file-store.js';
 import { ensureCharacterQuota } from './quota.js';
 import { type Principal, projectScope } from './keys.js';
 import { normalizeText } from '../text/split.js';
+import type { QueuePort } from './queue-port.js';
+import { parseInput } from './schemas/parse.js';
+import { SynthesizeBody } from './schemas/requests.js';
 import type { LexiconService } from './text/lexicons.js';
+import type { WebhookService } from './webhooks.js';
 import type { UsageMeter } from './usage.js';
 import { SPEED_RANGE, type VoiceCatalog } from './voices/catalog.js';
 
@@ -73,7 +77,22 @@ export class SynthesisService {
     private readonly catalog: VoiceCatalog,
     private readonly admission: JobAdmission,
     private readonly lexicons: Pick<LexiconService, 'resolve'>,
+    private readonly webhooks: Pick<WebhookService, 'checkUrl'>,
+    private readonly queue: Pick<QueuePort, 'notify'>,
   ) {}
+
+  /** POST /v1/synthesize: validated, admitted (quota, job caps), queued, and the queue woken. */
+  accept(who: Principal, body: unknown): { job_id: string } {
+    const payload = this.validate(who, body);
+    // Then the documented schema: the checks above name limits and voices first, and nothing is
+    // accepted that GET /v1/openapi.json does not describe.
+    parseInput(SynthesizeBody, body);
+    const callback = this.webhooks.checkUrl((body as { callback_url?: unknown }).callback_url);
+    this.admit(who, payload);
+    const created = this.enqueue(who, payload, callback);
+    this.queue.notify();
+    return created;
+  }
 
   /** Validates the whole request against the caller's project before anything is queued. */
   validate(who: Principal, body: unknown): SynthesizePayload {

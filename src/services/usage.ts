@@ -1,6 +1,6 @@
 import { type Clock, monthOf } from '../lib/clock.js';
 import type { UsageDelta, UsageRepo, UsageRow } from '../store/usage-repo.js';
-import type { Principal } from './keys.js';
+import { type Principal, projectScope } from './keys.js';
 
 /**
  * Per-key monthly counters. Request counts arrive at API rates, so they are summed in memory and
@@ -26,6 +26,12 @@ export class UsageMeter {
 
   record(who: Pick<Principal, 'keyId' | 'project'>, delta: UsageDelta): void {
     this.repo.add(who.keyId, who.project, monthOf(this.clock.now()), delta);
+  }
+
+  /** A month's usage as the caller may see it (its project; an admin's: all), counted up to now. */
+  report(who: Principal, month: string): UsageReport {
+    this.flush();
+    return buildUsageReport(this.repo, month, projectScope(who));
   }
 
   flush(): void {

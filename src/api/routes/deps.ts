@@ -1,9 +1,10 @@
 import type { Middleware } from 'koa';
 import type { Config } from '../../config/schema.js';
-import type { JobRunner } from '../../jobs/queue.js';
 import type { Clock } from '../../lib/clock.js';
 import type { JobAdmission } from '../../services/admission.js';
+import type { DownloadService } from '../../services/downloads.js';
 import type { JobEvents } from '../../services/job-events.js';
+import type { JobService } from '../../services/jobs.js';
 import type { KeyService } from '../../services/keys.js';
 import type { Presigner } from '../../services/presign.js';
 import type { SpeakerService } from '../../services/speakers.js';
@@ -11,6 +12,7 @@ import type { SpeechService } from '../../services/speech.js';
 import type { SynthesisService } from '../../services/synthesis.js';
 import type { LexiconService } from '../../services/text/lexicons.js';
 import type { TextPreviewService } from '../../services/text/preview.js';
+import type { UsageMeter } from '../../services/usage.js';
 import type { VoiceCatalog } from '../../services/voices/catalog.js';
 import type { WebhookService } from '../../services/webhooks.js';
 import type { FileStore } from '../../services/file-store.js';
@@ -31,10 +33,13 @@ export interface RouteDeps {
   catalog: VoiceCatalog;
   presigner: Presigner;
   files: FileStore;
-  jobs: Pick<JobRunner, 'notify' | 'cancel'>;
+  jobService: JobService;
+  downloads: DownloadService;
+  usage: UsageMeter;
   events: JobEvents;
   webhooks: WebhookService;
   ready: () => boolean;
+  databaseOpen: () => boolean;
   /** Completes a signed request's check (and admits its caller); mount after any body parser. */
   signed: Middleware<AppState>;
   /** Job limits checked before a body is read (mount before the body parser). */

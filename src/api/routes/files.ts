@@ -1,6 +1,5 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import Router from '@koa/router';
-import { errors } from '../../errors.js';
 import type { AppState } from '../context.js';
 import { routeDoc } from '../openapi/route-doc.js';
 import type { RouteDeps } from './deps.js';
@@ -36,30 +35,20 @@ export const fileDocs = [
   }),
 ];
 
-/**
- * Presigned downloads. The URL names a file id; the path on disk comes from the database, so no
- * URL can reach another file. Single byte ranges are served (what audio elements ask for).
- */
+/** Presigned downloads (services/downloads.ts); single byte ranges are served, what audio elements ask for. */
 export function fileRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
   router.get('/files/:id', (ctx) => {
-    const id = ctx.params.id ?? '';
-    if (!deps.presigner.verify(id, ctx.query.exp, ctx.query.sig)) {
-      throw errors.notFound('File (or the link expired)');
-    }
-    const file = deps.store.files.get(id);
-    if (!file) throw errors.notFound('File');
-    const abs = deps.files.resolve(file.rel_path);
-    let size: number;
-    try {
-      size = statSync(abs).size;
-    } catch {
-      throw errors.notFound('File');
-    }
+    const {
+      path: abs,
+      size,
+      contentType,
+      name,
+    } = deps.downloads.open(ctx.params.id ?? '', ctx.query.exp, ctx.query.sig);
     ctx.set('Accept-Ranges', 'bytes');
     ctx.set('Cache-Control', 'private, max-age=0, no-store');
-    ctx.type = file.content_type;
-    ctx.attachment(file.rel_path.split('/').pop(), { type: 'inline' });
+    ctx.type = contentType;
+    ctx.attachment(name, { type: 'inline' });
     const range = parseRange(ctx.get('range'), size);
     if (range === 'unsatisfiable') {
       ctx.status = 416;

@@ -34,7 +34,7 @@ export function healthRoutes(deps: RouteDeps): Router<AppState> {
     ctx.body = { status: 'ok' };
   });
   router.get('/readyz', (ctx) => {
-    const database = deps.store.db.open;
+    const database = deps.databaseOpen();
     const engines = deps.ready();
     ctx.status = database && engines ? 200 : 503;
     if (ctx.status === 503) ctx.set('Retry-After', '2');

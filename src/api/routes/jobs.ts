@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import { JobService } from '../../services/jobs.js';
 import { parseInput } from '../../services/schemas/parse.js';
 import { JobListQuery } from '../../services/schemas/requests.js';
 import type { AppState } from '../context.js';
@@ -46,12 +45,7 @@ export const jobDocs = [
 
 export function jobRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
-  const service = new JobService({
-    store: deps.store,
-    files: deps.files,
-    presigner: deps.presigner,
-    runner: deps.jobs,
-  });
+  const service = deps.jobService;
 
   router.get('/jobs', deps.signed, (ctx) => {
     ctx.body = service.list(principalOf(ctx.state), parseInput(JobListQuery, ctx.query));

@@ -67,7 +67,6 @@ export function speakerRoutes(deps: RouteDeps): Router<AppState> {
     const files = (ctx.request as { files?: Record<string, UploadedFile | UploadedFile[]> }).files ?? {};
     const file = files.reference_audio;
     if (Array.isArray(file)) throw errors.invalidInput('Send exactly one reference_audio file.');
-    const callback = deps.webhooks.checkUrl(scalar(fields.callback_url));
     const audio = file ? new Uint8Array(await readFile(file.filepath)) : undefined;
     const created = await deps.speakers.register(principalOf(ctx.state), {
       name: scalar(fields.name),
@@ -75,9 +74,8 @@ export function speakerRoutes(deps: RouteDeps): Router<AppState> {
       reference_script: scalar(fields.reference_script),
       consent: scalar(fields.consent),
       audio,
-      callback_url: callback,
+      callback_url: scalar(fields.callback_url),
     });
-    deps.jobs.notify();
     ctx.status = 202;
     ctx.set('Location', `/v1/jobs/${created.job_id}`);
     ctx.body = created;
@@ -93,9 +91,7 @@ export function speakerRoutes(deps: RouteDeps): Router<AppState> {
   });
 
   router.delete('/speakers/:id', deps.signed, (ctx) => {
-    deps.speakers.delete(principalOf(ctx.state), checkedId(ctx.params.id), (jobId) =>
-      deps.jobs.cancel(jobId),
-    );
+    deps.speakers.delete(principalOf(ctx.state), checkedId(ctx.params.id));
     ctx.status = 204;
   });
 

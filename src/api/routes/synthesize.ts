@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import type { AppState } from '../context.js';
 import { principalOf } from '../context.js';
-import { parseInput } from '../../services/schemas/parse.js';
 import { SynthesizeBody } from '../../services/schemas/requests.js';
 import { JobCreated } from '../../services/schemas/responses.js';
 import { JOB_CREATION_ERRORS, routeDoc } from '../openapi/route-doc.js';
@@ -25,15 +24,7 @@ export const synthesizeDocs = [
 export function synthesizeRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
   router.post('/synthesize', deps.admitted, ...deps.bodies.json, deps.signed, (ctx) => {
-    const who = principalOf(ctx.state);
-    const payload = deps.synthesis.validate(who, ctx.request.body);
-    // Then the documented schema: the service's checks name limits and voices first, and nothing is
-    // accepted that GET /v1/openapi.json does not describe.
-    parseInput(SynthesizeBody, ctx.request.body);
-    const callback = deps.webhooks.checkUrl((ctx.request.body as { callback_url?: unknown }).callback_url);
-    deps.synthesis.admit(who, payload);
-    const created = deps.synthesis.enqueue(who, payload, callback);
-    deps.jobs.notify();
+    const created = deps.synthesis.accept(principalOf(ctx.state), ctx.request.body);
     ctx.status = 202;
     ctx.set('Location', `/v1/jobs/${created.job_id}`);
     ctx.body = created;

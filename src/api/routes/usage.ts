@@ -1,7 +1,5 @@
 import Router from '@koa/router';
 import { monthOf } from '../../lib/clock.js';
-import { projectScope } from '../../services/keys.js';
-import { buildUsageReport } from '../../services/usage.js';
 import type { AppState } from '../context.js';
 import { principalOf } from '../context.js';
 import { parseInput } from '../../services/schemas/parse.js';
@@ -24,13 +22,11 @@ export const usageDocs = [
   }),
 ];
 
-export function usageRoutes(deps: RouteDeps, flushUsage: () => void): Router<AppState> {
+export function usageRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
   router.get('/usage', deps.signed, (ctx) => {
     const month = parseInput(UsageQuery, ctx.query).month ?? monthOf(deps.clock.now());
-    const who = principalOf(ctx.state);
-    flushUsage();
-    ctx.body = buildUsageReport(deps.store.usage, month, projectScope(who));
+    ctx.body = deps.usage.report(principalOf(ctx.state), month);
   });
   return router;
 }
