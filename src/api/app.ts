@@ -2,7 +2,9 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
+import type { SessionService } from '../services/sessions.js';
 import type { UsageMeter } from '../services/usage.js';
+import { consoleHeaders, consoleRoutes } from './console.js';
 import type { AppState } from './context.js';
 import { admitBeforeBody } from './middleware/admission.js';
 import { createAuth } from './middleware/auth.js';
@@ -17,6 +19,9 @@ import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { keyRoutes } from './routes/keys.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { sessionRoutes, sessionSignInRoutes } from './routes/sessions.js';
+import { systemRoutes } from './routes/system.js';
+import type { SystemReport } from '../services/system.js';
 import { speakerRoutes } from './routes/speakers.js';
 import { synthesizeRoutes } from './routes/synthesize.js';
 import { usageRoutes } from './routes/usage.js';
@@ -28,6 +33,10 @@ export type AppDeps = Omit<RouteDeps, 'signed' | 'admitted' | 'bodies'> & {
   uploadTmpDir: string;
   /** When given: HTTP metrics middleware and GET /metrics. */
   metrics?: Metrics;
+  /** The console: its built files and the sign-in sessions; absent when `[console] enabled` is false. */
+  console?: { dir: string; sessions: SessionService };
+  /** What GET /v1/admin/system reports. */
+  system?: () => Promise<SystemReport>;
 };
 
 /** Builds the Koa app; listening is the caller's business (main.ts, or a test). */
@@ -46,6 +55,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     requireSignature: config.security.require_signature,
     windowSeconds: config.security.signature_window_seconds,
     rateLimit: keyRateLimiter(config.limits.rate_limit_per_minute, deps.clock),
+    sessions: deps.console?.sessions,
   });
   const routeDeps: RouteDeps = {
     ...deps,
@@ -62,9 +72,20 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   if (deps.metrics) open.use(metricsRoutes(deps.metrics.registry).routes());
   const files = new Router<AppState>({ prefix: '/v1' });
   files.use(fileRoutes(routeDeps).routes());
+  const signIn = new Router<AppState>({ prefix: '/v1' });
+  if (deps.console) {
+    signIn.use(consoleHeaders());
+    signIn.use(sessionSignInRoutes(routeDeps, deps.console.sessions).routes());
+    open.use(consoleRoutes(deps.console.dir).routes());
+  }
 
   const api = new Router<AppState>({ prefix: '/v1' });
   api.use(auth.authenticate);
+  if (deps.console) {
+    const sessions = sessionRoutes(deps.console.sessions);
+    api.use(sessions.routes());
+  }
+  if (deps.system) api.use(systemRoutes(routeDeps, deps.system).routes());
   for (const r of [
     speakerRoutes(routeDeps),
     synthesizeRoutes(routeDeps),
@@ -90,6 +111,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(errorHandler());
   app.use(open.routes()).use(open.allowedMethods());
   app.use(files.routes()).use(files.allowedMethods());
+  app.use(signIn.routes()).use(signIn.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
   return app;
 }

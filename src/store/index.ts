@@ -2,6 +2,7 @@ import type { Db } from './db.js';
 import { FilesRepo } from './files-repo.js';
 import { JobsRepo } from './jobs-repo.js';
 import { KeysRepo } from './keys-repo.js';
+import { SessionsRepo } from './sessions-repo.js';
 import { PresetProfilesRepo } from './preset-profiles-repo.js';
 import { SignaturesRepo } from './signatures-repo.js';
 import { SpeakersRepo } from './speakers-repo.js';
@@ -16,6 +17,7 @@ export interface Store {
   usage: UsageRepo;
   signatures: SignaturesRepo;
   presetProfiles: PresetProfilesRepo;
+  sessions: SessionsRepo;
 }
 
 export function createStore(db: Db): Store {
@@ -28,5 +30,6 @@ export function createStore(db: Db): Store {
     usage: new UsageRepo(db),
     signatures: new SignaturesRepo(db),
     presetProfiles: new PresetProfilesRepo(db),
+    sessions: new SessionsRepo(db),
   };
 }

@@ -33,6 +33,11 @@ describe('floors', () => {
     ['src/text/x.ts', '../audio/types.js', 'src/text may not import src/audio'],
     ['src/config/x.ts', '../captions/types.js', 'src/config may not import src/captions'],
     ['src/lib/x.ts', '../errors.js', 'src/lib may not import src/errors.ts'],
+    // the browser console and the server import nothing of each other
+    ['src/console/x.tsx', '../errors.js', 'src/console is browser code'],
+    ['src/console/pages/x.tsx', '../../api/context.js', 'src/console is browser code'],
+    ['src/api/x.ts', '../console/api.js', 'the server may not import the browser console'],
+    ['src/lib/x.ts', '../console/i18n.js', 'the server may not import the browser console'],
   ])('%s importing %s fails lint', async (file, source, message) => {
     const errors = await floorErrors(file, source);
     expect(errors).toHaveLength(1);
@@ -50,6 +55,8 @@ describe('floors', () => {
     ['src/captions/x.ts', '../text/clean.js'],
     ['src/config/x.ts', '../audio/types.js'],
     ['src/engine/neural/x.ts', '../families/index.js'],
+    ['src/console/pages/x.tsx', '../api.js'],
+    ['src/api/routes/x.ts', '../console.js'],
   ])('%s may import %s (downwards or its own folder)', async (file, source) => {
     expect(await floorErrors(file, source)).toEqual([]);
   });

@@ -63,6 +63,7 @@ describe('doctor checks', () => {
       engineWorker: join(dir, 'engine-worker.cjs'),
       espeakData: join(dir, 'espeak-ng.data'),
       kuromojiDict: join(dir, 'dict'),
+      consoleDir: join(dir, 'console'),
       sqliteAddon: undefined,
       onnxRuntime: join(dir, 'onnxruntime-node'),
       sileroVad: join(dir, 'silero_vad.onnx'),

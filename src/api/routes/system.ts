@@ -1,0 +1,14 @@
+import Router from '@koa/router';
+import type { SystemReport } from '../../services/system.js';
+import type { AppState } from '../context.js';
+import { requireAdmin } from '../middleware/auth.js';
+import type { RouteDeps } from './deps.js';
+
+/** `GET /v1/admin/system` (admin): version, devices, model packs, voices and quick checks. */
+export function systemRoutes(deps: RouteDeps, report: () => Promise<SystemReport>): Router<AppState> {
+  const router = new Router<AppState>();
+  router.get('/admin/system', requireAdmin(), deps.signed, async (ctx) => {
+    ctx.body = await report();
+  });
+  return router;
+}
