@@ -44,48 +44,40 @@ class Line extends Component<{
     const n = index + 1;
     return (
       <li class="line">
-        <label>
-          <span class="sr">
-            {t('speaker')} {n}
-          </span>
-          <select value={r.voice} onChange={(e) => onChange({ ...r, voice: e.currentTarget.value })}>
-            <option value="">—</option>
-            {['speakers', 'voices'].map((g) => (
-              <optgroup key={g} label={t(g === 'speakers' ? 'voices' : 'speaker')}>
-                {options
-                  .filter((o) => o.group === g)
-                  .map((o) => (
-                    <option key={o.value} value={o.value}>
-                      {o.label}
-                    </option>
-                  ))}
-              </optgroup>
-            ))}
-          </select>
-        </label>
-        <label class="grow">
-          <span class="sr">
-            {t('text')} {n}
-          </span>
-          <textarea
-            rows={1}
-            value={r.text}
-            onInput={(e) => onChange({ ...r, text: e.currentTarget.value })}
-          />
-        </label>
-        <label>
-          <span class="sr">
-            {t('speed')} {n}
-          </span>
-          <input
-            type="number"
-            min={0.5}
-            max={2}
-            step={0.05}
-            value={r.speed}
-            onChange={(e) => onChange({ ...r, speed: Number(e.currentTarget.value) || 1 })}
-          />
-        </label>
+        <select
+          aria-label={`${t('speaker')} ${n}`}
+          value={r.voice}
+          onChange={(e) => onChange({ ...r, voice: e.currentTarget.value })}
+        >
+          <option value="">—</option>
+          {(['speakers', 'voices'] as const).map((g) => (
+            <optgroup key={g} label={t(g === 'speakers' ? 'voices' : 'presets')}>
+              {options
+                .filter((o) => o.group === g)
+                .map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+            </optgroup>
+          ))}
+        </select>
+        <textarea
+          class="grow"
+          rows={1}
+          aria-label={`${t('text')} ${n}`}
+          value={r.text}
+          onInput={(e) => onChange({ ...r, text: e.currentTarget.value })}
+        />
+        <input
+          type="number"
+          aria-label={`${t('speed')} ${n}`}
+          min={0.5}
+          max={2}
+          step={0.05}
+          value={r.speed}
+          onChange={(e) => onChange({ ...r, speed: Number(e.currentTarget.value) || 1 })}
+        />
         <button
           type="button"
           disabled={index === 0}

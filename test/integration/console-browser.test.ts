@@ -1,0 +1,226 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api } from '../helpers/api.js';
+import { type AppServer, startApp } from '../helpers/app.js';
+import { accessibilityViolations, launchChromium, newConsolePage } from '../helpers/browser.js';
+import { librivoxReference } from '../helpers/fixtures.js';
+
+/**
+ * The console in a real browser (Debian's chromium) against the real server: sign in, register a
+ * voice from a real recording, write and synthesize a three-language script, play it with captions,
+ * download, manage keys, read usage; project keys see only their own; the session cookie stays out of
+ * the page's reach and a cross-site POST is refused. Every page is screenshotted at 1280×800 and
+ * checked with axe-core.
+ */
+
+const SHOTS = 'docs/screenshots';
+
+/** What the test reads of the page's <audio> (the test's own types have no DOM). */
+interface MediaElement {
+  duration: number;
+  readyState: number;
+  dataset: Record<string, string | undefined>;
+  addEventListener(type: string, fn: () => void, opts?: { once: boolean }): void;
+  play(): Promise<void>;
+}
+let server: AppServer;
+let admin: Api;
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+let page: Page;
+let problems: string[];
+
+async function signInThroughPage(p: Page, key: string) {
+  await p.goto(`${server.url}/`);
+  await p.getByLabel('API key').fill(key);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function visit(name: string) {
+  await page.goto(`${server.url}/#/${name}`);
+  await page.getByRole('heading', { level: 1 }).waitFor();
+}
+
+async function checkPage(name: string) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  expect(await accessibilityViolations(page), name).toEqual([]);
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startApp();
+  admin = new Api(server.url, server.adminKey);
+  ({ browser, close: closeBrowser } = await launchChromium());
+  ({ page, problems } = await newConsolePage(browser));
+  page.on('dialog', (d) => void d.accept());
+}, 120_000);
+
+afterAll(async () => {
+  await closeBrowser?.();
+  await server?.stop();
+});
+
+describe('console in a browser', () => {
+  it('signs in with a key; the session cookie is HttpOnly and out of the page scripts reach', async () => {
+    await page.goto(`${server.url}/`);
+    await checkPage('sign-in');
+    await signInThroughPage(page, server.adminKey);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === 'vr_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(await page.evaluate('document.cookie')).toBe('');
+    const stored = await page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+    );
+    expect(stored).not.toContain(server.adminKey);
+    await page.getByText('Queue depth').waitFor();
+    await checkPage('overview');
+  });
+
+  it('registers a voice from a real speech recording', async () => {
+    const ref = librivoxReference();
+    await visit('voices');
+    await page.getByLabel('Name', { exact: true }).fill('Narrator');
+    await page.getByLabel('Language').last().selectOption('en');
+    await page.getByLabel(/Reference recording/).setInputFiles(ref.file);
+    await page.getByLabel(/Transcript/).fill(ref.script);
+    await page.getByLabel('Consent statement').fill('Narrator consented.');
+    await page.getByRole('button', { name: 'Register voice' }).click();
+    await page.getByRole('cell', { name: 'ready' }).waitFor({ timeout: 120_000 });
+    await checkPage('voices');
+  }, 180_000);
+
+  it('writes a three-line ko/en/ja script, submits it, follows it to 100 % and plays it with captions', async () => {
+    await visit('studio');
+    const speaker = (await admin.json<{ items: Array<{ id: string }> }>('GET', '/v1/speakers')).body.items[0]!
+      .id;
+    await page.getByRole('button', { name: 'Add line' }).click();
+    await page.getByRole('button', { name: 'Add line' }).click();
+    const lines: Array<[string, string]> = [
+      ['builtin-ko', '안녕하세요. 오늘 일정을 알려 드릴게요.'],
+      [speaker, 'Thank you. Shall we start with the morning meeting?'],
+      ['builtin-ja', 'はい、九時から会議があります。'],
+    ];
+    for (const [i, [voice, text]] of lines.entries()) {
+      await page.getByLabel(`Voice ${i + 1}`, { exact: true }).selectOption(voice);
+      await page.getByLabel(`Text ${i + 1}`, { exact: true }).fill(text);
+    }
+    await checkPage('studio');
+    await page.getByRole('button', { name: 'Synthesize' }).click();
+    await expect
+      .poll(() => page.getByTestId('progress-text').textContent(), { timeout: 120_000 })
+      .toBe('100 %');
+    const audio = page.locator('audio');
+    await audio.waitFor();
+    const { duration, expected } = await audio.evaluate(
+      (el: MediaElement) =>
+        new Promise<{ duration: number; expected: number }>((resolve) => {
+          const done = () => resolve({ duration: el.duration, expected: Number(el.dataset.duration) });
+          if (el.readyState >= 1) done();
+          else el.addEventListener('loadedmetadata', done, { once: true });
+        }),
+    );
+    expect(expected).toBeGreaterThan(2);
+    expect(Math.abs(duration - expected)).toBeLessThan(0.1);
+    // A word lights up while the audio plays.
+    await audio.evaluate((el: MediaElement) => el.play());
+    await page.locator('.captions .word.on').first().waitFor({ timeout: 10_000 });
+    await checkPage('studio-result');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('download-audio').click(),
+    ]);
+    const bytes = readFileSync((await download.path())!);
+    expect(bytes.length).toBeGreaterThan(1000);
+    expect(bytes.subarray(0, 3).toString('latin1') === 'ID3' || bytes[0] === 0xff).toBe(true);
+  }, 240_000);
+
+  it('shows the job in usage and in jobs', async () => {
+    await visit('usage');
+    const projectRow = page.getByRole('row', { name: /^default/ }).first();
+    await projectRow.waitFor();
+    expect(
+      Number((await projectRow.locator('td').nth(1).textContent())?.replace(/[^0-9.]/g, '')),
+    ).toBeGreaterThan(0);
+    await checkPage('usage');
+    await visit('jobs');
+    await checkPage('jobs');
+    await visit('system');
+    await page.getByTestId('version').waitFor();
+    await checkPage('system');
+  });
+
+  it('creates a key shown once, revokes it, and the revoked key no longer signs in', async () => {
+    await visit('keys');
+    await page.getByLabel('Name', { exact: true }).fill('producer');
+    await page.getByLabel('Project').fill('p1');
+    await page.getByRole('button', { name: 'Create' }).click();
+    const key = (await page.getByTestId('new-key').textContent())!;
+    expect(key).toMatch(/^vr_/);
+    await checkPage('keys');
+    await visit('overview');
+    await visit('keys');
+    expect(await page.getByTestId('new-key').count()).toBe(0);
+    expect(await page.content()).not.toContain(key);
+
+    // A second key for the project-scope checks below.
+    await page.getByLabel('Name', { exact: true }).fill('producer-2');
+    await page.getByLabel('Project').fill('p1');
+    await page.getByRole('button', { name: 'Create' }).click();
+    const keep = (await page.getByTestId('new-key').textContent())!;
+
+    await page.getByRole('button', { name: 'Revoke producer', exact: true }).click();
+    await page.getByRole('row', { name: /producer .*Revoked/ }).waitFor();
+
+    const other = await newConsolePage(browser);
+    await signInThroughPage(other.page, key);
+    await other.page.getByRole('alert').filter({ hasText: 'unknown or revoked' }).waitFor();
+
+    // A project key: no Keys page, none of another project's voices.
+    await signInThroughPage(other.page, keep);
+    await other.page.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(await other.page.getByRole('link', { name: 'Keys' }).count()).toBe(0);
+    await other.page.goto(`${server.url}/#/keys`);
+    await other.page.getByText('This page needs an admin key.').waitFor();
+    await other.page.goto(`${server.url}/#/voices`);
+    await other.page.getByRole('button', { name: 'Register voice' }).waitFor();
+    await other.page.waitForLoadState('networkidle');
+    expect(await other.page.getByRole('cell', { name: 'Narrator' }).count()).toBe(0);
+    await other.context.close();
+  });
+
+  it('refuses a cross-site POST carrying the session', async () => {
+    const before = (await admin.json<{ items: unknown[] }>('GET', '/v1/keys')).body.items.length;
+    const evil = 'http://evil.test';
+    await page.context().route(`${evil}/**`, (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<form id="f" method="POST" action="${server.url}/v1/keys" enctype="text/plain">
+          <input name='{"name":"evil","project":"x","pad":"' value='"}'></form>
+          <script>document.getElementById('f').submit()</script>`,
+      }),
+    );
+    const answer = page.waitForResponse(
+      (r) => r.url() === `${server.url}/v1/keys` && r.request().method() === 'POST',
+    );
+    await page.goto(`${evil}/`);
+    expect([401, 403]).toContain((await answer).status());
+    const after = (await admin.json<{ items: Array<{ name: string }> }>('GET', '/v1/keys')).body.items;
+    expect(after.length).toBe(before);
+    expect(after.some((k) => k.name === 'evil')).toBe(false);
+  });
+
+  it('switches to Korean and remembers it', async () => {
+    await visit('overview');
+    await page.getByLabel('Language').first().selectOption('ko');
+    await page.getByRole('heading', { name: '개요' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: '개요' }).waitFor();
+    await checkPage('overview-ko');
+    expect(problems).toEqual([]);
+  });
+});
