@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +139,45 @@ describe('console in a browser', () => {
     expect(bytes.length).toBeGreaterThan(1000);
     expect(bytes.subarray(0, 3).toString('latin1') === 'ID3' || bytes[0] === 0xff).toBe(true);
   }, 240_000);
+
+  it('pastes a dialogue and maps its names to voices; 300 lines import, edit and export quickly', async () => {
+    await visit('studio');
+    await page.getByText('Paste dialogue (Name: line per line)').first().click();
+    await page
+      .getByRole('textbox', { name: 'Paste dialogue (Name: line per line)' })
+      .fill('Minji: 안녕하세요.\nTom: Hello there.\nand welcome.\nMinji: 반가워요.');
+    await page.getByLabel('Minji', { exact: true }).selectOption('builtin-ko');
+    await page.getByLabel('Tom', { exact: true }).selectOption('builtin-en');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    expect(await page.getByLabel('Voice 1', { exact: true }).inputValue()).toBe('builtin-ko');
+    expect(await page.getByLabel('Voice 2', { exact: true }).inputValue()).toBe('builtin-en');
+    expect(await page.getByLabel('Text 2', { exact: true }).inputValue()).toBe('Hello there. and welcome.');
+    expect(await page.getByLabel('Text 3', { exact: true }).inputValue()).toBe('반가워요.');
+
+    const file = join(mkdtempSync(join(tmpdir(), 'vr-script-')), 'script.json');
+    const script = Array.from({ length: 300 }, (_, i) => ({ voice: 'builtin-en', text: `Line ${i + 1}.` }));
+    writeFileSync(file, JSON.stringify({ script, output_format: 'wav', caption_format: 'vtt' }));
+    await page.getByLabel('Import script JSON').setInputFiles(file);
+    const last = page.getByLabel('Text 300', { exact: true });
+    await last.waitFor();
+    // Each keystroke re-renders one line, not three hundred.
+    const started = Date.now();
+    await page.getByLabel('Text 150', { exact: true }).pressSequentially(' Edited', { delay: 0 });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await page.getByLabel('Output format').inputValue()).toBe('wav');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export script JSON' }).click(),
+    ]);
+    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8')) as {
+      script: Array<{ text: string }>;
+      caption_format: string;
+    };
+    expect(exported.script).toHaveLength(300);
+    expect(exported.script[149]!.text).toBe('Line 150. Edited');
+    expect(exported.caption_format).toBe('vtt');
+  });
 
   it('shows the job in usage and in jobs', async () => {
     await visit('usage');

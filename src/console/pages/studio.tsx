@@ -133,7 +133,11 @@ function Dialogue(props: { options: Options; onApply: (rows: Row[]) => void }) {
           {names.map((n) => (
             <label key={n}>
               {n}
-              <select value={map[n] ?? ''} onChange={(e) => setMap({ ...map, [n]: e.currentTarget.value })}>
+              <select
+                aria-label={n}
+                value={map[n] ?? ''}
+                onChange={(e) => setMap({ ...map, [n]: e.currentTarget.value })}
+              >
                 <option value="">—</option>
                 {props.options.map((o) => (
                   <option key={o.value} value={o.value}>
