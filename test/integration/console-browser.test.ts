@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
 import { type AppServer, startApp } from '../helpers/app.js';
 import { accessibilityViolations, launchChromium, newConsolePage } from '../helpers/browser.js';
-import { librivoxReference } from '../helpers/fixtures.js';
+import { fixturePath, librivoxReference } from '../helpers/fixtures.js';
 
 /**
  * The console in a real browser (Debian's chromium) against the real server: sign in, register a
@@ -32,6 +33,8 @@ let browser: Browser;
 let closeBrowser: () => Promise<void>;
 let page: Page;
 let problems: string[];
+/** The Studio's job, looked at again on the Jobs page. */
+let jobId = '';
 
 async function signInThroughPage(p: Page, key: string) {
   await p.goto(`${server.url}/`);
@@ -94,10 +97,36 @@ describe('console in a browser', () => {
     await checkPage('voices');
   }, 180_000);
 
+  it("shows the API's refusals in plain words next to the field they concern", async () => {
+    const ref = librivoxReference();
+    const junk = fixturePath('console-junk.wav');
+    writeFileSync(junk, Buffer.from('RIFF....WAVEfmt this is not audio at all'.repeat(50)));
+    const short = fixturePath('console-short.wav');
+    execFileSync('sox', [ref.file, short, 'trim', '0', '10', 'pad', '0', '40']);
+    await visit('voices');
+    const form = page.locator('form.register');
+    const attempt = async (file: string, transcript: string) => {
+      await form.getByLabel('Name', { exact: true }).fill('Refused');
+      await form.getByLabel(/Reference recording/).setInputFiles(file);
+      await form.getByLabel(/Transcript/).fill(transcript);
+      await form.getByRole('button', { name: 'Register voice' }).click();
+    };
+    await attempt(junk, 'hello');
+    await form.locator('.drop #err-file').filter({ hasText: 'not audio the server can read' }).waitFor();
+    await attempt(short, 'hello there');
+    await form.locator('.drop #err-file').filter({ hasText: 'too little speech' }).waitFor();
+    await checkPage('voices-refused');
+    // A transcript that does not fit is found by the registration job, and shown by the transcript.
+    await attempt(ref.file, 'Hello there.');
+    await form.locator('#err-script').filter({ hasText: 'does not match' }).waitFor({ timeout: 120_000 });
+    expect(await form.locator('#err-file').count()).toBe(0);
+  }, 180_000);
+
   it('writes a three-line ko/en/ja script, submits it, follows it to 100 % and plays it with captions', async () => {
     await visit('studio');
-    const speaker = (await admin.json<{ items: Array<{ id: string }> }>('GET', '/v1/speakers')).body.items[0]!
-      .id;
+    type Listed = { items: Array<{ id: string; name: string; status: string }> };
+    const speakers = (await admin.json<Listed>('GET', '/v1/speakers')).body.items;
+    const speaker = speakers.find((s) => s.name === 'Narrator' && s.status === 'ready')!.id;
     await page.getByRole('button', { name: 'Add line' }).click();
     await page.getByRole('button', { name: 'Add line' }).click();
     const lines: Array<[string, string]> = [
@@ -110,7 +139,9 @@ describe('console in a browser', () => {
       await page.getByLabel(`Text ${i + 1}`, { exact: true }).fill(text);
     }
     await checkPage('studio');
+    const submitted = page.waitForResponse((r) => r.url().endsWith('/v1/synthesize'));
     await page.getByRole('button', { name: 'Synthesize' }).click();
+    jobId = ((await (await submitted).json()) as { job_id: string }).job_id;
     await expect
       .poll(() => page.getByTestId('progress-text').textContent(), { timeout: 120_000 })
       .toBe('100 %');
@@ -188,6 +219,10 @@ describe('console in a browser', () => {
     ).toBeGreaterThan(0);
     await checkPage('usage');
     await visit('jobs');
+    await page.getByLabel('Open a job by id').fill(jobId);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await page.getByTestId('progress-text').filter({ hasText: '100 %' }).waitFor();
+    await page.locator('.log').getByText('succeeded').first().waitFor();
     await checkPage('jobs');
     await visit('system');
     await page.getByTestId('version').waitFor();
