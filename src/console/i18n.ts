@@ -1,6 +1,12 @@
 /** English and Korean; the choice is kept in localStorage (a preference, not a secret). */
 const en = {
   title: 'VoiceReel console',
+  mainNav: 'Main',
+  database: 'Database',
+  player: 'Player',
+  family: 'Family',
+  license: 'License',
+  previewSample: 'Hello, this is a preview of my voice.',
   signIn: 'Sign in',
   signOut: 'Sign out',
   apiKey: 'API key',
@@ -104,6 +110,12 @@ export type Key = keyof typeof en;
 
 const ko: Record<Key, string> = {
   title: 'VoiceReel 콘솔',
+  mainNav: '주 메뉴',
+  database: '데이터베이스',
+  player: '플레이어',
+  family: '엔진 계열',
+  license: '라이선스',
+  previewSample: '안녕하세요, 제 목소리 미리 듣기입니다.',
   signIn: '로그인',
   signOut: '로그아웃',
   apiKey: 'API 키',

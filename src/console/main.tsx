@@ -126,7 +126,7 @@ function App() {
     <div class="shell">
       <header class="top">
         <strong class="brand">VoiceReel</strong>
-        <nav aria-label="Main">
+        <nav aria-label={t('mainNav')}>
           <ul>
             {visible.map((p) => (
               <li key={p.id}>

@@ -97,6 +97,29 @@ describe('console in a browser', () => {
     await checkPage('voices');
   }, 180_000);
 
+  it('records a reference in the browser as WAV, and previews a sentence in a voice', async () => {
+    await visit('voices');
+    const form = page.locator('form.register');
+    await form.getByRole('button', { name: 'Record', exact: true }).click();
+    await form.getByRole('button', { name: 'Stop recording' }).waitFor();
+    await page.waitForTimeout(1500);
+    await form.getByRole('button', { name: 'Stop recording' }).click();
+    await form.getByText(/^recording\.wav \(\d+ KiB\)$/).waitFor();
+    // The server decodes the page's WAV (a beep is refused for its lack of speech, not its format).
+    await form.getByLabel('Name', { exact: true }).fill('Beep');
+    await form.getByLabel(/Transcript/).fill('beep');
+    await form.getByRole('button', { name: 'Register voice' }).click();
+    await form.locator('#err-file').filter({ hasText: 'too little speech' }).waitFor();
+
+    await page
+      .getByRole('row', { name: /Narrator/ })
+      .getByRole('button', { name: 'Preview' })
+      .click();
+    const preview = page.locator('form.preview');
+    await preview.getByRole('button', { name: 'Preview' }).click();
+    await preview.locator('audio').waitFor({ timeout: 60_000 });
+  }, 90_000);
+
   it("shows the API's refusals in plain words next to the field they concern", async () => {
     const ref = librivoxReference();
     const junk = fixturePath('console-junk.wav');

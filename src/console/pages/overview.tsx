@@ -49,7 +49,7 @@ export function Overview(props: { me: Me }) {
       <section class="card" aria-labelledby="ov-ready">
         <h2 id="ov-ready">{ready?.ready ? t('ready') : t('notReady')}</h2>
         <dl>
-          <dt>Database</dt>
+          <dt>{t('database')}</dt>
           <dd>{ready?.database ? '✓' : '✗'}</dd>
           <dt>{t('engines')}</dt>
           <dd>

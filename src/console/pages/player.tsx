@@ -31,7 +31,7 @@ export function Player(props: { result: JobResult }) {
     if (audio.current) audio.current.currentTime = s;
   };
   return (
-    <section class="player" aria-label="Player">
+    <section class="player" aria-label={t('player')}>
       {result.audio_url && (
         <audio
           ref={audio}

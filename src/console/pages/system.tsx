@@ -55,8 +55,8 @@ export function System(_props: { me: Me }) {
             <tr>
               <th scope="col">{t('name')}</th>
               <th scope="col">{t('version')}</th>
-              <th scope="col">Family</th>
-              <th scope="col">License</th>
+              <th scope="col">{t('family')}</th>
+              <th scope="col">{t('license')}</th>
               <th scope="col">{t('status')}</th>
               <th scope="col">{t('voices')}</th>
             </tr>

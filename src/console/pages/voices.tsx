@@ -158,7 +158,7 @@ function Register(props: { onDone: () => void }) {
 }
 
 function Preview(props: { speaker: Speaker }) {
-  const [text, setText] = useState('Hello, this is a preview of my voice.');
+  const [text, setText] = useState(t('previewSample'));
   const [job, setJob] = useState<JobView | null>(null);
   const [error, setError] = useState<unknown>(null);
   const run = async (e: Event) => {
