@@ -96,6 +96,41 @@ export function JobProgress(props: { jobId: string; onDone?: (job: JobView) => v
   );
 }
 
+/** A table's header row; `hidden` names a last column of buttons for screen readers only. */
+export function Head(props: { cols: string[]; hidden?: string }) {
+  return (
+    <thead>
+      <tr>
+        {props.cols.map((c) => (
+          <th key={c} scope="col">
+            {c}
+          </th>
+        ))}
+        {props.hidden !== undefined && (
+          <th scope="col">
+            <span class="sr">{props.hidden}</span>
+          </th>
+        )}
+      </tr>
+    </thead>
+  );
+}
+
+/** Previous / next buttons; `prev` or `next` undefined disables that button. */
+export function Pager(props: { prev?: () => void; next?: () => void; label?: string }) {
+  return (
+    <div class="pager">
+      <button type="button" disabled={!props.prev} onClick={props.prev}>
+        {t('previous')}
+      </button>
+      {props.label && <span>{props.label}</span>}
+      <button type="button" disabled={!props.next} onClick={props.next}>
+        {t('next')}
+      </button>
+    </div>
+  );
+}
+
 /** A file the page makes (exports, CSV) offered as a download without leaving the page. */
 export function saveFile(name: string, type: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));

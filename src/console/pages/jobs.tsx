@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type JobView, type Me, optional } from '../api.js';
 import { date, num, t } from '../i18n.js';
-import { ErrorText, JobProgress, useRefresh } from '../ui.js';
+import { ErrorText, Head, JobProgress, Pager, useRefresh } from '../ui.js';
 
 interface JobList {
   items: JobView[];
@@ -82,18 +82,7 @@ export function Jobs(_props: { me: Me }) {
       {list && (
         <>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">ID</th>
-                <th scope="col">{t('type')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('progress')}</th>
-                <th scope="col">{t('created')}</th>
-                <th scope="col">
-                  <span class="sr">{t('log')}</span>
-                </th>
-              </tr>
-            </thead>
+            <Head cols={['ID', t('type'), t('status'), t('progress'), t('created')]} hidden={t('log')} />
             <tbody>
               {list.items.map((j) => (
                 <tr key={j.id}>
@@ -116,22 +105,10 @@ export function Jobs(_props: { me: Me }) {
               ))}
             </tbody>
           </table>
-          <div class="pager">
-            <button
-              type="button"
-              disabled={cursor.length === 0}
-              onClick={() => setCursor(cursor.slice(0, -1))}
-            >
-              {t('previous')}
-            </button>
-            <button
-              type="button"
-              disabled={!list.next_cursor}
-              onClick={() => list.next_cursor && setCursor([...cursor, list.next_cursor])}
-            >
-              {t('next')}
-            </button>
-          </div>
+          <Pager
+            prev={cursor.length > 0 ? () => setCursor(cursor.slice(0, -1)) : undefined}
+            next={list.next_cursor ? () => setCursor([...cursor, list.next_cursor!]) : undefined}
+          />
         </>
       )}
       {watching && (

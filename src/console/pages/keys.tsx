@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, type Me } from '../api.js';
 import { date, t } from '../i18n.js';
-import { ErrorText, useRefresh } from '../ui.js';
+import { ErrorText, Head, useRefresh } from '../ui.js';
 
 interface KeyView {
   id: string;
@@ -85,19 +85,10 @@ export function Keys(_props: { me: Me }) {
         </div>
       )}
       <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('name')}</th>
-            <th scope="col">ID</th>
-            <th scope="col">{t('project')}</th>
-            <th scope="col">{t('admin')}</th>
-            <th scope="col">{t('created')}</th>
-            <th scope="col">{t('lastUsed')}</th>
-            <th scope="col">
-              <span class="sr">{t('revoke')}</span>
-            </th>
-          </tr>
-        </thead>
+        <Head
+          cols={[t('name'), 'ID', t('project'), t('admin'), t('created'), t('lastUsed')]}
+          hidden={t('revoke')}
+        />
         <tbody>
           {items.map((k) => (
             <tr key={k.id} class={k.revoked ? 'revoked' : ''}>

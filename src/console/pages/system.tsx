@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { type Me, optional } from '../api.js';
 import { t } from '../i18n.js';
-import { useRefresh } from '../ui.js';
+import { Head, useRefresh } from '../ui.js';
 
 interface SystemInfo {
   version: string;
@@ -51,16 +51,7 @@ export function System(_props: { me: Me }) {
       <section class="card wide">
         <h2>{t('packs')}</h2>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('name')}</th>
-              <th scope="col">{t('version')}</th>
-              <th scope="col">{t('family')}</th>
-              <th scope="col">{t('license')}</th>
-              <th scope="col">{t('status')}</th>
-              <th scope="col">{t('voices')}</th>
-            </tr>
-          </thead>
+          <Head cols={[t('name'), t('version'), t('family'), t('license'), t('status'), t('voices')]} />
           <tbody>
             {info.packs.map((p) => (
               <tr key={p.name}>

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { api, ApiError, type JobView, type Me, watchJob } from '../api.js';
 import { date, plain, t } from '../i18n.js';
-import { ErrorText, useRefresh } from '../ui.js';
+import { ErrorText, Head, Pager, useRefresh } from '../ui.js';
 import { toWav } from '../wav.js';
 import { Player } from './player.js';
 
@@ -215,18 +215,7 @@ export function Voices(_props: { me: Me }) {
         <input type="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
       </label>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('name')}</th>
-            <th scope="col">ID</th>
-            <th scope="col">{t('language')}</th>
-            <th scope="col">{t('status')}</th>
-            <th scope="col">{t('created')}</th>
-            <th scope="col">
-              <span class="sr">{t('preview')}</span>
-            </th>
-          </tr>
-        </thead>
+        <Head cols={[t('name'), 'ID', t('language'), t('status'), t('created')]} hidden={t('preview')} />
         <tbody>
           {shown.map((s) => (
             <tr key={s.id}>
@@ -249,17 +238,11 @@ export function Voices(_props: { me: Me }) {
           ))}
         </tbody>
       </table>
-      <div class="pager">
-        <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-          {t('previous')}
-        </button>
-        <span>
-          {page} / {pages}
-        </span>
-        <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-          {t('next')}
-        </button>
-      </div>
+      <Pager
+        prev={page > 1 ? () => setPage(page - 1) : undefined}
+        next={page < pages ? () => setPage(page + 1) : undefined}
+        label={`${page} / ${pages}`}
+      />
       {previewing && <Preview speaker={previewing} />}
     </div>
   );
