@@ -107,6 +107,9 @@ export interface JobResult {
   speaker_id?: string;
 }
 
+/** Set once the server answered that it has no job events route: poll without asking again. */
+let eventsMissing = false;
+
 export const isDone = (j: JobView) => j.status !== 'queued' && j.status !== 'running';
 
 export interface JobEvent {
@@ -141,13 +144,12 @@ export function watchJob(
     }
   };
   const done = (async () => {
-    const probe = await fetch(`/v1/jobs/${id}/events`, { method: 'HEAD', credentials: 'same-origin' }).catch(
-      () => undefined,
-    );
-    if (!probe || !probe.ok || typeof EventSource === 'undefined') return poll();
+    if (eventsMissing || typeof EventSource === 'undefined') return poll();
     return new Promise<JobView>((resolve) => {
+      let heard = false;
       source = new EventSource(`/v1/jobs/${id}/events`);
       const handle = (type: string) => (ev: MessageEvent<string>) => {
+        heard = true;
         let data: Record<string, unknown>;
         try {
           data = JSON.parse(ev.data) as Record<string, unknown>;
@@ -160,7 +162,9 @@ export function watchJob(
             data.status ??
             (data.progress !== undefined ? Math.round(Number(data.progress) * 100) + ' %' : type),
         );
-        onEvent({ type, text, job: job ?? ({ progress: Number(data.progress ?? 0) } as JobView) });
+        const progressOnly =
+          data.progress !== undefined ? ({ progress: Number(data.progress) } as JobView) : undefined;
+        onEvent({ type, text, job: job ?? progressOnly });
         if (type === 'terminal') {
           source?.close();
           void api<JobView>('GET', `/v1/jobs/${id}`).then(resolve, () => resolve(job as JobView));
@@ -169,8 +173,11 @@ export function watchJob(
       for (const t of ['queued', 'started', 'progress', 'log', 'terminal'])
         source.addEventListener(t, handle(t) as EventListener);
       source.onerror = () => {
-        // The stream broke for good (EventSource retries on its own otherwise): poll instead.
-        if (source?.readyState === EventSource.CLOSED && !stopped) void poll().then(resolve);
+        // A refused stream (no such route on this server, 404) closes for good; a broken one retries
+        // on its own. Closed before any event: the server has no events, so poll from now on.
+        if (source?.readyState !== EventSource.CLOSED || stopped) return;
+        if (!heard) eventsMissing = true;
+        void poll().then(resolve);
       };
     });
   })();
