@@ -241,6 +241,15 @@ describe('console in a browser', () => {
       Number((await projectRow.locator('td').nth(1).textContent())?.replace(/[^0-9.]/g, '')),
     ).toBeGreaterThan(0);
     await checkPage('usage');
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const rows = readFileSync((await csv.path())!, 'utf8')
+      .trim()
+      .split('\n');
+    expect(rows[0]).toBe('month,project,key_id,requests,synthesized_seconds,characters,registrations');
+    expect(rows.some((r) => /^\d{4}-\d{2},default,\*,\d+,[1-9]/.test(r))).toBe(true);
     await visit('jobs');
     await page.getByLabel('Open a job by id').fill(jobId);
     await page.getByRole('button', { name: 'Open', exact: true }).click();
