@@ -8,7 +8,7 @@ export function BarChart(props: {
   data: Array<{ label: string; value: number }>;
   unit?: string;
 }) {
-  const max = Math.max(1, ...props.data.map((d) => d.value));
+  const max = Math.max(0, ...props.data.map((d) => d.value)) || 1;
   const row = 26;
   const height = Math.max(row, props.data.length * row);
   return (

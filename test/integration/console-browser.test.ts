@@ -256,6 +256,11 @@ describe('console in a browser', () => {
     await page.getByTestId('progress-text').filter({ hasText: '100 %' }).waitFor();
     await page.locator('.log').getByText('succeeded').first().waitFor();
     await checkPage('jobs');
+    // The Overview again, now with a job behind it (the README's screenshot).
+    await visit('overview');
+    await page.getByTestId('queue-depth').filter({ hasText: /\d/ }).waitFor();
+    await page.locator('.chart .bar').first().waitFor();
+    await checkPage('overview');
     await visit('system');
     await page.getByTestId('version').waitFor();
     await checkPage('system');

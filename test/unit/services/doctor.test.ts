@@ -74,6 +74,7 @@ describe('doctor checks', () => {
     expect(res.message).toContain('engine-worker.cjs');
     expect(res.message).toContain('espeak-ng.data');
     expect(res.message).toContain('dict');
+    expect(res.message).toContain(join('console', 'index.html'));
   });
 
   it('warnings alone pass; the text marks each check', () => {
