@@ -43,6 +43,11 @@ const islandRules = ISLANDS.map((own) => ({
   },
 }));
 
+const notConsole = {
+  group: ['**/console/**'],
+  message: 'the server may not import the browser console (src/console)',
+};
+
 const floorRules = FLOORS.flatMap((floor, i) =>
   floor
     .filter((own) => !ISLANDS.includes(own))
@@ -58,12 +63,65 @@ const floorRules = FLOORS.flatMap((floor, i) =>
               .map((m) => ({
                 group: importPatterns(m),
                 message: `src/${own} may not import src/${m}: it is on the same floor or above (docs/architecture.md)`,
-              })),
+              }))
+              .concat([notConsole]),
           },
         ],
       },
     })),
 );
+
+// src/console/ is the browser program: it runs in the page, not in the server, so it imports nothing
+// from the server's floors (and no floor imports it); it talks to the server only over HTTP.
+const SERVER_MODULES = FLOORS.flat();
+const consoleRules = [
+  {
+    files: ['src/console/**'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'navigator',
+          'location',
+          'localStorage',
+          'fetch',
+          'FormData',
+          'Blob',
+          'File',
+          'URL',
+          'URLSearchParams',
+          'EventSource',
+          'MediaRecorder',
+          'AudioContext',
+          'confirm',
+          'setTimeout',
+          'setInterval',
+          'clearInterval',
+          'requestAnimationFrame',
+          'cancelAnimationFrame',
+          'addEventListener',
+          'removeEventListener',
+          'HTMLElement',
+          'HTMLAudioElement',
+          'Intl',
+          'console',
+        ].map((g) => [g, 'readonly']),
+      ),
+    },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: SERVER_MODULES.map((m) => ({
+            group: importPatterns(m),
+            message: 'src/console is browser code: it may not import the server (docs/architecture.md)',
+          })),
+        },
+      ],
+    },
+  },
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'build/', 'dist/', 'var/', 'bin/', 'eslint.config.js'] },
@@ -78,4 +136,5 @@ export default tseslint.config(
   { files: ['test/**', 'scripts/**', 'bench/**'], rules: { 'no-console': 'off' } },
   ...floorRules,
   ...islandRules,
+  ...consoleRules,
 );

@@ -7,7 +7,7 @@
 //
 // Tarball layout (voicereel-<version>-<platform>-<arch>/):
 //   voicereel                      the executable (app bundles and worker entry points inside)
-//   assets/, native/               eSpeak NG data, kuromoji dictionary, native addons
+//   assets/, native/               eSpeak NG data, kuromoji dictionary, the browser console, native addons
 //   systemd/, install.sh           units and the installer (README "Install")
 //   voicereel.example.toml, README.md, LICENSE, THIRD_PARTY_NOTICES, licenses/node-LICENSE
 import { build } from 'esbuild';
@@ -54,7 +54,12 @@ function nodeLicense() {
   return found;
 }
 
-for (const f of [...EMBEDDED, 'assets/espeak-ng.data', 'native/better_sqlite3.node']) {
+for (const f of [
+  ...EMBEDDED,
+  'assets/espeak-ng.data',
+  'assets/console/index.html',
+  'native/better_sqlite3.node',
+]) {
   if (!existsSync(join(buildDir, f))) fail(`build/${f} is missing: run \`node scripts/build.mjs\` first`);
 }
 

@@ -43,8 +43,26 @@ const piscinaWorker = await build({
   entryPoints: [join(dirname(require.resolve('piscina')), 'worker.js')],
   outfile: join(out, 'worker.js'),
 });
+// The browser console (src/console/): one minified script, its styles and page, served at `/` from
+// assets/console/ (the release tarball copies assets/ whole). No CDN, no web fonts: all of it is here.
+const consoleOut = join(out, 'assets', 'console');
+const consoleApp = await build({
+  entryPoints: { app: 'src/console/main.tsx' },
+  outdir: consoleOut,
+  bundle: true,
+  minify: true,
+  platform: 'browser',
+  target: ['chrome110', 'firefox115', 'safari16'],
+  format: 'iife',
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+});
+for (const f of ['index.html', 'app.css']) cpSync(join('src', 'console', f), join(consoleOut, f));
 const meta = { inputs: {}, outputs: {} };
-for (const { metafile } of [app, piscinaWorker]) {
+for (const { metafile } of [app, piscinaWorker, consoleApp]) {
   Object.assign(meta.inputs, metafile.inputs);
   Object.assign(meta.outputs, metafile.outputs);
 }

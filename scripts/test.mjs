@@ -24,6 +24,8 @@ const DEBIAN_PACKAGES = {
   systemd: 'systemd-analyze and systemd-sysusers check the units',
   shellcheck: 'lints scripts/install.sh and .ci/run',
   'python3-onnx': 'builds the small ONNX graphs the engine tests run',
+  chromium: 'the browser the console tests drive (playwright-core, no browser download)',
+  'fonts-noto-cjk': 'Korean and Japanese glyphs in the console screenshots',
 };
 
 function run(cmd, args, opts = {}) {

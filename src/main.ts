@@ -5,6 +5,9 @@ import type { DestinationStream, Logger } from 'pino';
 import { ConfigError } from './config/loader.js';
 import type { Config } from './config/schema.js';
 import { createApp } from './api/app.js';
+import { SessionService } from './services/sessions.js';
+import { systemReport } from './services/system.js';
+import { VERSION } from './version.js';
 import { connectionLimits, refusalLog } from './api/connection-limits.js';
 import { type DevicePlan, type Engines, startEngines } from './engine/backend.js';
 import { planDevices } from './engine/devices.js';
@@ -61,7 +64,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   for (const sub of ['references', 'jobs', 'reports', 'backups', 'models']) makePrivate(join(dataDir, sub));
   // Before anything is opened: a GPU that cannot be used stops start-up here, saying why.
   const devices = planDevices(config.engine, paths.onnxRuntime, availableParallelism(), log);
-  const packs = await usablePacks(config.engine.models_dir || join(dataDir, 'models'), log);
+  const packs = await usablePacks(packsDir(config), log);
 
   const { db, store } = openStore(dataDir, paths.sqliteAddon, log);
   const secrets = loadOrCreateSecrets(dataDir);
@@ -116,6 +119,10 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     log,
     uploadTmpDir: privateDir(join(dataDir, 'tmp')),
     metrics,
+    console: config.console.enabled
+      ? { dir: paths.consoleDir, sessions: new SessionService(store.sessions, keys, clock, config.console) }
+      : undefined,
+    system: () => systemReport({ version: VERSION, devices, modelsDir: packsDir(config), dataDir, catalog }),
   });
 
   const { usage } = services;
@@ -342,4 +349,8 @@ function privateDir(dir: string): string {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
   makePrivate(dir);
   return dir;
+}
+
+function packsDir(config: Config): string {
+  return config.engine.models_dir || join(config.storage.data_dir, 'models');
 }

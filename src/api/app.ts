@@ -3,7 +3,10 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
 import { IdempotencyService } from '../services/idempotency.js';
+import type { SessionService } from '../services/sessions.js';
+import type { SystemReport } from '../services/system.js';
 import type { UsageMeter } from '../services/usage.js';
+import { consoleHeaders, consoleRoutes } from './console.js';
 import type { AppState } from './context.js';
 import { admitBeforeBody } from './middleware/admission.js';
 import { createAuth } from './middleware/auth.js';
@@ -25,9 +28,11 @@ import { keyDocs, keyRoutes } from './routes/keys.js';
 import { lexiconDocs, lexiconRoutes } from './routes/lexicons.js';
 import { metricsDocs, metricsRoutes } from './routes/metrics.js';
 import { openapiDocs, openapiRoutes } from './routes/openapi.js';
+import { sessionDocs, sessionRoutes, sessionSignInRoutes } from './routes/sessions.js';
 import { speakerDocs, speakerRoutes } from './routes/speakers.js';
 import { speechDocs, speechRoutes } from './routes/speech.js';
 import { synthesizeDocs, synthesizeRoutes } from './routes/synthesize.js';
+import { systemDocs, systemRoutes } from './routes/system.js';
 import { textDocs, textRoutes } from './routes/text.js';
 import { usageDocs, usageRoutes } from './routes/usage.js';
 import { voiceDocs, voiceRoutes } from './routes/voices.js';
@@ -57,6 +62,10 @@ export type AppDeps = Omit<RouteDeps, 'signed' | 'admitted' | 'bodies'> & {
   uploadTmpDir: string;
   /** When given: HTTP metrics middleware and GET /metrics. */
   metrics?: Metrics;
+  /** The console: its built files and the sign-in sessions; absent when `[console] enabled` is false. */
+  console?: { dir: string; sessions: SessionService };
+  /** What GET /v1/admin/system reports. */
+  system?: () => Promise<SystemReport>;
 };
 
 /** Builds the Koa app; listening is the caller's business (main.ts, or a test). */
@@ -75,6 +84,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     requireSignature: config.security.require_signature,
     windowSeconds: config.security.signature_window_seconds,
     rateLimit: keyRateLimiter(config.limits.rate_limit_per_minute, deps.clock),
+    sessions: deps.console?.sessions,
   });
   const idempotent = idempotency(new IdempotencyService(deps.store.idempotency, deps.clock));
   const routeDeps: RouteDeps = {
@@ -91,12 +101,27 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const open = new Router<AppState>();
   for (const r of [healthRoutes(routeDeps)]) open.use(r.routes(), r.allowedMethods());
   if (deps.metrics) open.use(metricsRoutes(deps.metrics.registry).routes());
-  const docs = deps.metrics ? [...ROUTE_DOCS, ...metricsDocs] : ROUTE_DOCS;
+  const docs = [
+    ...ROUTE_DOCS,
+    ...(deps.metrics ? metricsDocs : []),
+    ...(deps.console ? sessionDocs : []),
+    ...(deps.system ? systemDocs : []),
+  ];
   const files = new Router<AppState>({ prefix: '/v1' });
   files.use(fileRoutes(routeDeps).routes());
+  // The console's page and files are not API: outside the OpenAPI document.
+  const consolePages = new Router<AppState>();
+  const signIn = new Router<AppState>({ prefix: '/v1' });
+  if (deps.console) {
+    signIn.use(consoleHeaders());
+    signIn.use(sessionSignInRoutes(routeDeps, deps.console.sessions).routes());
+    consolePages.use(consoleRoutes(deps.console.dir).routes());
+  }
 
   const api = new Router<AppState>({ prefix: '/v1' });
   api.use(auth.authenticate);
+  if (deps.console) api.use(sessionRoutes(deps.console.sessions).routes());
+  if (deps.system) api.use(systemRoutes(routeDeps, deps.system).routes());
   for (const r of [
     speakerRoutes(routeDeps),
     synthesizeRoutes(routeDeps),
@@ -117,7 +142,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // programming error caught at the first start of any test, not a silent gap in the document.
   const document = buildOpenApi(docs);
   open.use(openapiRoutes(document).routes());
-  const drift = documentDrift([open, files, api], docs);
+  const drift = documentDrift([open, files, signIn, api], docs);
   if (drift.undocumented.length || drift.unserved.length) {
     throw new Error(
       `OpenAPI drift: undocumented ${drift.undocumented.join('; ') || '-'}, unserved ${drift.unserved.join('; ') || '-'}`,
@@ -138,6 +163,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(errorHandler());
   app.use(open.routes()).use(open.allowedMethods());
   app.use(files.routes()).use(files.allowedMethods());
+  app.use(consolePages.routes()).use(consolePages.allowedMethods());
+  app.use(signIn.routes()).use(signIn.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
   return app;
 }

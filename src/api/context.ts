@@ -27,6 +27,8 @@ export interface AppState {
   /** The proven caller: set only once the key or the signature has been verified. */
   principal?: Principal;
   signedBody?: SignedBody;
+  /** Set when the caller is a console session (the cookie), not a key or signature. */
+  session?: { token: string; csrfToken: string; expiresAt: number };
   bodyDigest?: Promise<string>;
   /**
    * How much of a body still arriving after its answer is read (and discarded) before the connection

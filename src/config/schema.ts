@@ -195,6 +195,17 @@ const tls = z
     }
   });
 
+const console_ = z
+  .object({
+    /** Serve the browser console at `/` (the API stays under /v1). */
+    enabled: z.boolean().default(true),
+    /** A console session ends after this many hours without a request. */
+    session_idle_hours: z.number().min(0.05).max(720).default(12),
+    /** …and this many hours after sign-in, however active. */
+    session_max_hours: z.number().min(0.05).max(8760).default(168),
+  })
+  .strict();
+
 const log = z
   .object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -244,6 +255,7 @@ export const configSchema = z
     tls: tls.default(tls.parse({})),
     events: events.default(events.parse({})),
     webhooks: webhooks.default(webhooks.parse({})),
+    console: console_.default(console_.parse({})),
   })
   .strict();
 

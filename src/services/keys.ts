@@ -114,6 +114,12 @@ export class KeyService {
     return row && row.revoked_at === null ? this.principal(row) : undefined;
   }
 
+  /** The caller an active key id stands for (console sessions keep the id, never the key). */
+  principalById(id: string): Principal | undefined {
+    const row = this.repo.byId(id);
+    return row && row.revoked_at === null ? this.principal(row) : undefined;
+  }
+
   /** The key string behind an id, for checking a request signature; undefined when unknown or revoked. */
   signingKey(id: string): { principal: Principal; key: string } | undefined {
     const row = this.repo.byId(id);

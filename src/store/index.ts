@@ -5,6 +5,7 @@ import { JobEventsRepo } from './job-events-repo.js';
 import { JobsRepo } from './jobs-repo.js';
 import { KeysRepo } from './keys-repo.js';
 import { LexiconsRepo } from './lexicons-repo.js';
+import { SessionsRepo } from './sessions-repo.js';
 import { PresetProfilesRepo } from './preset-profiles-repo.js';
 import { SignaturesRepo } from './signatures-repo.js';
 import { SpeakersRepo } from './speakers-repo.js';
@@ -24,6 +25,7 @@ export interface Store {
   webhooks: WebhookDeliveriesRepo;
   lexicons: LexiconsRepo;
   idempotency: IdempotencyRepo;
+  sessions: SessionsRepo;
 }
 
 export function createStore(db: Db): Store {
@@ -40,5 +42,6 @@ export function createStore(db: Db): Store {
     webhooks: new WebhookDeliveriesRepo(db),
     lexicons: new LexiconsRepo(db),
     idempotency: new IdempotencyRepo(db),
+    sessions: new SessionsRepo(db),
   };
 }

@@ -81,6 +81,9 @@ describe('release tarball', () => {
       'native/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
       'native/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
       'assets/silero_vad.onnx',
+      'assets/console/index.html',
+      'assets/console/app.js',
+      'assets/console/app.css',
       'systemd/voicereel.service',
       'systemd/voicereel.sysusers.conf',
       'voicereel.example.toml',
@@ -126,6 +129,11 @@ describe('release tarball', () => {
     });
     servers.push(server);
     const api = new Api(server.url, server.adminKey);
+    // The console comes from the files beside the executable.
+    const page = await fetch(`${server.url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('/console/app.js');
+    expect((await fetch(`${server.url}/console/app.js`)).status).toBe(200);
     const ref = espeakReference(
       'binary-ref',
       'en-us',

@@ -17,9 +17,14 @@ const tlsConfig = (cert: string, key: string) =>
   `[tls]\ncert = ${JSON.stringify(cert)}\nkey = ${JSON.stringify(key)}\n`;
 
 /** One HTTPS request trusting only the test's own certificate; resolves with the negotiated protocol. */
-function get(path: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; body: string; protocol: string | null }>((resolve, reject) => {
-    const req = request(`${server.url}${path}`, { ca, headers, agent: false }, (res) => {
+function get(path: string, headers: Record<string, string> = {}, method = 'GET', send?: string) {
+  return new Promise<{
+    status: number;
+    body: string;
+    protocol: string | null;
+    headers: import('node:http').IncomingHttpHeaders;
+  }>((resolve, reject) => {
+    const req = request(`${server.url}${path}`, { ca, headers, agent: false, method }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -28,11 +33,12 @@ function get(path: string, headers: Record<string, string> = {}) {
           status: res.statusCode ?? 0,
           body,
           protocol: (res.socket as import('node:tls').TLSSocket).getProtocol(),
+          headers: res.headers,
         }),
       );
     });
     req.on('error', reject);
-    req.end();
+    req.end(send);
   });
 }
 
@@ -99,6 +105,16 @@ describe('TLS', () => {
     expect(JSON.parse(speakers.body)).toMatchObject({ items: [], total: 0 });
     expect((await get('/v1/speakers')).status).toBe(401);
     expect(await handshake('TLSv1.3', 'TLSv1.3')).toBe('TLSv1.3');
+  });
+
+  it('marks the console session cookie Secure', async () => {
+    const body = JSON.stringify({ key: server.adminKey });
+    const res = await get('/v1/sessions', { 'Content-Type': 'application/json' }, 'POST', body);
+    expect(res.status, res.body).toBe(201);
+    const cookie = String(res.headers['set-cookie']);
+    expect(cookie).toMatch(/^vr_session=/);
+    expect(cookie.toLowerCase()).toMatch(/; secure\b/);
+    expect(cookie.toLowerCase()).toContain('httponly');
   });
 
   it('refuses a client limited to TLS 1.2 (and 1.1)', async () => {

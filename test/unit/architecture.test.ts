@@ -39,6 +39,11 @@ describe('floors', () => {
     ['src/client/x.ts', 'zod', 'src/client is an island'],
     ['src/services/x.ts', '../client/index.js', 'src/services may not import src/client'],
     ['src/main.ts', './client/index.js', 'src/main.ts may not import src/client'],
+    // the browser console and the server import nothing of each other
+    ['src/console/x.tsx', '../errors.js', 'src/console is browser code'],
+    ['src/console/pages/x.tsx', '../../api/context.js', 'src/console is browser code'],
+    ['src/api/x.ts', '../console/api.js', 'the server may not import the browser console'],
+    ['src/lib/x.ts', '../console/i18n.js', 'the server may not import the browser console'],
   ])('%s importing %s fails lint', async (file, source, message) => {
     const errors = await floorErrors(file, source);
     expect(errors).toHaveLength(1);
@@ -59,6 +64,8 @@ describe('floors', () => {
     ['src/cli/x.ts', '../client/index.js'],
     ['src/client/x.ts', './types.js'],
     ['src/client/x.ts', 'node:crypto'],
+    ['src/console/pages/x.tsx', '../api.js'],
+    ['src/api/routes/x.ts', '../console.js'],
   ])('%s may import %s (downwards or its own folder)', async (file, source) => {
     expect(await floorErrors(file, source)).toEqual([]);
   });

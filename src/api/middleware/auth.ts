@@ -4,10 +4,39 @@ import type { Middleware } from 'koa';
 import { errors } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { KeyService, Principal } from '../../services/keys.js';
+import { csrfMatches, type SessionService } from '../../services/sessions.js';
 import { expectedSignature, parseSignatureHeader, signatureMatches } from '../../services/signature.js';
 import type { UsageMeter } from '../../services/usage.js';
 import type { SignaturesRepo } from '../../store/signatures-repo.js';
 import type { AppState } from '../context.js';
+
+/** The console session cookie (HttpOnly, SameSite=Strict; api/routes/sessions.ts sets it). */
+export const SESSION_COOKIE = 'vr_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CSRF defence for cookie-authenticated writes, on top of SameSite=Strict: the request must carry the
+ * session's token in X-VR-CSRF (a header a cross-site form cannot send, and a cross-site script could
+ * only send after a CORS preflight this server never grants), and a browser-declared origin must be
+ * this host's own.
+ */
+export function sameOriginWrite(ctx: Ctx, csrfToken?: string): void {
+  const refuse = () => {
+    throw errors.forbidden('Cross-site request refused: the console must send it from its own page.');
+  };
+  if (ctx.get('sec-fetch-site') === 'cross-site') refuse();
+  const origin = ctx.get('origin');
+  if (origin) {
+    let host: string | undefined;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      host = undefined;
+    }
+    if (host !== ctx.host) refuse();
+  }
+  if (csrfToken !== undefined && !csrfMatches(csrfToken, ctx.get('x-vr-csrf'))) refuse();
+}
 
 /**
  * Body bytes a signed request may send before its signature is proven when it does not declare
@@ -26,6 +55,8 @@ export interface AuthDeps {
   windowSeconds: number;
   /** Spends one request of the key's rate limit; throws RATE_LIMITED. */
   rateLimit: (keyId: string) => void;
+  /** Console sessions (the HttpOnly cookie); absent when the console is off. */
+  sessions?: SessionService;
 }
 
 type Ctx = Parameters<Middleware<AppState>>[0];
@@ -56,7 +87,7 @@ export function createAuth(deps: AuthDeps): {
 
   const authenticate: Middleware<AppState> = async (ctx, next) => {
     const header = ctx.get('x-vr-signature');
-    if (!header) admit(ctx.state, keyFromHeaders(ctx, deps));
+    if (!header) admit(ctx.state, sessionFromCookie(ctx, deps) ?? keyFromHeaders(ctx, deps));
     else {
       const proven = startSignedRequest(ctx, header, deps);
       if (proven) admit(ctx.state, proven);
@@ -83,6 +114,21 @@ export function createAuth(deps: AuthDeps): {
   };
 
   return { authenticate, verified };
+}
+
+/**
+ * The console's session, when the request carries its cookie and no key: a key or signature, when
+ * sent, always decides. State-changing requests must prove they come from the console's own page
+ * (sameOriginWrite).
+ */
+function sessionFromCookie(ctx: Ctx, deps: AuthDeps): Principal | undefined {
+  const token = ctx.cookies.get(SESSION_COOKIE);
+  if (!token || !deps.sessions || ctx.get('x-vr-apikey') || ctx.get('authorization')) return undefined;
+  const session = deps.sessions.resolve(token);
+  if (!session) throw errors.unauthorized('The console session has ended; sign in again.');
+  if (!SAFE_METHODS.has(ctx.method)) sameOriginWrite(ctx, session.csrfToken);
+  ctx.state.session = { token, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+  return session.principal;
 }
 
 function keyFromHeaders(ctx: Ctx, deps: AuthDeps): Principal {

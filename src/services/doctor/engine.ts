@@ -30,7 +30,10 @@ function readable(path: string, kind: 'file' | 'dir'): string | undefined {
   }
 }
 
-/** The files the engines load: worker bundle, eSpeak data, kuromoji dictionary, sqlite addon, onnxruntime, Silero VAD. */
+/**
+ * The files the engines load (worker bundle, eSpeak data, kuromoji dictionary, sqlite addon,
+ * onnxruntime, Silero VAD) and the browser console's page.
+ */
 export function checkEngines(paths: AppPaths): CheckResult {
   const id = 'engines';
   const name = 'engine files';
@@ -42,6 +45,7 @@ export function checkEngines(paths: AppPaths): CheckResult {
     paths.sqliteAddon ? readable(paths.sqliteAddon, 'file') : undefined,
     readable(paths.onnxRuntime, 'dir'),
     readable(paths.sileroVad, 'file'),
+    readable(join(paths.consoleDir, 'index.html'), 'file'),
   ].filter((p): p is string => p !== undefined);
   if (problems.length > 0) {
     return bad(
@@ -55,7 +59,7 @@ export function checkEngines(paths: AppPaths): CheckResult {
   return ok(
     id,
     name,
-    `eSpeak data, kuromoji dictionary, onnxruntime, Silero VAD and engine worker present in ${paths.appDir}`,
+    `eSpeak data, kuromoji dictionary, onnxruntime, Silero VAD, engine worker and console present in ${paths.appDir}`,
   );
 }
 

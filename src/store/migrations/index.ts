@@ -7,6 +7,7 @@ import * as webhooks from './2026-12-04-webhooks.js';
 import * as lexicons from './2026-12-05-lexicons.js';
 import * as jobList from './2026-12-06-job-list.js';
 import * as idempotency from './2026-12-07-idempotency.js';
+import * as consoleSessions from './2026-12-08-console-sessions.js';
 
 export interface Migration {
   id: string;
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
   lexicons,
   jobList,
   idempotency,
+  consoleSessions,
 ];

@@ -63,6 +63,7 @@ describe('doctor checks', () => {
       engineWorker: join(dir, 'engine-worker.cjs'),
       espeakData: join(dir, 'espeak-ng.data'),
       kuromojiDict: join(dir, 'dict'),
+      consoleDir: join(dir, 'console'),
       sqliteAddon: undefined,
       onnxRuntime: join(dir, 'onnxruntime-node'),
       sileroVad: join(dir, 'silero_vad.onnx'),
@@ -73,6 +74,7 @@ describe('doctor checks', () => {
     expect(res.message).toContain('engine-worker.cjs');
     expect(res.message).toContain('espeak-ng.data');
     expect(res.message).toContain('dict');
+    expect(res.message).toContain(join('console', 'index.html'));
   });
 
   it('warnings alone pass; the text marks each check', () => {
