@@ -2,21 +2,26 @@
  * The one error catalogue. Every client-facing failure is an ApiError built by a factory below;
  * anything else reaching the error middleware becomes INTERNAL_ERROR and only its request id is shown.
  */
-export type ErrorCode =
-  | 'INVALID_INPUT'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA'
-  | 'INSUFFICIENT_REF'
-  | 'SCRIPT_MISMATCH'
-  | 'RATE_LIMITED'
-  | 'QUOTA_EXCEEDED'
-  | 'INTERNAL_ERROR'
-  | 'UNAVAILABLE'
-  | 'CANCELED';
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'PAYLOAD_TOO_LARGE',
+  'HEADERS_TOO_LARGE',
+  'REQUEST_TIMEOUT',
+  'UNSUPPORTED_MEDIA',
+  'INSUFFICIENT_REF',
+  'SCRIPT_MISMATCH',
+  'RATE_LIMITED',
+  'QUOTA_EXCEEDED',
+  'INTERNAL_ERROR',
+  'UNAVAILABLE',
+  'CANCELED',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class ApiError extends Error {
   readonly expose = true;
@@ -54,6 +59,10 @@ export const errors = {
       : new ApiError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limitBytes} bytes.`, {
           limit_bytes: limitBytes,
         }),
+  headersTooLarge: () =>
+    new ApiError(431, 'HEADERS_TOO_LARGE', 'The request headers are too large (16 KB in all at most).'),
+  requestTimeout: () =>
+    new ApiError(408, 'REQUEST_TIMEOUT', 'The request was not received in time; send it again.'),
   unsupportedMedia: (message: string) => new ApiError(415, 'UNSUPPORTED_MEDIA', message),
   insufficientRef: (speechSeconds: number, requiredSeconds: number) =>
     new ApiError(

@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from './config/schema.js';
 import { createApp } from './api/app.js';
+import { answerOutsideTheApp } from './api/protocol-errors.js';
 import { startEngines } from './engine/backend.js';
 import { planDevices } from './engine/devices.js';
 import { runCleanup } from './jobs/cleanup.js';
@@ -148,7 +149,7 @@ export async function start(config: Config): Promise<RunningServer> {
     log,
   );
 
-  const server = createHttpServer(app.callback(), tls);
+  const server = createHttpServer(app.callback(), log, tls);
   try {
     await listen(server, config.server.host, config.server.port);
   } catch (err) {
@@ -218,15 +219,21 @@ function jobHandlers(speakers: SpeakerService, synthesis: SynthesisService): Rec
 }
 
 /** Plain HTTP, or HTTPS accepting TLS 1.3 only when `[tls]` is configured. */
-function createHttpServer(handler: RequestListener, tls?: TlsFiles): Server | HttpsServer {
+function createHttpServer(
+  handler: RequestListener,
+  log: ReturnType<typeof createLogger>,
+  tls?: TlsFiles,
+): Server | HttpsServer {
   // Uploads of 30 MB over slow links need longer than Node's default request timeout.
-  const options = { requestTimeout: 10 * 60_000 };
+  // A missing Host is refused by the app (middleware/host.ts), in the one error shape.
+  const options = { requestTimeout: 10 * 60_000, requireHostHeader: false };
   const server: Server | HttpsServer = tls
     ? createHttpsServer({ ...options, ...tls, minVersion: 'TLSv1.3' }, handler)
     : createServer(options, handler);
   // Expect: 100-continue goes to the app too; the body middleware sends the 100 only once the
   // declared size is accepted, so an oversized upload is refused before it is sent.
   server.on('checkContinue', handler);
+  answerOutsideTheApp(server, handler, log);
   return server;
 }
 

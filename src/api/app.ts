@@ -7,6 +7,7 @@ import type { AppState } from './context.js';
 import { authenticate, type AuthDeps, verifySignature } from './middleware/auth.js';
 import { jsonBody, multipartBody } from './middleware/body.js';
 import { errorHandler } from './middleware/errors.js';
+import { requireHost } from './middleware/host.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
 import type { RouteDeps } from './routes/deps.js';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(requestContext(deps.log));
   if (deps.metrics) app.use(deps.metrics.httpMiddleware());
   app.use(errorHandler());
+  app.use(requireHost());
   app.use(open.routes()).use(open.allowedMethods());
   app.use(files.routes()).use(files.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());

@@ -1,9 +1,9 @@
 import { mkdir, rm } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Middleware } from 'koa';
 import { koaBody } from 'koa-body';
-import { errors } from '../../errors.js';
+import { ApiError, errors } from '../../errors.js';
 import type { AppState } from '../context.js';
 import { beginBodyDigest } from './auth.js';
 
@@ -17,7 +17,7 @@ function declaredLengthWithin(limit: number): Middleware<AppState> {
   return async (ctx, next) => {
     const declared = Number(ctx.get('content-length') || 0);
     if (declared > limit) {
-      discardBody(ctx.req, limit * 2 + 1024 * 1024);
+      discardBody(ctx.req, ctx.res, limit * 2 + 1024 * 1024);
       throw errors.payloadTooLarge(limit);
     }
     if (ctx.get('expect').toLowerCase() === '100-continue') ctx.res.writeContinue();
@@ -25,8 +25,12 @@ function declaredLengthWithin(limit: number): Middleware<AppState> {
   };
 }
 
-function discardBody(req: IncomingMessage, cap: number): void {
+function discardBody(req: IncomingMessage, res: ServerResponse, cap: number): void {
   if (req.headers.expect?.toLowerCase() === '100-continue') return;
+  // A client that sent `Connection: close` would otherwise have its socket closed as soon as the 413
+  // is written, while it is still sending: the close becomes a reset that can destroy the answer.
+  // Kept open, the connection lingers while the rest is discarded (up to the cap, or the idle timeout).
+  res.shouldKeepAlive = true;
   let seen = 0;
   req.on('data', (chunk: Buffer) => {
     seen += chunk.length;
@@ -56,7 +60,10 @@ export function jsonBody(limitBytes: number): Middleware<AppState>[] {
     async (ctx, next) => {
       try {
         beginBodyDigest(ctx);
-        await (parse as unknown as Middleware<AppState>)(ctx, async () => undefined);
+        await whileClientStays(
+          ctx.req,
+          (parse as unknown as Middleware<AppState>)(ctx, async () => undefined),
+        );
       } catch (err) {
         throw mapParseError(err, limitBytes, 'JSON');
       }
@@ -100,7 +107,10 @@ export function multipartBody(limitBytes: number, tmpDir: string): Middleware<Ap
       try {
         try {
           beginBodyDigest(ctx);
-          await (parse as unknown as Middleware<AppState>)(ctx, async () => undefined);
+          await whileClientStays(
+            ctx.req,
+            (parse as unknown as Middleware<AppState>)(ctx, async () => undefined),
+          );
         } catch (err) {
           throw mapParseError(err, limitBytes, 'multipart form');
         }
@@ -112,7 +122,32 @@ export function multipartBody(limitBytes: number, tmpDir: string): Middleware<Ap
   ];
 }
 
+/**
+ * A parser that starts listening after the client hung up never hears of it and waits forever,
+ * keeping the request (and its upload folder) alive: settle as soon as the connection closes with
+ * the body incomplete.
+ */
+async function whileClientStays(req: IncomingMessage, parsing: Promise<unknown>): Promise<void> {
+  let onClose: (() => void) | undefined;
+  const gone = new Promise<never>((_, reject) => {
+    onClose = () => {
+      if (!req.complete)
+        reject(errors.invalidInput('The connection closed before the request body was complete.'));
+    };
+    if (req.destroyed) onClose();
+    else req.once('close', onClose);
+  });
+  try {
+    await Promise.race([parsing, gone]);
+  } finally {
+    if (onClose) req.off('close', onClose);
+    // The parser may still fail after the hang-up; nobody is left to hear it.
+    parsing.catch(() => undefined);
+  }
+}
+
 function mapParseError(err: unknown, limit: number, what: string) {
+  if (err instanceof ApiError) return err;
   const e = err as { status?: number; httpCode?: number; type?: string; code?: number };
   if (e.status === 413 || e.httpCode === 413 || e.type === 'entity.too.large')
     return errors.payloadTooLarge(limit);
