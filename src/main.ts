@@ -11,6 +11,7 @@ import { planDevices } from './engine/devices.js';
 import { runCleanup } from './jobs/cleanup.js';
 import { startCron } from './jobs/cron.js';
 import { runMonthlyUsageReport, USAGE_REPORT_TASK } from './jobs/monthly-report.js';
+import { sweepOrphans, UPLOAD_TMP_DIR } from './jobs/orphans.js';
 import { type JobHandler, JobRunner } from './jobs/queue.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
@@ -107,6 +108,8 @@ export async function start(config: Config): Promise<RunningServer> {
 
   // Rows left running by a crash are settled before anyone can read them through the API.
   jobs.recover();
+  // Then what the interrupted requests and jobs left on disk, before anything can write there again.
+  sweepOrphans(store, files, log);
 
   const app = createApp({
     config,
@@ -122,7 +125,7 @@ export async function start(config: Config): Promise<RunningServer> {
     catalog,
     log,
     usage,
-    uploadTmpDir: join(dataDir, 'tmp'),
+    uploadTmpDir: join(dataDir, UPLOAD_TMP_DIR),
     metrics,
   });
 

@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
-import { type Category, CATEGORIES, generate } from './fuzz-cases.js';
+import { type Category, generate } from './fuzz-cases.js';
+import { tempFiles } from './fsutil.js';
 import { assemble, type FuzzCase, type FuzzTargets, request } from './fuzz-request.js';
 import { Rand } from './rand.js';
 import { send } from './raw-http.js';
@@ -240,25 +239,3 @@ async function settledTempFiles(dataDir: string): Promise<string[]> {
     await new Promise((r) => setTimeout(r, 250));
   }
 }
-
-export function tempFiles(dataDir: string): string[] {
-  const found: string[] = [];
-  const tmp = join(dataDir, 'tmp');
-  if (existsSync(tmp)) found.push(...walk(tmp).map((f) => relative(dataDir, f)));
-  found.push(
-    ...walk(dataDir)
-      .filter((f) => f.endsWith('.tmp'))
-      .map((f) => relative(dataDir, f)),
-  );
-  return [...new Set(found)];
-}
-
-export function walk(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? [p, ...walk(p)] : [p];
-  });
-}
-
-export { CATEGORIES };

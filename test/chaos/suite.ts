@@ -1,4 +1,5 @@
 import type { Category } from './fuzz-cases.js';
+import { type CrashReport, runCrash } from './crash.js';
 import { type FuzzReport, runFuzz } from './fuzz.js';
 
 export const CHECKS = ['fuzz', 'crash', 'disk-full', 'restart'] as const;
@@ -45,7 +46,13 @@ const RUNNERS: Record<CheckName, (s: ChaosSettings) => Promise<CheckResult>> = {
       rssGrowthLimitMiB: 256,
       log: s.log,
     })) as FuzzReport & CheckResult,
-  crash: () => Promise.resolve({ pass: false, skipped: 'not yet' }),
+  crash: async (s) =>
+    (await runCrash({
+      kills: s.kills,
+      seed: s.seed,
+      settleTimeoutMs: 180_000,
+      log: s.log,
+    })) as CrashReport & CheckResult,
   'disk-full': () => Promise.resolve({ pass: false, skipped: 'not yet' }),
   restart: () => Promise.resolve({ pass: false, skipped: 'not yet' }),
 };
