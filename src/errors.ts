@@ -83,7 +83,16 @@ export const errors = {
   unavailable: (message: string, retryAfterSeconds = 5) =>
     new ApiError(503, 'UNAVAILABLE', message, undefined, { 'Retry-After': String(retryAfterSeconds) }),
   internal: () => new ApiError(500, 'INTERNAL_ERROR', 'Internal error.'),
+  storageFull: () => new ApiError(503, 'UNAVAILABLE', STORAGE_FULL, undefined, { 'Retry-After': '60' }),
 };
+
+const STORAGE_FULL = 'The server has run out of disk space; try again once an operator has freed some.';
+
+/** A full disk (or quota), from the file system or SQLite: the server's condition, never the client's fault. */
+export function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
+}
 
 /** A failure recorded on a job row: the same codes, no HTTP. */
 export interface JobError {
@@ -100,6 +109,11 @@ export class JobFailure extends Error {
     super(message);
     this.name = 'JobFailure';
   }
+}
+
+/** A job that could not store its work because the disk is full says so (and nothing more). */
+export function storageFullFailure(): JobFailure {
+  return new JobFailure('UNAVAILABLE', STORAGE_FULL);
 }
 
 function round1(n: number): number {

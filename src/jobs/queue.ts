@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { JobFailure } from '../errors.js';
+import { isStorageFull, JobFailure, storageFullFailure } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { JobRow, JobType } from '../store/jobs-repo.js';
 import type { JobsRepo } from '../store/jobs-repo.js';
@@ -148,7 +148,13 @@ export class JobRunner {
       return;
     }
     const failure =
-      err instanceof JobFailure ? err : signal.reason instanceof JobFailure ? signal.reason : undefined;
+      err instanceof JobFailure
+        ? err
+        : signal.reason instanceof JobFailure
+          ? signal.reason
+          : isStorageFull(err)
+            ? storageFullFailure()
+            : undefined;
     if (failure?.code === 'CANCELED') {
       log.info('job canceled');
       return;

@@ -1,5 +1,6 @@
 import type { Category } from './fuzz-cases.js';
 import { type CrashReport, runCrash } from './crash.js';
+import { type DiskFullReport, runDiskFull } from './disk-full.js';
 import { type FuzzReport, runFuzz } from './fuzz.js';
 
 export const CHECKS = ['fuzz', 'crash', 'disk-full', 'restart'] as const;
@@ -53,6 +54,6 @@ const RUNNERS: Record<CheckName, (s: ChaosSettings) => Promise<CheckResult>> = {
       settleTimeoutMs: 180_000,
       log: s.log,
     })) as CrashReport & CheckResult,
-  'disk-full': () => Promise.resolve({ pass: false, skipped: 'not yet' }),
+  'disk-full': async (s) => (await runDiskFull(s.log)) as DiskFullReport & CheckResult,
   restart: () => Promise.resolve({ pass: false, skipped: 'not yet' }),
 };

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Middleware } from 'koa';
 import { koaBody } from 'koa-body';
-import { ApiError, errors } from '../../errors.js';
+import { ApiError, errors, isStorageFull } from '../../errors.js';
 import type { AppState } from '../context.js';
 import { beginBodyDigest } from './auth.js';
 
@@ -90,6 +90,9 @@ export function multipartBody(limitBytes: number, tmpDir: string): Middleware<Ap
     async (ctx, next) => {
       const uploadDir = join(tmpDir, ctx.state.requestId);
       await mkdir(uploadDir, { recursive: true });
+      // formidable drops a write error that comes after the last part was parsed (a full disk, say)
+      // and hands over a truncated file as if it were whole; it is caught here instead.
+      let writeError: unknown;
       const parse = koaBody({
         multipart: true,
         json: false,
@@ -102,6 +105,9 @@ export function multipartBody(limitBytes: number, tmpDir: string): Middleware<Ap
           maxFiles: 1,
           maxFields: 20,
           maxFieldsSize: 1024 * 1024,
+          onFileBegin: (_name, file) => {
+            (file as unknown as NodeJS.EventEmitter).on('error', (err) => (writeError ??= err));
+          },
         },
       });
       try {
@@ -112,8 +118,9 @@ export function multipartBody(limitBytes: number, tmpDir: string): Middleware<Ap
             (parse as unknown as Middleware<AppState>)(ctx, async () => undefined),
           );
         } catch (err) {
-          throw mapParseError(err, limitBytes, 'multipart form');
+          throw writeError ? storedUploadError(writeError) : mapParseError(err, limitBytes, 'multipart form');
         }
+        if (writeError) throw storedUploadError(writeError);
         await next();
       } finally {
         await rm(uploadDir, { recursive: true, force: true });
@@ -146,8 +153,14 @@ async function whileClientStays(req: IncomingMessage, parsing: Promise<unknown>)
   }
 }
 
+/** The upload could not be written down: a full disk says so; anything else is the server's own fault. */
+function storedUploadError(err: unknown): unknown {
+  return isStorageFull(err) ? errors.storageFull() : err;
+}
+
 function mapParseError(err: unknown, limit: number, what: string) {
   if (err instanceof ApiError) return err;
+  if (isStorageFull(err)) return errors.storageFull();
   const e = err as { status?: number; httpCode?: number; type?: string; code?: number };
   if (e.status === 413 || e.httpCode === 413 || e.type === 'entity.too.large')
     return errors.payloadTooLarge(limit);
