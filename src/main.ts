@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from './config/schema.js';
 import { createApp } from './api/app.js';
+import { InFlightRequests } from './api/in-flight.js';
 import { answerOutsideTheApp } from './api/protocol-errors.js';
 import { startEngines } from './engine/backend.js';
 import { planDevices } from './engine/devices.js';
@@ -111,6 +112,7 @@ export async function start(config: Config): Promise<RunningServer> {
   // Then what the interrupted requests and jobs left on disk, before anything can write there again.
   sweepOrphans(store, files, log);
 
+  const inFlight = new InFlightRequests();
   const app = createApp({
     config,
     store,
@@ -127,6 +129,7 @@ export async function start(config: Config): Promise<RunningServer> {
     usage,
     uploadTmpDir: join(dataDir, UPLOAD_TMP_DIR),
     metrics,
+    inFlight,
   });
 
   const usageFlush = setInterval(() => usage.flush(), 1000);
@@ -174,10 +177,12 @@ export async function start(config: Config): Promise<RunningServer> {
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
       crons.stop();
-      await jobs.stop(config.server.shutdown_timeout_seconds * 1000);
+      // Requests in flight (an upload being inspected, say) finish while jobs do: both need the engines.
+      const graceMs = config.server.shutdown_timeout_seconds * 1000;
+      await Promise.all([jobs.stop(graceMs), inFlight.drain(graceMs)]);
       clearInterval(usageFlush);
       usage.flush();
-      await engines.destroy();
+      await engines.close();
       server.closeAllConnections();
       await closed;
       closeDatabase(db);

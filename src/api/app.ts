@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
 import type { UsageMeter } from '../services/usage.js';
 import type { AppState } from './context.js';
+import type { InFlightRequests } from './in-flight.js';
 import { authenticate, type AuthDeps, verifySignature } from './middleware/auth.js';
 import { jsonBody, multipartBody } from './middleware/body.js';
 import { errorHandler } from './middleware/errors.js';
@@ -27,6 +28,8 @@ export type AppDeps = Omit<RouteDeps, 'signed' | 'bodies'> & {
   uploadTmpDir: string;
   /** When given: HTTP metrics middleware and GET /metrics. */
   metrics?: Metrics;
+  /** When given: requests are tracked so a graceful stop can let them finish. */
+  inFlight?: InFlightRequests;
 };
 
 /** Builds the Koa app; listening is the caller's business (main.ts, or a test). */
@@ -77,6 +80,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   if (deps.metrics) app.use(deps.metrics.httpMiddleware());
   app.use(errorHandler());
   app.use(requireHost());
+  if (deps.inFlight) app.use(deps.inFlight.middleware());
   app.use(open.routes()).use(open.allowedMethods());
   app.use(files.routes()).use(files.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
 /**
  * A deliberately dumb HTTP/1.1 client over a raw socket: fetch and node:http refuse to send most of
@@ -15,6 +15,8 @@ export interface RawRequest {
   after?: 'wait' | 'hangup';
   /** Give up waiting for the answer after this long (the server may wait for a body that never comes). */
   timeoutMs?: number;
+  /** Send the body at about this rate (64 KiB pieces), as a slow client would; default all at once. */
+  bytesPerSecond?: number;
 }
 
 export interface RawResponse {
@@ -43,7 +45,7 @@ export function send(port: number, req: RawRequest): Promise<RawOutcome> {
     };
     const socket = connect({ host: '127.0.0.1', port }, () => {
       const body = req.sendBodyBytes === undefined ? req.body : req.body.subarray(0, req.sendBodyBytes);
-      socket.write(Buffer.concat([req.head, body]), () => {
+      void writePaced(socket, [req.head, body], req.bytesPerSecond, () => settled).then(() => {
         if (req.after === 'hangup') finish({ kind: 'closed', error: 'client hung up', ms: elapsed() });
       });
     });
@@ -70,6 +72,21 @@ export function send(port: number, req: RawRequest): Promise<RawOutcome> {
       finish(response ? { kind: 'response', response, ms: elapsed() } : { kind: 'closed', ms: elapsed() });
     });
   });
+}
+
+async function writePaced(
+  socket: Socket,
+  parts: Buffer[],
+  bytesPerSecond: number | undefined,
+  done: () => boolean,
+): Promise<void> {
+  const all = Buffer.concat(parts);
+  const piece = bytesPerSecond === undefined ? all.length : 64 * 1024;
+  for (let at = 0; at < all.length && !done(); at += piece) {
+    await new Promise<void>((r) => socket.write(all.subarray(at, at + piece), () => r()));
+    if (bytesPerSecond !== undefined)
+      await new Promise((r) => setTimeout(r, (piece / bytesPerSecond) * 1000));
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Category } from './fuzz-cases.js';
 import { type CrashReport, runCrash } from './crash.js';
 import { type DiskFullReport, runDiskFull } from './disk-full.js';
+import { type RestartReport, runRestart } from './restart.js';
 import { type FuzzReport, runFuzz } from './fuzz.js';
 
 export const CHECKS = ['fuzz', 'crash', 'disk-full', 'restart'] as const;
@@ -55,5 +56,5 @@ const RUNNERS: Record<CheckName, (s: ChaosSettings) => Promise<CheckResult>> = {
       log: s.log,
     })) as CrashReport & CheckResult,
   'disk-full': async (s) => (await runDiskFull(s.log)) as DiskFullReport & CheckResult,
-  restart: () => Promise.resolve({ pass: false, skipped: 'not yet' }),
+  restart: async (s) => (await runRestart(s.restarts, s.seed, s.log)) as RestartReport & CheckResult,
 };

@@ -67,6 +67,7 @@ export function jsonBody(limitBytes: number): Middleware<AppState>[] {
       } catch (err) {
         throw mapParseError(err, limitBytes, 'JSON');
       }
+      if (answeredEarly(ctx)) return;
       await next();
     },
   ];
@@ -121,6 +122,7 @@ export function multipartBody(limitBytes: number, tmpDir: string): Middleware<Ap
           throw writeError ? storedUploadError(writeError) : mapParseError(err, limitBytes, 'multipart form');
         }
         if (writeError) throw storedUploadError(writeError);
+        if (answeredEarly(ctx)) return;
         await next();
       } finally {
         await rm(uploadDir, { recursive: true, force: true });
@@ -151,6 +153,14 @@ async function whileClientStays(req: IncomingMessage, parsing: Promise<unknown>)
     // The parser may still fail after the hang-up; nobody is left to hear it.
     parsing.catch(() => undefined);
   }
+}
+
+/**
+ * A request already answered while its body was arriving (refused by a graceful stop) goes no
+ * further: the client was told to retry, so nothing may be created for it.
+ */
+function answeredEarly(ctx: { res: ServerResponse }): boolean {
+  return ctx.res.headersSent;
 }
 
 /** The upload could not be written down: a full disk says so; anything else is the server's own fault. */
