@@ -155,7 +155,34 @@ function fuzzAudio(r: Rand, t: FuzzTargets): Buffer {
     [1, () => wav.subarray(0, r.int(0, 60))],
     [1, () => Buffer.concat([Buffer.from('ID3\u0004\u0000\u0000\u0000\u0000\u0000\u0000'), r.bytes(4000)])],
     [1, () => Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), r.bytes(4000)])],
+    [0.05, decodeBomb],
   ])();
+}
+
+let bomb: Buffer | undefined;
+/**
+ * 4 MB of 8-bit mono at 1 kHz: a valid WAV that decodes to over an hour of audio, about 1 ms per
+ * byte. The decoder must refuse it from the header arithmetic, not spend minutes and gigabytes on it.
+ */
+function decodeBomb(): Buffer {
+  if (bomb) return bomb;
+  const data = Buffer.alloc(4 * 1024 * 1024);
+  for (let i = 0; i < data.length; i++) data[i] = 128 + Math.round(60 * Math.sin(i / 3) * Math.sin(i / 997));
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0);
+  h.writeUInt32LE(36 + data.length, 4);
+  h.write('WAVEfmt ', 8);
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(1000, 24);
+  h.writeUInt32LE(1000, 28);
+  h.writeUInt16LE(1, 32);
+  h.writeUInt16LE(8, 34);
+  h.write('data', 36);
+  h.writeUInt32LE(data.length, 40);
+  bomb = Buffer.concat([h, data]);
+  return bomb;
 }
 
 /** A real WAV with one header field set to a hostile value (rates, channels, bits, chunk sizes). */

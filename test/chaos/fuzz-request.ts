@@ -291,6 +291,13 @@ function fuzzRequestId(r: Rand): string {
   ]);
 }
 
+export type Generated = Omit<FuzzCase, 'category'>;
+
+export function simple(r: Rand, t: FuzzTargets, a: Assembly, answerExpected = true): Generated {
+  const body = a.body ?? Buffer.alloc(0);
+  return { method: a.method, target: a.target, req: request(assemble(r, t, a), body), answerExpected };
+}
+
 export function request(head: Buffer, body: Buffer, extra: Partial<RawRequest> = {}): RawRequest {
   return { head, body, ...extra };
 }

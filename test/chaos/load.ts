@@ -47,7 +47,7 @@ const SENTENCES = [
 export async function mixedLoad(s: LoadSettings, signal: AbortSignal): Promise<void> {
   // Every request and pause listens on the one stop signal.
   setMaxListeners(1000, signal);
-  const actors = [uploader, synthesizer, synthesizer, canceller, deleter];
+  const actors = [uploader, synthesizer, canceller, deleter];
   await Promise.all(actors.map((a, i) => a(s, new Rand(s.rand.int(0, 2 ** 31) + i), signal)));
 }
 
@@ -104,7 +104,7 @@ async function uploader(s: LoadSettings, r: Rand, signal: AbortSignal): Promise<
       });
       s.ledger.speakers.add(String(res.body.speaker_id));
     }
-    await pause(r.int(200, 1500), signal);
+    await pause(r.int(500, 2000), signal);
   }
 }
 
@@ -114,7 +114,7 @@ async function synthesizer(s: LoadSettings, r: Rand, signal: AbortSignal): Promi
       s.baseSpeaker,
       ...[...s.ledger.speakers].filter((x) => !s.ledger.deletedSpeakers.has(x)),
     ];
-    const script = Array.from({ length: r.int(1, 6) }, () => ({
+    const script = Array.from({ length: r.int(1, 4) }, () => ({
       speaker_id: r.chance(0.7) ? s.baseSpeaker : r.pick(speakers),
       text: r.pick(SENTENCES),
     }));
@@ -124,7 +124,7 @@ async function synthesizer(s: LoadSettings, r: Rand, signal: AbortSignal): Promi
       caption_format: r.pick(['json', 'vtt', 'srt']),
     });
     if (res?.status === 202) s.ledger.accepted.set(String(res.body.job_id), { type: 'synthesize' });
-    await pause(r.int(100, 800), signal);
+    await pause(r.int(300, 1500), signal);
   }
 }
 

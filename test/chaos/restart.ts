@@ -16,6 +16,8 @@ export interface RestartReport {
     shutdown_timeout_seconds: number;
     exit: string;
     uploads_in_flight: number;
+    /** Error lines and the last lines the server wrote, when it did not stop cleanly. */
+    last_words?: string[];
   }>;
   /** What each upload that was in flight when SIGTERM came got: 202, an error code, or a network error. */
   in_flight_uploads: Record<string, number>;
@@ -47,19 +49,14 @@ export async function runRestart(
   const roundFigures: RestartReport['rounds'] = [];
   let server: TestServer | undefined;
   try {
-    server = await lives.start();
+    const withGrace = (grace: number) =>
+      `[engine]\nworkers = 1\n[jobs]\nconcurrency = 1\n[server]\nshutdown_timeout_seconds = ${grace}\n`;
+    let grace = r.pick([0, 1, 5]);
+    server = await lives.start(withGrace(grace));
     const baseSpeaker = await registerBase(server.url, lives.adminKey);
     const reference = librivoxReference();
     const upload = await uploadBytes(reference);
     for (let i = 0; i < rounds; i++) {
-      const grace = r.pick([0, 1, 5]);
-      {
-        await server.stop();
-        lives.ended(server);
-        server = await lives.start(
-          `[engine]\nworkers = 1\n[jobs]\nconcurrency = 1\n[server]\nshutdown_timeout_seconds = ${grace}\n`,
-        );
-      }
       const live = server;
       const stop = new AbortController();
       const load = mixedLoad(
@@ -70,8 +67,7 @@ export async function runRestart(
       const after = r.int(800, 3000);
       await new Promise((res) => setTimeout(res, after));
       const sigtermAt = performance.now();
-      const exited = live.stop();
-      await exited;
+      await live.stop();
       stop.abort();
       await load;
       const results = await uploads;
@@ -79,16 +75,25 @@ export async function runRestart(
       for (const u of caught) inFlight[u.outcome] = (inFlight[u.outcome] ?? 0) + 1;
       lives.ended(live);
       const exit = `code ${live.proc.exitCode} signal ${live.proc.signalCode}`;
+      const lastWords =
+        exit === 'code 0 signal null'
+          ? undefined
+          : [
+              ...live.logs.filter((l) => /"level":"(error|fatal)"/.test(l)).slice(0, 5),
+              ...live.logs.slice(-8),
+            ];
       roundFigures.push({
         after_ms: after,
         shutdown_timeout_seconds: grace,
         exit,
         uploads_in_flight: caught.length,
+        last_words: lastWords,
       });
       log(
         `restart: SIGTERM ${i + 1}/${rounds} after ${after} ms, ${caught.length} uploads in flight, ${exit}`,
       );
-      server = await lives.start();
+      grace = r.pick([0, 1, 5]);
+      server = await lives.start(withGrace(grace));
     }
     const settled = await settleAccepted(server.url, lives.adminKey, ledger, 180_000);
     await server.stop();

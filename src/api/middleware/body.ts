@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Middleware } from 'koa';
@@ -121,7 +121,7 @@ export function multipartBody(limitBytes: number, tmpDir: string): Middleware<Ap
         } catch (err) {
           throw writeError ? storedUploadError(writeError) : mapParseError(err, limitBytes, 'multipart form');
         }
-        if (writeError) throw storedUploadError(writeError);
+        if (writeError || (await anyTruncated(ctx.request))) throw storedUploadError(writeError);
         if (answeredEarly(ctx)) return;
         await next();
       } finally {
@@ -163,9 +163,25 @@ function answeredEarly(ctx: { res: ServerResponse }): boolean {
   return ctx.res.headersSent;
 }
 
+/**
+ * An upload shorter on disk than what was received was cut off by a write that failed without
+ * formidable saying so; on a local disk that is a full disk.
+ */
+async function anyTruncated(request: { files?: unknown }): Promise<boolean> {
+  const files = Object.values((request.files ?? {}) as Record<string, UploadedFile | UploadedFile[]>).flat();
+  for (const f of files) {
+    const onDisk = await stat(f.filepath).then(
+      (s) => s.size,
+      () => -1,
+    );
+    if (onDisk !== f.size) return true;
+  }
+  return false;
+}
+
 /** The upload could not be written down: a full disk says so; anything else is the server's own fault. */
 function storedUploadError(err: unknown): unknown {
-  return isStorageFull(err) ? errors.storageFull() : err;
+  return err === undefined || isStorageFull(err) ? errors.storageFull() : err;
 }
 
 function mapParseError(err: unknown, limit: number, what: string) {
