@@ -82,13 +82,18 @@ function mutateOnce(r: Rand, root: unknown): unknown {
 
 const DEEP = '\u24d3\u24d4\u24d4\u24df';
 
-/** JSON text of a generated value, with nesting markers expanded to `[[[…1…]]]`. */
+/**
+ * JSON text of a generated value, the first nesting marker expanded to `[[[…1…]]]` (the others to
+ * `1`: a marker copied into thousands of lines would otherwise make gigabytes of text).
+ */
 export function serialize(value: unknown): string {
   const text = JSON.stringify(value) ?? 'null';
-  return text.replace(
-    new RegExp(`"${DEEP}(\\d+)"`, 'g'),
-    (_, n: string) => '['.repeat(Number(n)) + '1' + ']'.repeat(Number(n)),
-  );
+  let expanded = false;
+  return text.replace(new RegExp(`"${DEEP}(\\d+)"`, 'g'), (_, n: string) => {
+    if (expanded) return '1';
+    expanded = true;
+    return '['.repeat(Number(n)) + '1' + ']'.repeat(Number(n));
+  });
 }
 
 function containers(v: unknown, out: object[] = []): object[] {

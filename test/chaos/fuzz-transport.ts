@@ -2,6 +2,7 @@ import { synthesizeSeed } from './fuzz-bodies.js';
 import { multipart } from './fuzz-multipart.js';
 import { assemble, type FuzzTargets, fuzzPath, type Generated, request, simple } from './fuzz-request.js';
 import type { Rand } from './rand.js';
+import type { RawRequest } from './raw-http.js';
 
 /** Requests that are not quite HTTP: bad versions, folded and illegal headers, smuggling shapes, raw bytes. */
 export function protocolCase(r: Rand, t: FuzzTargets): Generated {
@@ -75,6 +76,26 @@ export function bodySizeCase(r: Rand, t: FuzzTargets): Generated {
   const upload = r.chance(0.5);
   const target = upload ? '/v1/speakers' : '/v1/synthesize';
   const contentType = upload ? 'multipart/form-data; boundary=x' : 'application/json';
+  /** A POST whose framing headers are given as they are (no Content-Length of our own). */
+  const framed = (
+    headers: Array<[string, string]>,
+    body: Buffer,
+    raw: Partial<RawRequest>,
+    answerExpected: boolean,
+    to = target,
+    type = contentType,
+  ): Generated => {
+    const h = assemble(r, t, {
+      method: 'POST',
+      target: to,
+      contentType: type,
+      auth: 'admin',
+      noLength: true,
+      extra: headers,
+    });
+    return { method: 'POST', target: to, req: request(h, body, raw), answerExpected };
+  };
+  const seedJson = () => Buffer.from(JSON.stringify(synthesizeSeed(r, t)));
   const kind = r.weighted([
     [3, 'declared-huge'],
     [2, 'withheld'],
@@ -87,102 +108,43 @@ export function bodySizeCase(r: Rand, t: FuzzTargets): Generated {
     case 'declared-huge': {
       const expect = r.chance(0.5);
       const declared = r.pick(['41943040', '2147483648', '1000000000000000']);
-      const req = request(
-        assemble(r, t, {
-          method: 'POST',
-          target,
-          contentType,
-          auth: 'admin',
-          noLength: true,
-          extra: [
-            ['Content-Length', declared],
-            ...(expect ? [['Expect', '100-continue'] as [string, string]] : []),
-          ],
-        }),
-        expect ? Buffer.alloc(0) : r.bytes(64 * 1024),
-        { timeoutMs: 5000 },
-      );
-      return { method: 'POST', target, req, answerExpected: true };
+      const headers: Array<[string, string]> = [['Content-Length', declared]];
+      if (expect) headers.push(['Expect', '100-continue']);
+      return framed(headers, expect ? Buffer.alloc(0) : r.bytes(64 * 1024), { timeoutMs: 5000 }, true);
     }
     case 'withheld': {
-      const body = Buffer.from(JSON.stringify(synthesizeSeed(r, t)));
-      const req = request(
-        assemble(r, t, {
-          method: 'POST',
-          target,
-          contentType,
-          auth: 'admin',
-          noLength: true,
-          extra: [['Content-Length', String(body.length + 1000)]],
-        }),
-        body,
-        { timeoutMs: 1500 },
-      );
-      return { method: 'POST', target, req, answerExpected: false };
+      const body = seedJson();
+      return framed([['Content-Length', String(body.length + 1000)]], body, { timeoutMs: 1500 }, false);
     }
     case 'hangup': {
       const m = multipart(r, t);
-      const req = request(
-        assemble(r, t, {
-          method: 'POST',
-          target: '/v1/speakers',
-          body: m.body,
-          contentType: m.contentType,
-          auth: 'admin',
-        }),
+      const hangup = { sendBodyBytes: r.int(0, m.body.length - 1), after: 'hangup' as const };
+      return framed(
+        [['Content-Length', String(m.body.length)]],
         m.body,
-        { sendBodyBytes: r.int(0, m.body.length - 1), after: 'hangup' },
+        hangup,
+        false,
+        '/v1/speakers',
+        m.contentType,
       );
-      return { method: 'POST', target: '/v1/speakers', req, answerExpected: false };
     }
     case 'chunked-over': {
       const size = upload && r.chance(0.1) ? 31 * 1024 * 1024 : 2 * 1024 * 1024;
-      const body = chunked(
-        Buffer.concat([
-          Buffer.from(
-            upload
-              ? '--x\r\nContent-Disposition: form-data; name="reference_audio"; filename="a.wav"\r\n\r\n'
-              : '{"script":"',
-          ),
-          Buffer.alloc(size, 0x61),
-        ]),
-      );
-      const req = request(
-        assemble(r, t, {
-          method: 'POST',
-          target,
-          contentType,
-          auth: 'admin',
-          noLength: true,
-          extra: [['Transfer-Encoding', 'chunked']],
-        }),
-        body,
-        { timeoutMs: 20_000 },
-      );
-      return { method: 'POST', target, req, answerExpected: true };
+      const start = upload
+        ? '--x\r\nContent-Disposition: form-data; name="reference_audio"; filename="a.wav"\r\n\r\n'
+        : '{"script":"';
+      const body = chunked(Buffer.concat([Buffer.from(start), Buffer.alloc(size, 0x61)]));
+      return framed([['Transfer-Encoding', 'chunked']], body, { timeoutMs: 20_000 }, true);
     }
     case 'honest-over': {
-      const body = Buffer.concat([
-        Buffer.from('{"script":"'),
-        Buffer.alloc(upload ? 32 * 1024 * 1024 : 1100 * 1024, 0x61),
-        Buffer.from('"}'),
-      ]);
+      const size = upload ? 32 * 1024 * 1024 : 1100 * 1024;
+      const body = Buffer.concat([Buffer.from('{"script":"'), Buffer.alloc(size, 0x61), Buffer.from('"}')]);
       return simple(r, t, { method: 'POST', target, body, contentType, auth: 'admin' });
     }
     case 'short-length': {
-      const body = Buffer.from(JSON.stringify(synthesizeSeed(r, t)));
-      const req = request(
-        assemble(r, t, {
-          method: 'POST',
-          target: '/v1/synthesize',
-          contentType: 'application/json',
-          auth: 'admin',
-          noLength: true,
-          extra: [['Content-Length', String(r.int(0, body.length - 1))]],
-        }),
-        body,
-      );
-      return { method: 'POST', target: '/v1/synthesize', req, answerExpected: true };
+      const body = seedJson();
+      const length = String(r.int(0, body.length - 1));
+      return framed([['Content-Length', length]], body, {}, true, '/v1/synthesize', 'application/json');
     }
   }
 }
