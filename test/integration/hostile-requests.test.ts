@@ -128,46 +128,37 @@ describe('a graceful stop with uploads in flight', () => {
   });
   const config = '[engine]\nworkers = 1\n[server]\nshutdown_timeout_seconds = 0\n';
 
-  it('answers an upload still arriving with 503 UNAVAILABLE and exits cleanly', async () => {
-    server = await startServer({ config, dataDir });
+  /** Starts a server, sends it a real reference upload (at `bytesPerSecond`), and SIGTERMs it after `ms`. */
+  async function stopDuringUpload(ms: number, bytesPerSecond?: number) {
+    const live = await startServer({ config, dataDir, adminKey: server?.adminKey });
+    server = live;
     const { body, type } = await uploadBody();
-    const port = Number(new URL(server.url).port);
-    const upload = send(port, {
-      head: uploadHead(server.adminKey, type, body.length),
-      body,
-      bytesPerSecond: 512 * 1024,
-      timeoutMs: 20_000,
-    });
-    await new Promise((r) => setTimeout(r, 600));
-    await server.stop();
-    expectShaped(await upload, 503, 'UNAVAILABLE');
-    expect(server.proc.exitCode).toBe(0);
+    const port = Number(new URL(live.url).port);
+    const head = uploadHead(live.adminKey, type, body.length);
+    const upload = send(port, { head, body, bytesPerSecond, timeoutMs: 20_000 });
+    await new Promise((r) => setTimeout(r, ms));
+    await live.stop();
+    return { o: await upload, proc: live.proc, adminKey: live.adminKey };
+  }
+
+  it('answers an upload still arriving with 503 UNAVAILABLE and exits cleanly', async () => {
+    const { o, proc } = await stopDuringUpload(600, 512 * 1024);
+    expectShaped(o, 503, 'UNAVAILABLE');
+    expect(proc.exitCode).toBe(0);
   }, 60_000);
 
   it('finishes an upload being inspected (202, the job kept) instead of aborting under it', async () => {
-    server = await startServer({ config, dataDir });
-    const { body, type } = await uploadBody();
-    const port = Number(new URL(server.url).port);
-    const upload = send(port, {
-      head: uploadHead(server.adminKey, type, body.length),
-      body,
-      timeoutMs: 20_000,
-    });
     // The body is on the wire at once; the server is then decoding it on the analysis worker.
-    await new Promise((r) => setTimeout(r, 60));
-    await server.stop();
-    const o = await upload;
-    expect(server.proc.signalCode).toBeNull();
-    expect(server.proc.exitCode).toBe(0);
+    const { o, proc, adminKey } = await stopDuringUpload(60);
+    expect(proc.signalCode).toBeNull();
+    expect(proc.exitCode).toBe(0);
     // Almost always 202 (the body was in); on a slow machine it may still have been arriving (503).
     if (o.kind === 'response' && o.response.status === 503) return expectShaped(o, 503, 'UNAVAILABLE');
     expect(o.kind === 'response' && o.response.status).toBe(202);
     const jobId =
       o.kind === 'response' ? (JSON.parse(o.response.body.toString()) as { job_id: string }).job_id : '';
-    server = await startServer({ config, dataDir, adminKey: server.adminKey });
-    const job = await fetch(`${server.url}/v1/jobs/${jobId}`, {
-      headers: { 'X-VR-APIKEY': server.adminKey },
-    });
+    server = await startServer({ config, dataDir, adminKey });
+    const job = await fetch(`${server.url}/v1/jobs/${jobId}`, { headers: { 'X-VR-APIKEY': adminKey } });
     expect(job.status).toBe(200);
   }, 60_000);
 });

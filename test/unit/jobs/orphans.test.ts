@@ -1,12 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sweepOrphans } from '../../../src/jobs/orphans.js';
-import { FileStore } from '../../../src/services/file-store.js';
-import { closeDatabase, type Db, openDatabase } from '../../../src/store/db.js';
-import { createStore } from '../../../src/store/index.js';
+import { closeDatabase, type Db } from '../../../src/store/db.js';
+import { storeInTempDir } from '../../helpers/store-dir.js';
 
 /**
  * What kill -9 leaves between a file write and the commit of the row that names it (found by the
@@ -20,22 +17,15 @@ afterEach(() => {
 });
 
 function setup() {
-  const dir = mkdtempSync(join(tmpdir(), 'vr-orphans-'));
-  const db = openDatabase(join(dir, 'voicereel.db'));
-  open.push(db);
-  const store = createStore(db);
-  const files = new FileStore(dir);
-  const lines: Array<Record<string, unknown>> = [];
-  const log = pino(
-    { level: 'info' },
-    { write: (l: string) => lines.push(JSON.parse(l) as Record<string, unknown>) },
-  );
+  const fixture = storeInTempDir('vr-orphans-');
+  open.push(fixture.db);
+  const { dir } = fixture;
   const put = (rel: string) => {
     mkdirSync(join(dir, rel, '..'), { recursive: true });
     writeFileSync(join(dir, rel), 'x');
     return rel;
   };
-  return { dir, store, files, log, lines, put };
+  return { ...fixture, put };
 }
 
 describe('start-up orphan sweep', () => {
