@@ -45,7 +45,11 @@ export function send(port: number, req: RawRequest): Promise<RawOutcome> {
     };
     const socket = connect({ host: '127.0.0.1', port }, () => {
       const body = req.sendBodyBytes === undefined ? req.body : req.body.subarray(0, req.sendBodyBytes);
-      void writePaced(socket, [req.head, body], req.bytesPerSecond, () => settled).then(() => {
+      // Like a well-behaved client (RFC 9112, 9.5), stop sending the body once a final answer (not a
+      // 100 Continue) has begun.
+      const stopSending = () =>
+        settled || /HTTP\/1\.[01] [2-5]\d\d/.test(Buffer.concat(chunks).toString('latin1'));
+      void writePaced(socket, [req.head, body], req.bytesPerSecond, stopSending).then(() => {
         if (req.after === 'hangup') finish({ kind: 'closed', error: 'client hung up', ms: elapsed() });
       });
     });
@@ -81,7 +85,7 @@ async function writePaced(
   done: () => boolean,
 ): Promise<void> {
   const all = Buffer.concat(parts);
-  const piece = bytesPerSecond === undefined ? all.length : 64 * 1024;
+  const piece = bytesPerSecond === undefined ? 256 * 1024 : 64 * 1024;
   for (let at = 0; at < all.length && !done(); at += piece) {
     await new Promise<void>((r) => socket.write(all.subarray(at, at + piece), () => r()));
     if (bytesPerSecond !== undefined)

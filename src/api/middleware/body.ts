@@ -170,11 +170,12 @@ function answeredEarly(ctx: { res: ServerResponse }): boolean {
 async function anyTruncated(request: { files?: unknown }): Promise<boolean> {
   const files = Object.values((request.files ?? {}) as Record<string, UploadedFile | UploadedFile[]>).flat();
   for (const f of files) {
+    // A file gone altogether is not a short write; reading it fails later as what it is.
     const onDisk = await stat(f.filepath).then(
       (s) => s.size,
-      () => -1,
+      () => undefined,
     );
-    if (onDisk !== f.size) return true;
+    if (onDisk !== undefined && onDisk < f.size) return true;
   }
   return false;
 }
