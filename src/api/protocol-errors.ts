@@ -32,6 +32,9 @@ export function answerOutsideTheApp(
     writeError(socket, apiError, requestId);
   });
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    // The socket is handed over without Node's own listeners: a client reset would otherwise be an
+    // unhandled 'error' event, and that ends the process.
+    socket.on('error', () => socket.destroy());
     const requestId = newId('req');
     log.info({ request_id: requestId, method: req.method, status: 405 }, 'request');
     writeError(socket, errors.methodNotAllowed(['GET', 'POST', 'DELETE']), requestId);

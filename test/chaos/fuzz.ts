@@ -48,6 +48,7 @@ export interface FuzzReport {
   rss: RssFigures;
   orphan_temp_files: string[];
   error_log_lines: number;
+  last_words?: string[];
   pass: boolean;
   fail_reasons: string[];
 }
@@ -107,7 +108,10 @@ async function fuzzServer(server: TestServer, opts: FuzzOptions): Promise<FuzzRe
   const orphans = crashed ? [] : await settledTempFiles(server.dataDir);
   const rssFigures = rss.stop();
   const died = crashed;
-  const errorLogLines = server.logs.filter((l) => /"level":"(error|fatal)"/.test(l)).length;
+  const errorLines = server.logs.filter((l) => /"level":"(error|fatal)"/.test(l));
+  const errorLogLines = errorLines.length;
+  // What a dead server said last: its error lines and the tail (an uncaught exception's stack).
+  const lastWords = died ? [...errorLines.slice(-5), ...server.logs.slice(-25)] : undefined;
   await server.stop();
   const exit = `code ${server.proc.exitCode} signal ${server.proc.signalCode}`;
 
@@ -127,6 +131,7 @@ async function fuzzServer(server: TestServer, opts: FuzzOptions): Promise<FuzzRe
     rss: rssFigures,
     orphan_temp_files: orphans,
     error_log_lines: errorLogLines,
+    ...(lastWords ? { last_words: lastWords.map((l) => l.slice(0, 2000)) } : {}),
     pass: false,
     fail_reasons: [],
   };

@@ -65,7 +65,7 @@ export function jsonBody(limitBytes: number): Middleware<AppState>[] {
           (parse as unknown as Middleware<AppState>)(ctx, async () => undefined),
         );
       } catch (err) {
-        throw mapParseError(err, limitBytes, 'JSON');
+        throw refused(ctx, mapParseError(err, limitBytes, 'JSON'), limitBytes);
       }
       if (answeredEarly(ctx)) return;
       await next();
@@ -119,7 +119,9 @@ export function multipartBody(limitBytes: number, tmpDir: string): Middleware<Ap
             (parse as unknown as Middleware<AppState>)(ctx, async () => undefined),
           );
         } catch (err) {
-          throw writeError ? storedUploadError(writeError) : mapParseError(err, limitBytes, 'multipart form');
+          throw writeError
+            ? storedUploadError(writeError)
+            : refused(ctx, mapParseError(err, limitBytes, 'multipart form'), limitBytes);
         }
         if (writeError || (await anyTruncated(ctx.request))) throw storedUploadError(writeError);
         if (answeredEarly(ctx)) return;
@@ -153,6 +155,15 @@ async function whileClientStays(req: IncomingMessage, parsing: Promise<unknown>)
     // The parser may still fail after the hang-up; nobody is left to hear it.
     parsing.catch(() => undefined);
   }
+}
+
+/**
+ * A body found too large while streaming (chunked, so no length was declared) is answered at once;
+ * the rest is discarded as for a declared length, so the client reads the 413 instead of a reset.
+ */
+function refused(ctx: { req: IncomingMessage; res: ServerResponse }, e: ApiError, limit: number): ApiError {
+  if (e.status === 413) discardBody(ctx.req, ctx.res, limit * 2 + 1024 * 1024);
+  return e;
 }
 
 /**
