@@ -42,6 +42,8 @@ export interface FuzzReport {
   by_code: Record<string, number>;
   problems: Record<Problem, number>;
   failures: FuzzFailure[];
+  /** Answers with a problem, by category:problems:status (and whether a shared X-Request-Id was sent). */
+  failure_kinds: Record<string, number>;
   health_checks: { ok: number; failed: number };
   crashed: boolean;
   server_exit: string;
@@ -125,6 +127,7 @@ async function fuzzServer(server: TestServer, opts: FuzzOptions): Promise<FuzzRe
     by_code: tally.byCode,
     problems: tally.problems,
     failures: tally.failures,
+    failure_kinds: Object.fromEntries(Object.entries(tally.kinds).filter(([k]) => !k.includes('::'))),
     health_checks: tally.healthChecks,
     crashed: died,
     server_exit: exit,
@@ -207,7 +210,8 @@ function newTally() {
       if (v.code) bump(t.byCode, v.code);
       for (const p of v.problems) t.problems[p]++;
       // A few examples of each kind of failure, not the first forty of the commonest.
-      const kind = `${c.category}:${v.problems.join('+')}:${res?.status ?? 'none'}`;
+      const shared = c.req.head.includes('fuzz-shared-upload-id') ? ':shared-request-id' : '';
+      const kind = `${c.category}:${v.problems.join('+')}:${res?.status ?? 'none'}${shared}`;
       const seen = (t.kinds[kind] = (t.kinds[kind] ?? 0) + 1);
       if (v.problems.length > 0 && seen <= 3 && t.failures.length < MAX_LISTED_FAILURES) {
         t.failures.push({

@@ -17,6 +17,8 @@ export interface RawRequest {
   timeoutMs?: number;
   /** Send the body at about this rate (64 KiB pieces), as a slow client would; default all at once. */
   bytesPerSecond?: number;
+  /** Do not read anything for this long after connecting, as a busy client would not. */
+  readDelayMs?: number;
 }
 
 export interface RawResponse {
@@ -44,6 +46,10 @@ export function send(port: number, req: RawRequest): Promise<RawOutcome> {
       resolve(outcome);
     };
     const socket = connect({ host: '127.0.0.1', port }, () => {
+      if (req.readDelayMs) {
+        socket.pause();
+        setTimeout(() => socket.resume(), req.readDelayMs);
+      }
       const body = req.sendBodyBytes === undefined ? req.body : req.body.subarray(0, req.sendBodyBytes);
       // Like a well-behaved client (RFC 9112, 9.5), stop sending the body once a final answer (not a
       // 100 Continue) has begun.

@@ -126,6 +126,22 @@ describe('requests that never reach the app, and uploads cut short', () => {
     expect(listDir(tmp)).toEqual([]);
   });
 
+  it('gets its 413 even when the client sends far more than the server will discard', async () => {
+    // 20 MB at a 1 MB JSON limit, from a client too busy to read for a moment: the server stops
+    // reading at its cap but closes only after a pause, so the answer is not lost in a reset.
+    const body = Buffer.alloc(20 * 1024 * 1024, 0x20);
+    for (let i = 0; i < 4; i++) {
+      const h = head('POST', '/v1/synthesize', [
+        ['Host', 'x'],
+        ['X-VR-APIKEY', server.adminKey],
+        ['Content-Type', 'application/json'],
+        ['Content-Length', String(body.length)],
+        ['Connection', 'close'],
+      ]);
+      expectShaped(await send(port, { head: h, body, readDelayMs: 300 }), 413, 'PAYLOAD_TOO_LARGE');
+    }
+  });
+
   it('gets its 413 to a Connection: close client streaming a chunked body over the limit', async () => {
     const piece = Buffer.alloc(64 * 1024, 0x61);
     const chunks = Buffer.concat(

@@ -32,11 +32,19 @@ function discardBody(req: IncomingMessage, res: ServerResponse, cap: number): vo
   // Kept open, the connection lingers while the rest is discarded (up to the cap, or the idle timeout).
   res.shouldKeepAlive = true;
   let seen = 0;
-  req.on('data', (chunk: Buffer) => {
+  const onData = (chunk: Buffer) => {
     seen += chunk.length;
-    if (seen > cap) req.socket.destroy();
-  });
+    if (seen <= cap) return;
+    // Past the cap, stop reading and close a moment later: long enough for the client to read the
+    // answer (and stop sending) before the close turns into a reset.
+    req.off('data', onData);
+    req.pause();
+    setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+  };
+  req.on('data', onData);
 }
+
+const LINGER_MS = 1000;
 
 function requireType(types: string[], what: string): Middleware<AppState> {
   return async (ctx, next) => {
