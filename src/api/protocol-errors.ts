@@ -19,10 +19,13 @@ export function answerOutsideTheApp(
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     // A client that went away, or a socket already part-way through a response, cannot be answered.
     const inResponse = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
-    if (err.code === 'ECONNRESET' || !socket.writable || inResponse) {
+    if (err.code === 'ECONNRESET' || inResponse) {
       socket.destroy();
       return;
     }
+    // Already answered: the rest of what the client sends is more of the same error. Closing now
+    // would reset the connection under the answer, so let it drain for a moment first.
+    if (!socket.writable) return lingerThenClose(socket);
     const apiError = parserError(err.code);
     const requestId = newId('req');
     log.info(
@@ -30,6 +33,7 @@ export function answerOutsideTheApp(
       'malformed request refused',
     );
     writeError(socket, apiError, requestId);
+    lingerThenClose(socket);
   });
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
     // The socket is handed over without Node's own listeners: a client reset would otherwise be an
@@ -41,6 +45,16 @@ export function answerOutsideTheApp(
   });
   // Any other expectation is ignored (RFC 9110 allows it) and the request is served as usual.
   server.on('checkExpectation', handler);
+}
+
+const LINGER_MS = 1000;
+const lingering = new WeakSet<Duplex>();
+
+function lingerThenClose(socket: Duplex): void {
+  if (lingering.has(socket)) return;
+  lingering.add(socket);
+  socket.resume();
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
 }
 
 function parserError(code: string | undefined): ApiError {

@@ -68,6 +68,15 @@ describe('requests that never reach the app, and uploads cut short', () => {
     expectShaped(await raw('\u0016\u0003\u0001\u0002\u0000\u0001\r\n\r\n'), 400, 'INVALID_INPUT');
   });
 
+  it('gets its 400 for a bad header even while a large body follows', async () => {
+    const body = Buffer.alloc(8 * 1024 * 1024, 0x61);
+    const h = `POST /v1/speakers HTTP/1.1\r\nHost: x\r\nX-Request-Id: a\u0000b\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
+    for (let i = 0; i < 3; i++) {
+      const o = await send(port, { head: Buffer.from(h, 'latin1'), body, readDelayMs: 300 });
+      expectShaped(o, 400, 'INVALID_INPUT');
+    }
+  });
+
   it('answers headers over the limit with 431 HEADERS_TOO_LARGE in the error shape', async () => {
     expectShaped(
       await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'y'.repeat(20_000)}\r\n\r\n`),
