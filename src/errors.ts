@@ -2,23 +2,27 @@
  * The one error catalogue. Every client-facing failure is an ApiError built by a factory below;
  * anything else reaching the error middleware becomes INTERNAL_ERROR and only its request id is shown.
  */
-export type ErrorCode =
-  | 'INVALID_INPUT'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
-  | 'REQUEST_TIMEOUT'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA'
-  | 'INSUFFICIENT_REF'
-  | 'SCRIPT_MISMATCH'
-  | 'RATE_LIMITED'
-  | 'QUOTA_EXCEEDED'
-  | 'INTERNAL_ERROR'
-  | 'UNAVAILABLE'
-  | 'CANCELED'
-  | 'IDEMPOTENCY_CONFLICT';
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'REQUEST_TIMEOUT',
+  'IDEMPOTENCY_CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'HEADERS_TOO_LARGE',
+  'UNSUPPORTED_MEDIA',
+  'INSUFFICIENT_REF',
+  'SCRIPT_MISMATCH',
+  'RATE_LIMITED',
+  'QUOTA_EXCEEDED',
+  'INTERNAL_ERROR',
+  'UNAVAILABLE',
+  'CANCELED',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** The HTTP status each code is answered with (the OpenAPI document lists them per route). */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -30,6 +34,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   REQUEST_TIMEOUT: 408,
   IDEMPOTENCY_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  HEADERS_TOO_LARGE: 431,
   UNSUPPORTED_MEDIA: 415,
   INSUFFICIENT_REF: 422,
   SCRIPT_MISMATCH: 422,
@@ -70,13 +75,16 @@ export const errors = {
         Allow: allowed.join(', '),
       },
     ),
-  requestTimeout: (message: string) => new ApiError(408, 'REQUEST_TIMEOUT', message),
   payloadTooLarge: (limitBytes?: number) =>
     limitBytes === undefined
       ? new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.')
       : new ApiError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limitBytes} bytes.`, {
           limit_bytes: limitBytes,
         }),
+  headersTooLarge: () =>
+    new ApiError(431, 'HEADERS_TOO_LARGE', 'The request headers are too large (16 KB in all at most).'),
+  requestTimeout: (message = 'The request was not received in time; send it again.') =>
+    new ApiError(408, 'REQUEST_TIMEOUT', message),
   unsupportedMedia: (message: string) => new ApiError(415, 'UNSUPPORTED_MEDIA', message),
   insufficientRef: (speechSeconds: number, requiredSeconds: number) =>
     new ApiError(
@@ -117,7 +125,16 @@ export const errors = {
       retryAfterSeconds === undefined ? {} : retryAfter(retryAfterSeconds),
     ),
   internal: () => new ApiError(500, 'INTERNAL_ERROR', 'Internal error.'),
+  storageFull: () => new ApiError(503, 'UNAVAILABLE', STORAGE_FULL, undefined, retryAfter(60)),
 };
+
+const STORAGE_FULL = 'The server has run out of disk space; try again once an operator has freed some.';
+
+/** A full disk (or quota), from the file system or SQLite: the server's condition, never the client's fault. */
+export function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
+}
 
 /** A failure recorded on a job row: the same codes, no HTTP. */
 export interface JobError {
@@ -134,6 +151,11 @@ export class JobFailure extends Error {
     super(message);
     this.name = 'JobFailure';
   }
+}
+
+/** A job that could not store its work because the disk is full says so (and nothing more). */
+export function storageFullFailure(): JobFailure {
+  return new JobFailure('UNAVAILABLE', STORAGE_FULL);
 }
 
 function retryAfter(seconds: number): Record<string, string> {

@@ -9,12 +9,15 @@ import { SessionService } from './services/sessions.js';
 import { systemReport } from './services/system.js';
 import { VERSION } from './version.js';
 import { connectionLimits, refusalLog } from './api/connection-limits.js';
+import { InFlightRequests } from './api/in-flight.js';
+import { answerOutsideTheApp } from './api/protocol-errors.js';
 import { type DevicePlan, type Engines, startEngines } from './engine/backend.js';
 import { planDevices } from './engine/devices.js';
 import type { PackRef } from './engine/packs/manifest.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { JobRunner } from './jobs/queue.js';
 import { createNotifications, type Notifications } from './jobs/notifications.js';
+import { sweepOrphans, UPLOAD_TMP_DIR } from './jobs/orphans.js';
 import { startSchedule } from './jobs/schedule.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
@@ -25,6 +28,7 @@ import { createHttpServer, type HttpServer, listen } from './runtime/http-server
 import { readTlsFiles } from './runtime/tls.js';
 import { createServices } from './services/compose.js';
 import { LateQueue } from './services/queue-port.js';
+import { SpaceReserve } from './services/space-reserve.js';
 import { FileStore } from './services/file-store.js';
 import { BootstrapKeyError, type BootstrapOutcome, KeyService } from './services/keys.js';
 import { Presigner } from './services/presign.js';
@@ -69,6 +73,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const { db, store } = openStore(dataDir, paths.sqliteAddon, log);
   const secrets = loadOrCreateSecrets(dataDir);
   const files = new FileStore(dataDir);
+  const reserve = new SpaceReserve(dataDir);
+  reserve.ensure();
   const keys = new KeyService(store.keys, secrets, clock);
   try {
     bootstrapAdminKey(keys, config, log);
@@ -101,9 +107,10 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     queue,
   });
   const notes = createNotifications(config, store, services.webhooks, presigner, clock, log);
-  const jobs = createJobRunner(config, store, metrics, services, clock, log, notes.events);
+  const jobs = createJobRunner(config, store, metrics, services, clock, log, notes.events, files, reserve);
   queue.bind(jobs);
   let presetsMeasured = false;
+  const inFlight = new InFlightRequests();
   const app = createApp({
     ...services,
     config,
@@ -117,8 +124,9 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     databaseOpen: () => db.open,
     catalog,
     log,
-    uploadTmpDir: privateDir(join(dataDir, 'tmp')),
+    uploadTmpDir: privateDir(join(dataDir, UPLOAD_TMP_DIR)),
     metrics,
+    inFlight,
     console: config.console.enabled
       ? { dir: paths.consoleDir, sessions: new SessionService(store.sessions, keys, clock, config.console) }
       : undefined,
@@ -126,7 +134,10 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   });
 
   const { usage } = services;
-  const usageFlush = setInterval(() => usage.flush(), 1000);
+  const usageFlush = setInterval(() => {
+    flushUsage(usage, log);
+    reserve.ensure();
+  }, 1000);
   usageFlush.unref();
   const crons = startSchedule({
     store,
@@ -139,7 +150,20 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   });
 
   const server = createHttpServer(app.callback(), connectionLimits(config), refusalLog(log, clock), tls);
-  const lifecycle = shutdown({ server, crons, jobs, usageFlush, usage, engines, db, log, config, notes });
+  answerOutsideTheApp(server, app.callback(), log);
+  const lifecycle = shutdown({
+    server,
+    crons,
+    jobs,
+    usageFlush,
+    usage,
+    engines,
+    db,
+    log,
+    config,
+    notes,
+    inFlight,
+  });
   const url = await listenOrRelease(server, config.server, lifecycle);
   notes.sender.start();
   log.info({ url, data_dir: dataDir, workers: threads }, 'voicereel listening');
@@ -197,11 +221,17 @@ function createJobRunner(
   clock: Clock,
   log: Logger,
   events: Notifications['events'],
+  files: FileStore,
+  reserve: SpaceReserve,
 ): JobRunner {
   const jobs = new JobRunner(
     store.jobs,
     metrics.instrumentJobs(jobHandlers(services.speakers, services.synthesis)),
-    { concurrency: config.jobs.concurrency, maxAttempts: config.jobs.max_attempts },
+    {
+      concurrency: config.jobs.concurrency,
+      maxAttempts: config.jobs.max_attempts,
+      releaseSpace: () => reserve.release(),
+    },
     clock,
     log,
     events,
@@ -213,6 +243,8 @@ function createJobRunner(
   const settled = services.speakers.settleStalledRegistrations();
   if (settled > 0)
     log.warn({ speakers: settled }, 'settled speakers left pending by a finished registration');
+  // Then what the interrupted requests and jobs left on disk, before anything can write there again.
+  sweepOrphans(store, files, log);
   return jobs;
 }
 
@@ -270,6 +302,7 @@ interface RunningParts {
   log: Logger;
   config: Config;
   notes: Notifications;
+  inFlight: InFlightRequests;
 }
 
 /**
@@ -284,11 +317,13 @@ function shutdown(p: RunningParts): Lifecycle {
       const closed = new Promise<void>((r) => p.server.close(() => r()));
       p.server.closeIdleConnections();
       p.crons.stop();
-      await p.jobs.stop(p.config.server.shutdown_timeout_seconds * 1000);
+      // Requests in flight (an upload being inspected, say) finish while jobs do: both need the engines.
+      const graceMs = p.config.server.shutdown_timeout_seconds * 1000;
+      await Promise.all([p.jobs.stop(graceMs), p.inFlight.drain(graceMs)]);
       await p.notes.sender.stop();
       clearInterval(p.usageFlush);
       p.usage.flush();
-      await p.engines.destroy();
+      await p.engines.close();
       p.server.closeAllConnections();
       await closed;
       closeDatabase(p.db);
@@ -353,4 +388,13 @@ function privateDir(dir: string): string {
 
 function packsDir(config: Config): string {
   return config.engine.models_dir || join(config.storage.data_dir, 'models');
+}
+
+/** Request counts reach the database every second; one that cannot (a full disk) keeps them for later. */
+function flushUsage(usage: UsageMeter, log: Logger): void {
+  try {
+    usage.flush();
+  } catch (err) {
+    log.warn({ err }, 'usage counts not written yet; kept for the next flush');
+  }
 }

@@ -8,11 +8,13 @@ import type { SystemReport } from '../services/system.js';
 import type { UsageMeter } from '../services/usage.js';
 import { consoleHeaders, consoleRoutes } from './console.js';
 import type { AppState } from './context.js';
+import type { InFlightRequests } from './in-flight.js';
 import { admitBeforeBody } from './middleware/admission.js';
 import { createAuth } from './middleware/auth.js';
 import { jsonBody, multipartBody } from './middleware/body.js';
 import { bodyDeadline } from './middleware/body-deadline.js';
 import { errorHandler } from './middleware/errors.js';
+import { requireHost } from './middleware/host.js';
 import { idempotency } from './middleware/idempotency.js';
 import { keyRateLimiter } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
@@ -62,6 +64,8 @@ export type AppDeps = Omit<RouteDeps, 'signed' | 'admitted' | 'bodies'> & {
   uploadTmpDir: string;
   /** When given: HTTP metrics middleware and GET /metrics. */
   metrics?: Metrics;
+  /** When given: requests are tracked so a graceful stop can let them finish. */
+  inFlight?: InFlightRequests;
   /** The console: its built files and the sign-in sessions; absent when `[console] enabled` is false. */
   console?: { dir: string; sessions: SessionService };
   /** What GET /v1/admin/system reports. */
@@ -161,6 +165,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   );
   if (deps.metrics) app.use(deps.metrics.httpMiddleware());
   app.use(errorHandler());
+  app.use(requireHost());
+  if (deps.inFlight) app.use(deps.inFlight.middleware());
   app.use(open.routes()).use(open.allowedMethods());
   app.use(files.routes()).use(files.allowedMethods());
   app.use(consolePages.routes()).use(consolePages.allowedMethods());

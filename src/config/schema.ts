@@ -11,7 +11,10 @@ const server = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),
-    /** Seconds a graceful stop waits for running jobs before requeueing them. */
+    /**
+     * Seconds a graceful stop waits for running jobs and requests in flight; then jobs are requeued and
+     * an upload still arriving is answered 503.
+     */
     shutdown_timeout_seconds: z.number().int().min(0).max(3600).default(30),
     /** A client must send its whole request header block within this (slowloris defence). */
     headers_timeout_seconds: z.number().int().min(1).max(300).default(15),

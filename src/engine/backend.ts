@@ -41,6 +41,8 @@ export interface Engines {
   /** The pools once started (for /metrics); undefined while they load. */
   pools(): { synthesis: EnginePool; analysis: EnginePool } | undefined;
   destroy(): Promise<void>;
+  /** Graceful: tasks already running finish first (see EnginePool.close). */
+  close(): Promise<void>;
 }
 
 /**
@@ -124,6 +126,10 @@ export function startEngines(opts: EngineOptions): Engines {
     destroy: async () => {
       await started;
       if (pools) await Promise.all([pools.synthesis.destroy(), pools.analysis.destroy()]);
+    },
+    close: async () => {
+      await started;
+      if (pools) await Promise.all([pools.synthesis.close(), pools.analysis.close()]);
     },
   };
 }

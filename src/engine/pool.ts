@@ -11,6 +11,11 @@ export interface EnginePool {
   /** Threads running a task right now. */
   busy(): number;
   destroy(): Promise<void>;
+  /**
+   * Lets running tasks finish, then stops the threads. Terminating a thread inside onnxruntime's
+   * native code aborts the whole process, so a graceful stop uses this, never destroy().
+   */
+  close(): Promise<void>;
 }
 
 export interface EnginePoolOptions {
@@ -74,6 +79,7 @@ export async function createEnginePool(opts: EnginePoolOptions): Promise<EngineP
     queued: () => piscina.queueSize,
     busy: () => Math.max(0, Math.min(threads, inFlight - piscina.queueSize)),
     destroy: () => piscina.destroy(),
+    close: () => piscina.close({ force: true }),
   };
 
   try {
@@ -107,6 +113,9 @@ export function combinePools(pools: readonly EnginePool[]): EnginePool {
     busy: () => pools.reduce((a, p) => a + p.busy(), 0),
     destroy: async () => {
       await Promise.all(pools.map((p) => p.destroy()));
+    },
+    close: async () => {
+      await Promise.all(pools.map((p) => p.close()));
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { JobFailure } from '../errors.js';
+import { type ErrorCode, isStorageFull, JobFailure, storageFullFailure } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { JobRow, JobType } from '../store/jobs-repo.js';
 import type { JobsRepo } from '../store/jobs-repo.js';
@@ -35,6 +35,8 @@ export interface JobRunnerOptions {
   maxAttempts: number;
   /** Fallback poll, in case a wake-up is missed; new jobs normally start at once via notify(). */
   pollMs?: number;
+  /** Frees the space held for a full disk's bookkeeping (services/space-reserve.ts). */
+  releaseSpace?: () => void;
 }
 
 /**
@@ -136,7 +138,11 @@ export class JobRunner {
     while (!this.stopping && this.running.size < this.opts.concurrency) {
       const job = this.jobs.claimNext(this.clock.now());
       if (!job) return;
-      const p = this.execute(job).finally(() => this.inflight.delete(p));
+      const p = this.execute(job)
+        // Bookkeeping that failed (the database on a full disk) must not end the process: the row
+        // stays running and the next start settles it.
+        .catch((err: unknown) => this.log.error({ err, job_id: job.id }, 'could not record the end of a job'))
+        .finally(() => this.inflight.delete(p));
       this.inflight.add(p);
     }
   }
@@ -189,7 +195,13 @@ export class JobRunner {
       return;
     }
     const failure =
-      err instanceof JobFailure ? err : signal.reason instanceof JobFailure ? signal.reason : undefined;
+      err instanceof JobFailure
+        ? err
+        : signal.reason instanceof JobFailure
+          ? signal.reason
+          : isStorageFull(err)
+            ? storageFullFailure()
+            : undefined;
     if (failure?.code === 'CANCELED') {
       log.info('job canceled');
       return;
@@ -198,8 +210,24 @@ export class JobRunner {
     const message = failure?.message ?? 'Internal error while running the job.';
     if (!failure) log.error({ err }, 'job failed unexpectedly');
     else log.info({ code }, 'job failed');
-    if (this.jobs.fail(job.id, code, message, this.clock.now())) {
+    if (this.recordFailure(job.id, code, message, log)) {
       this.handlers[job.type].onFailed?.(job, code, message);
+    }
+  }
+
+  /**
+   * On a full disk the failure itself may not fit in the database: the journal's space is given back
+   * and the write tried again, so the job still ends saying why.
+   */
+  private recordFailure(id: string, code: ErrorCode, message: string, log: Logger): boolean {
+    try {
+      return this.jobs.fail(id, code, message, this.clock.now());
+    } catch (err) {
+      if (!isStorageFull(err)) throw err;
+      log.warn('disk full while recording a job failure; using the space reserve and retrying');
+      this.opts.releaseSpace?.();
+      this.jobs.reclaimJournal();
+      return this.jobs.fail(id, code, message, this.clock.now());
     }
   }
 }

@@ -33,6 +33,8 @@ export function createHttpServer(
     headersTimeout: limits.headersTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     // Node checks the two timeouts above this often (its default, 30 s, would let them overrun).
+    // A missing Host is refused by the app (api/middleware/host.ts), in the one error shape.
+    requireHostHeader: false,
     connectionsCheckingInterval: Math.min(1000, Math.max(100, limits.headersTimeoutMs / 2)),
   };
   const server: Server | HttpsServer = tls

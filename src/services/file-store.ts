@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { PRIVATE_DIR, PRIVATE_FILE } from '../lib/private-files.js';
@@ -49,6 +58,16 @@ export class FileStore {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'ENOTEMPTY' && code !== 'ENOENT') throw err;
     }
+  }
+
+  /** Files under a directory (recursively), as paths relative to the root; none when it does not exist. */
+  listFiles(relDir: string): string[] {
+    const abs = this.resolve(relDir);
+    if (!existsSync(abs)) return [];
+    return readdirSync(abs, { withFileTypes: true }).flatMap((e) => {
+      const rel = `${relDir}/${e.name}`;
+      return e.isDirectory() ? this.listFiles(rel) : [rel];
+    });
   }
 
   /** Removes a file or directory; a file already gone is not an error. */

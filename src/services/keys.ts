@@ -3,6 +3,7 @@ import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { ApiKeyRow, KeysRepo } from '../store/keys-repo.js';
 import { hmacHex, type Secrets, seal, unseal } from './secrets.js';
+import { isStorageFull } from '../errors.js';
 
 export interface Principal {
   keyId: string;
@@ -128,7 +129,12 @@ export class KeyService {
   }
 
   touch(keyId: string): void {
-    this.repo.touch(keyId, this.clock.now());
+    try {
+      this.repo.touch(keyId, this.clock.now());
+    } catch (err) {
+      // Informational only: a full disk must not turn reads into errors.
+      if (!isStorageFull(err)) throw err;
+    }
   }
 
   list(): KeyView[] {

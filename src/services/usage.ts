@@ -38,10 +38,20 @@ export class UsageMeter {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
-    this.runInTransaction(() => {
-      for (const [k, v] of batch)
-        this.repo.add(k.split('\u0000')[0] ?? '', v.project, v.month, { requests: v.requests });
-    });
+    try {
+      this.runInTransaction(() => {
+        for (const [k, v] of batch)
+          this.repo.add(k.split('\u0000')[0] ?? '', v.project, v.month, { requests: v.requests });
+      });
+    } catch (err) {
+      // Not written (a full disk, say): the counts wait for the next flush instead of being lost.
+      for (const [k, v] of batch) {
+        const now = this.pending.get(k);
+        if (now) now.requests += v.requests;
+        else this.pending.set(k, v);
+      }
+      throw err;
+    }
   }
 }
 

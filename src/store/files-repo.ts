@@ -32,6 +32,11 @@ export class FilesRepo {
     return this.db.prepare('SELECT * FROM files WHERE job_id = ?').all(jobId) as FileRow[];
   }
 
+  /** Every stored job file path: the start-up orphan sweep keeps these and nothing else under jobs/. */
+  allPaths(): string[] {
+    return this.db.prepare('SELECT rel_path FROM files').pluck().all() as string[];
+  }
+
   expired(at: number): FileRow[] {
     return this.db
       .prepare('SELECT * FROM files WHERE expires_at IS NOT NULL AND expires_at <= ?')

@@ -143,6 +143,14 @@ export class SpeakersRepo {
       .all() as Array<{ id: string; reference_file: string }>;
   }
 
+  /** Every stored reference path: the start-up orphan sweep keeps these and nothing else under references/. */
+  referenceFiles(): string[] {
+    return this.db
+      .prepare('SELECT reference_file FROM speakers WHERE reference_file IS NOT NULL')
+      .pluck()
+      .all() as string[];
+  }
+
   clearReference(id: string, at: number): void {
     this.db.prepare('UPDATE speakers SET reference_file = NULL, updated_at = ? WHERE id = ?').run(at, id);
   }

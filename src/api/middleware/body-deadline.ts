@@ -46,15 +46,23 @@ export function bodyDeadline(rate: BodyRate, clock: Clock): Middleware<AppState>
  * answer waiting for it.
  */
 function closeAfterAnswer(ctx: Ctx, lingerBytes: number): void {
+  // Node would close a `Connection: close` request's socket as soon as the answer is written, while
+  // the client is still sending: that close is a reset that can destroy the answer. This one decides.
+  ctx.res.shouldKeepAlive = true;
   ctx.res.once('finish', () => {
     const socket = ctx.req.socket;
     const startBytes = socket.bytesRead;
     const close = () => socket.destroy();
     const timer = setTimeout(close, LINGER_MS);
     socket.once('close', () => clearTimeout(timer));
-    socket.on('data', () => {
-      if (socket.bytesRead - startBytes > lingerBytes) close();
-    });
+    const onData = () => {
+      if (socket.bytesRead - startBytes <= lingerBytes) return;
+      // Past the bound: stop reading and let the timer close, time enough for the client to read the
+      // answer (and stop sending) before the close turns into a reset.
+      socket.off('data', onData);
+      socket.pause();
+    };
+    socket.on('data', onData);
     socket.end();
   });
 }

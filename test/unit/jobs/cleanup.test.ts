@@ -1,14 +1,13 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCleanup } from '../../../src/jobs/cleanup.js';
 import type { Clock } from '../../../src/lib/clock.js';
 import { FileStore } from '../../../src/services/file-store.js';
-import { closeDatabase, type Db, openDatabase } from '../../../src/store/db.js';
-import { createStore, type Store } from '../../../src/store/index.js';
+import { closeDatabase, type Db } from '../../../src/store/db.js';
+import type { Store } from '../../../src/store/index.js';
 import { insertQueuedJob } from '../../helpers/store-rows.js';
+import { storeInTempDir } from '../../helpers/store-dir.js';
 
 /**
  * The retention sweep (issue 4: "The 48-hour cleanup job logs what it deleted and survives files
@@ -25,17 +24,9 @@ afterEach(() => {
 });
 
 function setup() {
-  const dir = mkdtempSync(join(tmpdir(), 'vr-cleanup-'));
-  const db = openDatabase(join(dir, 'voicereel.db'));
-  open.push(db);
-  const store = createStore(db);
-  const files = new FileStore(dir);
-  const lines: Array<Record<string, unknown>> = [];
-  const log = pino(
-    { level: 'info' },
-    { write: (l: string) => lines.push(JSON.parse(l) as Record<string, unknown>) },
-  );
-  return { dir, store, files, lines, log };
+  const fixture = storeInTempDir('vr-cleanup-');
+  open.push(fixture.db);
+  return fixture;
 }
 
 /** A finished job with audio and captions that expired an hour ago. */

@@ -76,6 +76,28 @@ describe('JobRunner', () => {
     await runner.stop(1000);
   });
 
+  it('fails a job that ran out of disk space with a clear UNAVAILABLE reason, not a bare internal error', async () => {
+    // What the chaos suite's disk-full check saw: ENOSPC from the result write, or SQLITE_FULL.
+    const nospace = (code: string) =>
+      Object.assign(new Error(`${code}: no space left on device, write '/var/x'`), { code });
+    let n = 0;
+    const { jobs, runner, add } = setup({
+      run: async () => {
+        throw nospace(++n === 1 ? 'ENOSPC' : 'SQLITE_FULL');
+      },
+    });
+    const ids = [add(), add()];
+    runner.start();
+    await until(() => ids.every((id) => jobs.get(id)?.status === 'failed'));
+    for (const id of ids) {
+      const job = jobs.get(id);
+      expect(job?.error_code).toBe('UNAVAILABLE');
+      expect(job?.error_message).toMatch(/disk space/);
+      expect(job?.error_message).not.toMatch(/ENOSPC|SQLITE|\/var/);
+    }
+    await runner.stop(1000);
+  });
+
   it('requeues jobs left running by a crash and fails them after max attempts', () => {
     const { jobs, runner, add } = setup({ run: async () => undefined });
     const a = add();

@@ -1,0 +1,21 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { FileStore } from '../../src/services/file-store.js';
+import { openDatabase } from '../../src/store/db.js';
+import { createStore } from '../../src/store/index.js';
+
+/** A fresh data dir: its database and store, its file store, and a logger whose lines are kept. */
+export function storeInTempDir(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const db = openDatabase(join(dir, 'voicereel.db'));
+  const store = createStore(db);
+  const files = new FileStore(dir);
+  const lines: Array<Record<string, unknown>> = [];
+  const log = pino(
+    { level: 'info' },
+    { write: (l: string) => lines.push(JSON.parse(l) as Record<string, unknown>) },
+  );
+  return { dir, db, store, files, lines, log };
+}
