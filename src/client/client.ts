@@ -46,6 +46,24 @@ export interface CallOptions {
 const id = encodeURIComponent;
 
 /**
+ * The multipart body of POST /v1/speakers, for callers that send it themselves (e.g. through
+ * `client.http.request` with `raw: true` to read an error answer as it is).
+ */
+export function speakerForm(input: RegisterSpeakerInput): Promise<{ body: Blob; contentType: string }> {
+  return multipartBody(
+    {
+      name: input.name,
+      lang: input.lang,
+      reference_script: input.referenceScript,
+      consent: input.consent,
+      callback_url: input.callbackUrl,
+    },
+    'reference_audio',
+    { source: input.audio, filename: input.filename },
+  );
+}
+
+/**
  * A client of the VoiceReel API (docs/api.md): one typed method per route, key or signed auth,
  * retries honouring Retry-After, and waiting for jobs by their event stream or by polling.
  */
@@ -64,17 +82,7 @@ export class VoiceReelClient {
     input: RegisterSpeakerInput,
     opts: CallOptions = {},
   ): Promise<RegisterSpeakerAccepted> {
-    const { body, contentType } = await multipartBody(
-      {
-        name: input.name,
-        lang: input.lang,
-        reference_script: input.referenceScript,
-        consent: input.consent,
-        callback_url: input.callbackUrl,
-      },
-      'reference_audio',
-      { source: input.audio, filename: input.filename },
-    );
+    const { body, contentType } = await speakerForm(input);
     return this.http.json({ method: 'POST', path: '/v1/speakers', body, contentType, ...opts });
   }
 

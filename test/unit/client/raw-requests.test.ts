@@ -1,0 +1,62 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { speakerForm, VoiceReelClient } from '../../../src/client/index.js';
+
+/** What a caller needs to send a request itself and read the answer as it is (the integration tests do). */
+let server: Server | undefined;
+
+afterEach(async () => {
+  const s = server;
+  server = undefined;
+  if (s) await new Promise((r) => s.close(r));
+});
+
+describe('client raw requests', () => {
+  it('builds the speaker form a multipart parser reads back field by field', async () => {
+    const audio = new Uint8Array([82, 73, 70, 70, 0, 1, 2, 3]);
+    const { body, contentType } = await speakerForm({
+      name: 'Narrator "One"',
+      lang: 'en',
+      referenceScript: 'Hello there.',
+      audio,
+      filename: 'ref.wav',
+      consent: 'signed',
+    });
+    const form = await new Request('http://x/', {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': contentType },
+    }).formData();
+    expect(form.get('name')).toBe('Narrator "One"');
+    expect(form.get('lang')).toBe('en');
+    expect(form.get('reference_script')).toBe('Hello there.');
+    expect(form.get('consent')).toBe('signed');
+    expect(form.has('callback_url')).toBe(false);
+    const file = form.get('reference_audio') as File;
+    expect(file.name).toBe('ref.wav');
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(audio);
+  });
+
+  it('sends no Idempotency-Key when the spec gives an empty one, and returns error answers as they are in raw mode', async () => {
+    const seen: Array<string | undefined> = [];
+    server = createServer((req, res) => {
+      seen.push(req.headers['idempotency-key'] as string | undefined);
+      res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+      res.end('{"error":{"code":"RATE_LIMITED","message":"slow down"},"request_id":"req_1"}');
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new VoiceReelClient({ url, apiKey: 'k' });
+    const res = await client.http.request({
+      method: 'POST',
+      path: '/v1/synthesize',
+      json: {},
+      idempotencyKey: '',
+      raw: true,
+    });
+    expect(res.status).toBe(429);
+    expect(await res.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+    expect(seen).toEqual([undefined]);
+  });
+});
