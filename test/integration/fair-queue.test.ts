@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../src/client/index.js';
 import { Api } from '../helpers/api.js';
 import { expectErrorShape, listDir } from '../helpers/expect.js';
 import { librivoxReference } from '../helpers/fixtures.js';
@@ -173,7 +174,7 @@ describe('fair order across projects (one worker, concurrency 1)', () => {
     for (const id of backlog) alphaJobs.push(await a.waitJob(id, 120_000));
     expect(alphaJobs.every((j) => j.status === 'succeeded')).toBe(true);
 
-    const at = (j: Record<string, unknown>, field: string) => Date.parse(String(j[field]));
+    const at = (j: Job, field: 'started_at' | 'finished_at') => Date.parse(String(j[field]));
     // Beta's job runs next after the alpha job running when it arrived (one more is allowed for a
     // slow machine, where alpha's first job may end while the backlog is still being sent); FIFO
     // would run it after all eight.
