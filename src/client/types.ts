@@ -112,6 +112,8 @@ export interface JobListQuery {
   created_before?: string | Date;
   limit?: number;
   cursor?: string;
+  /** Admin keys only: one project's jobs (a project key may name only its own). */
+  project?: string;
 }
 
 export interface JobList {

@@ -9,12 +9,19 @@ import type { Job } from '../../src/client/index.js';
  */
 export class Api {
   readonly client: VoiceReelClient;
+  /** The status of the last answer the client received: typed calls keep a test's exact status check. */
+  lastStatus = 0;
 
   constructor(
     readonly url: string,
     readonly key: string,
   ) {
-    this.client = new VoiceReelClient({ url, apiKey: key, maxRetries: 0, timeoutMs: 300_000 });
+    const seen: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      this.lastStatus = res.status;
+      return res;
+    };
+    this.client = new VoiceReelClient({ url, apiKey: key, maxRetries: 0, timeoutMs: 300_000, fetch: seen });
   }
 
   async json<T = Record<string, unknown>>(

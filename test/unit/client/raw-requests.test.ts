@@ -59,4 +59,21 @@ describe('client raw requests', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
     expect(seen).toEqual([undefined]);
   });
+
+  it("lists one project's jobs for an admin, with every filter in the query", async () => {
+    const urls: string[] = [];
+    server = createServer((req, res) => {
+      urls.push(req.url!);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"items":[],"next_cursor":null}');
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new VoiceReelClient({ url, apiKey: 'k' });
+    expect(await client.listJobs({ project: 'beta', status: 'succeeded', limit: 5 })).toEqual({
+      items: [],
+      next_cursor: null,
+    });
+    expect(urls).toEqual(['/v1/jobs?project=beta&status=succeeded&limit=5']);
+  });
 });
