@@ -1,5 +1,6 @@
 import { type RequestSpec, speakerForm, VoiceReelClient } from '../../src/client/index.js';
 import type { Job } from '../../src/client/index.js';
+import { expect } from 'vitest';
 
 /**
  * The tests' view of the API, over the client library: `client` for typed calls, and answers as
@@ -45,6 +46,22 @@ export class Api {
     const form = await speakerForm({ ...fields, referenceScript: fields.script, audio: fields.file });
     const res = await this.raw('POST', '/v1/speakers', form);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  /**
+   * Registers a speaker through the client, expects the 202, waits for its job and expects it to
+   * have succeeded: the speaker most tests need before they synthesize.
+   */
+  async readySpeaker(
+    fields: { name: string; lang: string; script: string; file: string },
+    timeoutMs = 120_000,
+  ): Promise<{ speakerId: string; job: Job }> {
+    const { name, lang, script, file } = fields;
+    const reg = await this.client.registerSpeaker({ name, lang, referenceScript: script, audio: file });
+    expect(this.lastStatus).toBe(202);
+    const job = await this.client.waitForJob(reg.job_id, { timeoutMs });
+    expect(job.status, JSON.stringify(job)).toBe('succeeded');
+    return { speakerId: reg.speaker_id, job };
   }
 
   /** Waits (by the job's events) until it leaves queued/running. */

@@ -91,16 +91,7 @@ async function expectDownloadable(job: Job): Promise<void> {
 beforeAll(async () => {
   await restart(config());
   const { file, script } = librivoxReference();
-  const reg = await api.client.registerSpeaker({
-    name: 'Narrator',
-    lang: 'en',
-    referenceScript: script,
-    audio: file,
-  });
-  expect(api.lastStatus).toBe(202);
-  speakerId = reg.speaker_id;
-  const job = await api.client.waitForJob(reg.job_id, { timeoutMs: 60_000 });
-  expect(job.status, JSON.stringify(job)).toBe('succeeded');
+  speakerId = (await api.readySpeaker({ name: 'Narrator', lang: 'en', script, file }, 60_000)).speakerId;
 });
 
 afterAll(async () => {
