@@ -67,6 +67,8 @@ export interface SynthesizeRequest {
   output_format?: AudioFormat;
   sample_rate?: 8000 | 16000 | 22050 | 24000 | 44100 | 48000;
   caption_format?: CaptionFormat;
+  /** Lexicon ids of the caller's project to apply; [] turns the default ones off. */
+  lexicons?: string[];
   /** Webhook destination for the job's terminal state (where the server supports it). */
   callback_url?: string;
 }

@@ -76,4 +76,23 @@ describe('client raw requests', () => {
     });
     expect(urls).toEqual(['/v1/jobs?project=beta&status=succeeded&limit=5']);
   });
+
+  it('sends the lexicons of a synthesis request', async () => {
+    const bodies: string[] = [];
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(202, { 'Content-Type': 'application/json' });
+        res.end('{"job_id":"job_1"}');
+      });
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new VoiceReelClient({ url, apiKey: 'k' });
+    const script = [{ voice: 'builtin-en', text: 'Hi.' }];
+    expect(await client.synthesize({ script, lexicons: ['lex_1'] })).toEqual({ job_id: 'job_1' });
+    expect(JSON.parse(bodies[0]!)).toEqual({ script, lexicons: ['lex_1'] });
+  });
 });
