@@ -183,20 +183,24 @@ export interface SpeechRequest {
 export interface NormalizeRequest {
   text: string;
   lang: Language;
-  lexicon_id?: string;
-  [option: string]: unknown;
+  /** Lexicon ids of the caller's project and/or inline entries. */
+  lexicon?: Array<string | LexiconEntry>;
 }
 
 export interface NormalizeResult {
-  text: string;
-  [detail: string]: unknown;
+  /** The text as it will be spoken. */
+  spoken: string;
+  /** Written → spoken, in order: the written parts join to the input. */
+  tokens: Array<{ written: string; spoken: string }>;
 }
 
 export interface LexiconEntry {
   grapheme: string;
-  phoneme?: string;
+  /** Say the grapheme as this text… */
   alias?: string;
-  [field: string]: unknown;
+  /** …or as these IPA phonemes. */
+  phonemes?: string;
+  case_sensitive?: boolean;
 }
 
 export interface Lexicon {
@@ -212,5 +216,7 @@ export interface Lexicon {
 export interface LexiconInput {
   name: string;
   lang: Language;
+  /** Applied to every synthesis of the project unless a request names its lexicons. */
+  default?: boolean;
   entries: LexiconEntry[];
 }

@@ -95,4 +95,25 @@ describe('client raw requests', () => {
     expect(await client.synthesize({ script, lexicons: ['lex_1'] })).toEqual({ job_id: 'job_1' });
     expect(JSON.parse(bodies[0]!)).toEqual({ script, lexicons: ['lex_1'] });
   });
+
+  it('previews normalized text with inline lexicon entries, typed as the route answers', async () => {
+    const bodies: string[] = [];
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('{"spoken":"보이스릴","tokens":[{"written":"VoiceReel","spoken":"보이스릴"}]}');
+      });
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new VoiceReelClient({ url, apiKey: 'k' });
+    const lexicon = [{ grapheme: 'voicereel', alias: '보이스릴', case_sensitive: false }, 'lex_1'];
+    const result = await client.normalizeText({ lang: 'ko', text: 'VoiceReel', lexicon });
+    expect(result.spoken).toBe('보이스릴');
+    expect(result.tokens.map((t) => t.written).join('')).toBe('VoiceReel');
+    expect(JSON.parse(bodies[0]!)).toEqual({ lang: 'ko', text: 'VoiceReel', lexicon });
+  });
 });
