@@ -168,6 +168,8 @@ export interface Voice {
   gender?: 'female' | 'male' | 'neutral';
   sample_rate: number;
   pack?: { name: string; version: string; license: string };
+  /** Measured by speaking a calibration text in the voice (median F0, syllable rate, …). */
+  profile?: VoiceProfile | null;
 }
 
 /** OpenAI-compatible POST /v1/audio/speech. */
