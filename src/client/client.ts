@@ -220,7 +220,8 @@ export class VoiceReelClient {
     return this.http.json({ method: 'POST', path: '/v1/text/normalize', json: request, ...opts });
   }
 
-  listLexicons(opts: CallOptions = {}): Promise<{ items: Lexicon[] }> {
+  /** The project's lexicons, without their entries (getLexicon has them). */
+  listLexicons(opts: CallOptions = {}): Promise<Page<Lexicon>> {
     return this.http.json({ method: 'GET', path: '/v1/lexicons', ...opts });
   }
 

@@ -209,10 +209,12 @@ export interface Lexicon {
   id: string;
   name: string;
   lang: Language;
-  entries: LexiconEntry[];
-  created_at?: string;
-  updated_at?: string;
-  [field: string]: unknown;
+  default: boolean;
+  entry_count: number;
+  /** In GET /v1/lexicons/{id} and the answers to create and replace; not in the list. */
+  entries?: LexiconEntry[];
+  created_at: string;
+  updated_at: string;
 }
 
 export interface LexiconInput {
