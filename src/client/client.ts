@@ -21,6 +21,7 @@ import type {
   SynthesizeRequest,
   UsageReport,
   Voice,
+  WebhookSecret,
 } from './types.js';
 import { JobWaiter, type WaitOptions } from './wait.js';
 
@@ -260,6 +261,11 @@ export class VoiceReelClient {
 
   async revokeKey(keyId: string, opts: CallOptions = {}): Promise<void> {
     await this.http.json({ method: 'DELETE', path: `/v1/keys/${id(keyId)}`, ...opts });
+  }
+
+  /** The caller's project webhook secret (GET /v1/webhooks/secret), to verify deliveries. */
+  webhookSecret(opts: CallOptions = {}): Promise<WebhookSecret> {
+    return this.http.json({ method: 'GET', path: '/v1/webhooks/secret', ...opts });
   }
 
   listVoices(lang?: string, opts: CallOptions = {}): Promise<{ items: Voice[] }> {

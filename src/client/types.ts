@@ -105,6 +105,24 @@ export interface Job {
   error?: { code: string; message: string };
   /** A synthesis job's SynthesisResult; other job types' own result. */
   result?: SynthesisResult | Record<string, unknown>;
+  /** With a callback_url: the webhook, `waiting` until the job ends, then its delivery's state. */
+  callback?: JobCallback;
+}
+
+export interface JobCallback {
+  url: string;
+  status: 'waiting' | 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
+}
+
+/** GET /v1/webhooks/secret: the project's secret to verify the webhooks it receives. */
+export interface WebhookSecret {
+  project: string;
+  /** whsec_<base64>, as Standard Webhooks libraries take it. */
+  secret: string;
+  scheme: 'standard-webhooks-v1';
 }
 
 export interface JobListQuery {

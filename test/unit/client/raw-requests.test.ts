@@ -116,4 +116,18 @@ describe('client raw requests', () => {
     expect(result.tokens.map((t) => t.written).join('')).toBe('VoiceReel');
     expect(JSON.parse(bodies[0]!)).toEqual({ lang: 'ko', text: 'VoiceReel', lexicon });
   });
+
+  it('reads the project webhook secret', async () => {
+    const paths: string[] = [];
+    server = createServer((req, res) => {
+      paths.push(`${req.method} ${req.url} ${String(req.headers['x-vr-apikey'])}`);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"project":"p","secret":"whsec_AAAA","scheme":"standard-webhooks-v1"}');
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const secret = await new VoiceReelClient({ url, apiKey: 'k' }).webhookSecret();
+    expect(secret).toEqual({ project: 'p', secret: 'whsec_AAAA', scheme: 'standard-webhooks-v1' });
+    expect(paths).toEqual(['GET /v1/webhooks/secret k']);
+  });
 });
