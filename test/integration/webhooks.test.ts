@@ -58,10 +58,10 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'vr-webhooks-'));
   server = await startServer({ dataDir, config: CONFIG });
   admin = new Api(server.url, server.adminKey);
-  const res = await admin.json<{ secret: string; project: string }>('GET', '/v1/webhooks/secret');
-  expect(res.status).toBe(200);
-  expect(res.body.project).toBe('default');
-  secret = res.body.secret;
+  const res = await admin.client.webhookSecret();
+  expect(admin.lastStatus).toBe(200);
+  expect(res.project).toBe('default');
+  secret = res.secret;
   expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
 }, 90_000);
 
@@ -88,12 +88,12 @@ function verify(d: Delivery): boolean {
 }
 
 async function synthesize(path: string): Promise<string> {
-  const res = await admin.json<{ job_id: string }>('POST', '/v1/synthesize', {
+  const { job_id } = await admin.client.synthesize({
     script: [{ voice: 'builtin-en', text: 'A webhook should tell someone about this.' }],
     callback_url: `${hookBase}${path}`,
   });
-  expect(res.status).toBe(202);
-  return res.body.job_id;
+  expect(admin.lastStatus).toBe(202);
+  return job_id;
 }
 
 async function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
@@ -106,8 +106,7 @@ async function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeou
   }
 }
 
-const callbackOf = async (jobId: string) =>
-  (await admin.json<{ callback?: Record<string, unknown> }>('GET', `/v1/jobs/${jobId}`)).body.callback;
+const callbackOf = async (jobId: string) => (await admin.client.getJob(jobId)).callback;
 /** The job's callback once its delivery reached `status`. */
 const callbackReaches = (jobId: string, status: string) =>
   until(async () => {
@@ -120,7 +119,7 @@ describe('signed webhooks', () => {
   it('delivers exactly one signed POST per finished job, its body the job view', async () => {
     const jobId = await synthesize('/ok');
     expect(await callbackOf(jobId)).toMatchObject({ url: `${hookBase}/ok`, status: expect.any(String) });
-    await admin.waitJob(jobId);
+    await admin.client.waitForJob(jobId);
     const cb = await callbackReaches(jobId, 'delivered');
     expect(cb).toEqual({
       url: `${hookBase}/ok`,
@@ -137,7 +136,7 @@ describe('signed webhooks', () => {
     expect(d.headers['content-type']).toBe('application/json');
     expect(d.headers['webhook-id']).toMatch(/^msg_[0-9a-f]{24}$/);
     const body = JSON.parse(d.body) as Record<string, unknown>;
-    const view = (await admin.json('GET', `/v1/jobs/${jobId}`)).body;
+    const view = await admin.client.getJob(jobId);
     expect(body).toMatchObject({
       id: jobId,
       type: 'synthesize',
@@ -154,7 +153,7 @@ describe('signed webhooks', () => {
   it('retries a failing receiver with backoff until it answers 2xx, with the same webhook-id', async () => {
     script.set('/flaky', [500, 503, 200]);
     const jobId = await synthesize('/flaky');
-    await admin.waitJob(jobId);
+    await admin.client.waitForJob(jobId);
     const cb = await callbackReaches(jobId, 'delivered');
     expect(cb).toMatchObject({ status: 'delivered', attempts: 3, last_error: null });
     const got = hits('/flaky');
@@ -169,7 +168,7 @@ describe('signed webhooks', () => {
     script.set('/moved', [302]);
     const before = hits('/ok').length;
     const jobId = await synthesize('/moved');
-    await admin.waitJob(jobId);
+    await admin.client.waitForJob(jobId);
     const cb = await callbackReaches(jobId, 'failed');
     expect(cb).toMatchObject({ status: 'failed', attempts: 4, next_attempt_at: null });
     expect(String(cb.last_error)).toMatch(/HTTP 302.*redirects are not followed/);
@@ -180,7 +179,7 @@ describe('signed webhooks', () => {
   it('keeps only a short snippet of a failing answer', async () => {
     script.set('/down', [500]);
     const jobId = await synthesize('/down');
-    await admin.waitJob(jobId);
+    await admin.client.waitForJob(jobId);
     const cb = await callbackReaches(jobId, 'failed');
     expect(String(cb.last_error)).toMatch(/^HTTP 500: receiver says no/);
     expect(String(cb.last_error).length).toBeLessThanOrEqual(220);
@@ -236,7 +235,7 @@ describe('signed webhooks', () => {
     await restart(CONFIG.replace('retry_base_seconds = 0.2', 'retry_base_seconds = 5'));
     script.set('/later', [500]);
     const jobId = await synthesize('/later');
-    await admin.waitJob(jobId);
+    await admin.client.waitForJob(jobId);
     await until(() => (hits('/later').length > 0 ? true : undefined));
     await server.stop();
     expect(hits('/later')).toHaveLength(1);
