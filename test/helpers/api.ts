@@ -53,11 +53,17 @@ export class Api {
    * have succeeded: the speaker most tests need before they synthesize.
    */
   async readySpeaker(
-    fields: { name: string; lang: string; script: string; file: string },
+    fields: { name: string; lang: string; script: string; file: string; consent?: string },
     timeoutMs = 120_000,
   ): Promise<{ speakerId: string; job: Job }> {
-    const { name, lang, script, file } = fields;
-    const reg = await this.client.registerSpeaker({ name, lang, referenceScript: script, audio: file });
+    const { name, lang, script, file, consent } = fields;
+    const reg = await this.client.registerSpeaker({
+      name,
+      lang,
+      referenceScript: script,
+      audio: file,
+      consent,
+    });
     expect(this.lastStatus).toBe(202);
     const job = await this.client.waitForJob(reg.job_id, { timeoutMs });
     expect(job.status, JSON.stringify(job)).toBe('succeeded');
