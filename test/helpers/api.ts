@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { type RequestSpec, speakerForm, VoiceReelClient } from '../../src/client/index.js';
 import type { Job } from '../../src/client/index.js';
 import { expect } from 'vitest';
@@ -43,7 +45,14 @@ export class Api {
     file: string;
     consent?: string;
   }) {
-    const form = await speakerForm({ ...fields, referenceScript: fields.script, audio: fields.file });
+    // Read now, as the bytes the test names: concurrent registrations then reach the server in call order.
+    const audio = readFileSync(fields.file);
+    const form = await speakerForm({
+      ...fields,
+      referenceScript: fields.script,
+      audio,
+      filename: basename(fields.file),
+    });
     const res = await this.raw('POST', '/v1/speakers', form);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
@@ -68,6 +77,13 @@ export class Api {
     const job = await this.client.waitForJob(reg.job_id, { timeoutMs });
     expect(job.status, JSON.stringify(job)).toBe('succeeded');
     return { speakerId: reg.speaker_id, job };
+  }
+
+  /** A new key of `project`, created through the client (expecting the 201), as its own Api. */
+  async keyApi(name: string, project: string): Promise<Api> {
+    const { key } = await this.client.createKey({ name, project });
+    expect(this.lastStatus).toBe(201);
+    return new Api(this.url, key);
   }
 
   /** Waits (by the job's events) until it leaves queued/running. */
