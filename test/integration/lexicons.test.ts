@@ -33,12 +33,6 @@ let server: TestServer;
 let alpha: Api;
 let beta: Api;
 
-async function keyFor(admin: Api, project: string): Promise<Api> {
-  const { key } = await admin.client.createKey({ name: project, project });
-  expect(admin.lastStatus).toBe(201);
-  return new Api(server.url, key);
-}
-
 async function send(api: Api, method: string, path: string, body: string, type = PLS) {
   const res = await fetch(`${api.url}${path}`, {
     method,
@@ -59,8 +53,8 @@ async function exportPls(api: Api, id: string) {
 beforeAll(async () => {
   server = await startServer({ config: '[limits]\nmax_lexicon_entries = 5\nmax_lexicons_per_project = 3\n' });
   const admin = new Api(server.url, server.adminKey);
-  alpha = await keyFor(admin, 'alpha');
-  beta = await keyFor(admin, 'beta');
+  alpha = await admin.keyApi('alpha', 'alpha');
+  beta = await admin.keyApi('beta', 'beta');
 }, 60_000);
 
 afterAll(async () => {
