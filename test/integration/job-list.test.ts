@@ -11,11 +11,6 @@ let beta: Api;
 const alphaJobs: string[] = [];
 let betaJob = '';
 
-async function projectKey(name: string): Promise<Api> {
-  const { key } = await admin.client.createKey({ name, project: name });
-  return new Api(server.url, key);
-}
-
 async function synth(api: Api): Promise<string> {
   const { job_id } = await api.client.synthesize({ script: [{ voice: 'builtin-en', text: 'Hi.' }] });
   expect(api.lastStatus).toBe(202);
@@ -25,8 +20,8 @@ async function synth(api: Api): Promise<string> {
 beforeAll(async () => {
   server = await startServer();
   admin = new Api(server.url, server.adminKey);
-  alpha = await projectKey('alpha');
-  beta = await projectKey('beta');
+  alpha = await admin.keyApi('alpha', 'alpha');
+  beta = await admin.keyApi('beta', 'beta');
   for (let i = 0; i < 5; i++) alphaJobs.push(await synth(alpha));
   betaJob = await synth(beta);
 });
