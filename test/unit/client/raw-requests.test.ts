@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { speakerForm, VoiceReelClient } from '../../../src/client/index.js';
@@ -11,6 +11,29 @@ afterEach(async () => {
   server = undefined;
   if (s) await new Promise((r) => s.close(r));
 });
+
+interface Seen {
+  line: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A loopback server giving one canned answer, and a client of it; `seen` records each request. */
+async function answering(status: number, body: string, headers: Record<string, string> = {}) {
+  const seen: Seen[] = [];
+  server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      seen.push({ line: `${req.method} ${req.url}`, headers: req.headers, body: text });
+      res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { seen, client: new VoiceReelClient({ url, apiKey: 'k' }) };
+}
 
 describe('client raw requests', () => {
   it('builds the speaker form a multipart parser reads back field by field', async () => {
@@ -39,15 +62,11 @@ describe('client raw requests', () => {
   });
 
   it('sends no Idempotency-Key when the spec gives an empty one, and returns error answers as they are in raw mode', async () => {
-    const seen: Array<string | undefined> = [];
-    server = createServer((req, res) => {
-      seen.push(req.headers['idempotency-key'] as string | undefined);
-      res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '1' });
-      res.end('{"error":{"code":"RATE_LIMITED","message":"slow down"},"request_id":"req_1"}');
-    });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const client = new VoiceReelClient({ url, apiKey: 'k' });
+    const { seen, client } = await answering(
+      429,
+      '{"error":{"code":"RATE_LIMITED","message":"slow down"},"request_id":"req_1"}',
+      { 'Retry-After': '1' },
+    );
     const res = await client.http.request({
       method: 'POST',
       path: '/v1/synthesize',
@@ -57,77 +76,46 @@ describe('client raw requests', () => {
     });
     expect(res.status).toBe(429);
     expect(await res.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
-    expect(seen).toEqual([undefined]);
+    expect(seen.map((r) => r.headers['idempotency-key'])).toEqual([undefined]);
   });
 
   it("lists one project's jobs for an admin, with every filter in the query", async () => {
-    const urls: string[] = [];
-    server = createServer((req, res) => {
-      urls.push(req.url!);
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end('{"items":[],"next_cursor":null}');
-    });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const client = new VoiceReelClient({ url, apiKey: 'k' });
+    const { seen, client } = await answering(200, '{"items":[],"next_cursor":null}');
     expect(await client.listJobs({ project: 'beta', status: 'succeeded', limit: 5 })).toEqual({
       items: [],
       next_cursor: null,
     });
-    expect(urls).toEqual(['/v1/jobs?project=beta&status=succeeded&limit=5']);
+    expect(seen.map((r) => r.line)).toEqual(['GET /v1/jobs?project=beta&status=succeeded&limit=5']);
   });
 
   it('sends the lexicons of a synthesis request', async () => {
-    const bodies: string[] = [];
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        bodies.push(body);
-        res.writeHead(202, { 'Content-Type': 'application/json' });
-        res.end('{"job_id":"job_1"}');
-      });
-    });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const client = new VoiceReelClient({ url, apiKey: 'k' });
+    const { seen, client } = await answering(202, '{"job_id":"job_1"}');
     const script = [{ voice: 'builtin-en', text: 'Hi.' }];
     expect(await client.synthesize({ script, lexicons: ['lex_1'] })).toEqual({ job_id: 'job_1' });
-    expect(JSON.parse(bodies[0]!)).toEqual({ script, lexicons: ['lex_1'] });
+    expect(JSON.parse(seen[0]!.body)).toEqual({ script, lexicons: ['lex_1'] });
   });
 
   it('previews normalized text with inline lexicon entries, typed as the route answers', async () => {
-    const bodies: string[] = [];
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        bodies.push(body);
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end('{"spoken":"보이스릴","tokens":[{"written":"VoiceReel","spoken":"보이스릴"}]}');
-      });
-    });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const client = new VoiceReelClient({ url, apiKey: 'k' });
+    const { seen, client } = await answering(
+      200,
+      '{"spoken":"보이스릴","tokens":[{"written":"VoiceReel","spoken":"보이스릴"}]}',
+    );
     const lexicon = [{ grapheme: 'voicereel', alias: '보이스릴', case_sensitive: false }, 'lex_1'];
     const result = await client.normalizeText({ lang: 'ko', text: 'VoiceReel', lexicon });
     expect(result.spoken).toBe('보이스릴');
     expect(result.tokens.map((t) => t.written).join('')).toBe('VoiceReel');
-    expect(JSON.parse(bodies[0]!)).toEqual({ lang: 'ko', text: 'VoiceReel', lexicon });
+    expect(JSON.parse(seen[0]!.body)).toEqual({ lang: 'ko', text: 'VoiceReel', lexicon });
   });
 
   it('reads the project webhook secret', async () => {
-    const paths: string[] = [];
-    server = createServer((req, res) => {
-      paths.push(`${req.method} ${req.url} ${String(req.headers['x-vr-apikey'])}`);
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end('{"project":"p","secret":"whsec_AAAA","scheme":"standard-webhooks-v1"}');
-    });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const secret = await new VoiceReelClient({ url, apiKey: 'k' }).webhookSecret();
+    const { seen, client } = await answering(
+      200,
+      '{"project":"p","secret":"whsec_AAAA","scheme":"standard-webhooks-v1"}',
+    );
+    const secret = await client.webhookSecret();
     expect(secret).toEqual({ project: 'p', secret: 'whsec_AAAA', scheme: 'standard-webhooks-v1' });
-    expect(paths).toEqual(['GET /v1/webhooks/secret k']);
+    expect(seen.map((r) => `${r.line} ${String(r.headers['x-vr-apikey'])}`)).toEqual([
+      'GET /v1/webhooks/secret k',
+    ]);
   });
 });
