@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { speakerForm } from '../../src/client/index.js';
 import { Api } from '../helpers/api.js';
 import { expectErrorShape } from '../helpers/expect.js';
 import { librivoxReference } from '../helpers/fixtures.js';
@@ -209,25 +210,19 @@ describe('signed webhooks', () => {
     expect(JSON.stringify(refused.body)).toMatch(/allowed_hosts/);
 
     const { file, script: text } = librivoxReference();
-    const form = new FormData();
-    form.set('name', 'Hooked');
-    form.set('lang', 'en');
-    form.set('reference_script', text);
-    form.set('callback_url', 'http://example.com/hook');
-    form.set(
-      'reference_audio',
-      new Blob([await import('node:fs').then((f) => f.readFileSync(file))]),
-      'ref.wav',
-    );
-    const reg = await fetch(`${server.url}/v1/speakers`, {
-      method: 'POST',
-      headers: { 'X-VR-APIKEY': admin.key },
-      body: form,
+    // The client's own form, its answer read as it is (raw).
+    const form = await speakerForm({
+      name: 'Hooked',
+      lang: 'en',
+      referenceScript: text,
+      callbackUrl: 'http://example.com/hook',
+      audio: file,
+      filename: 'ref.wav',
     });
+    const reg = await admin.client.http.request({ method: 'POST', path: '/v1/speakers', ...form, raw: true });
     expect(reg.status).toBe(400);
     expectErrorShape(await reg.json(), 'INVALID_INPUT');
-    const speakers = await admin.json<{ items?: unknown[]; data?: unknown[] }>('GET', '/v1/speakers');
-    expect(JSON.stringify(speakers.body)).not.toMatch(/Hooked/);
+    expect(JSON.stringify(await admin.client.listSpeakers())).not.toMatch(/Hooked/);
   });
 
   it('delivers from the durable outbox after a restart', async () => {
