@@ -21,6 +21,7 @@ import type {
   SynthesizeRequest,
   UsageReport,
   Voice,
+  WebhookSecret,
 } from './types.js';
 import { JobWaiter, type WaitOptions } from './wait.js';
 
@@ -46,6 +47,24 @@ export interface CallOptions {
 const id = encodeURIComponent;
 
 /**
+ * The multipart body of POST /v1/speakers, for callers that send it themselves (e.g. through
+ * `client.http.request` with `raw: true` to read an error answer as it is).
+ */
+export function speakerForm(input: RegisterSpeakerInput): Promise<{ body: Blob; contentType: string }> {
+  return multipartBody(
+    {
+      name: input.name,
+      lang: input.lang,
+      reference_script: input.referenceScript,
+      consent: input.consent,
+      callback_url: input.callbackUrl,
+    },
+    'reference_audio',
+    { source: input.audio, filename: input.filename },
+  );
+}
+
+/**
  * A client of the VoiceReel API (docs/api.md): one typed method per route, key or signed auth,
  * retries honouring Retry-After, and waiting for jobs by their event stream or by polling.
  */
@@ -64,17 +83,7 @@ export class VoiceReelClient {
     input: RegisterSpeakerInput,
     opts: CallOptions = {},
   ): Promise<RegisterSpeakerAccepted> {
-    const { body, contentType } = await multipartBody(
-      {
-        name: input.name,
-        lang: input.lang,
-        reference_script: input.referenceScript,
-        consent: input.consent,
-        callback_url: input.callbackUrl,
-      },
-      'reference_audio',
-      { source: input.audio, filename: input.filename },
-    );
+    const { body, contentType } = await speakerForm(input);
     return this.http.json({ method: 'POST', path: '/v1/speakers', body, contentType, ...opts });
   }
 
@@ -212,7 +221,8 @@ export class VoiceReelClient {
     return this.http.json({ method: 'POST', path: '/v1/text/normalize', json: request, ...opts });
   }
 
-  listLexicons(opts: CallOptions = {}): Promise<{ items: Lexicon[] }> {
+  /** The project's lexicons, without their entries (getLexicon has them). */
+  listLexicons(opts: CallOptions = {}): Promise<Page<Lexicon>> {
     return this.http.json({ method: 'GET', path: '/v1/lexicons', ...opts });
   }
 
@@ -251,6 +261,11 @@ export class VoiceReelClient {
 
   async revokeKey(keyId: string, opts: CallOptions = {}): Promise<void> {
     await this.http.json({ method: 'DELETE', path: `/v1/keys/${id(keyId)}`, ...opts });
+  }
+
+  /** The caller's project webhook secret (GET /v1/webhooks/secret), to verify deliveries. */
+  webhookSecret(opts: CallOptions = {}): Promise<WebhookSecret> {
+    return this.http.json({ method: 'GET', path: '/v1/webhooks/secret', ...opts });
   }
 
   listVoices(lang?: string, opts: CallOptions = {}): Promise<{ items: Voice[] }> {

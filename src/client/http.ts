@@ -27,7 +27,10 @@ export interface RequestSpec {
   body?: Blob;
   contentType?: string;
   headers?: Record<string, string>;
-  /** POSTs get a random Idempotency-Key (kept across this call's retries) unless one is given here. */
+  /**
+   * POSTs get a random Idempotency-Key (kept across this call's retries) unless one is given here;
+   * an empty string sends none (to test or proxy a request exactly as another client made it).
+   */
   idempotencyKey?: string;
   signal?: AbortSignal;
   /** Send no credentials (presigned downloads). */

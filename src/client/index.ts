@@ -2,7 +2,7 @@
  * The VoiceReel client: `import { VoiceReelClient } from 'voicereel/client'`. Depends on nothing but
  * Node's built-ins and the global fetch (Node 20).
  */
-export { VoiceReelClient, type CallOptions, type RegisterSpeakerInput } from './client.js';
+export { VoiceReelClient, speakerForm, type CallOptions, type RegisterSpeakerInput } from './client.js';
 export { type ByteRange } from './download.js';
 export { VoiceReelError } from './errors.js';
 export { type ClientOptions, type RequestSpec, Transport } from './http.js';

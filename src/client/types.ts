@@ -67,6 +67,8 @@ export interface SynthesizeRequest {
   output_format?: AudioFormat;
   sample_rate?: 8000 | 16000 | 22050 | 24000 | 44100 | 48000;
   caption_format?: CaptionFormat;
+  /** Lexicon ids of the caller's project to apply; [] turns the default ones off. */
+  lexicons?: string[];
   /** Webhook destination for the job's terminal state (where the server supports it). */
   callback_url?: string;
 }
@@ -103,6 +105,24 @@ export interface Job {
   error?: { code: string; message: string };
   /** A synthesis job's SynthesisResult; other job types' own result. */
   result?: SynthesisResult | Record<string, unknown>;
+  /** With a callback_url: the webhook, `waiting` until the job ends, then its delivery's state. */
+  callback?: JobCallback;
+}
+
+export interface JobCallback {
+  url: string;
+  status: 'waiting' | 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
+}
+
+/** GET /v1/webhooks/secret: the project's secret to verify the webhooks it receives. */
+export interface WebhookSecret {
+  project: string;
+  /** whsec_<base64>, as Standard Webhooks libraries take it. */
+  secret: string;
+  scheme: 'standard-webhooks-v1';
 }
 
 export interface JobListQuery {
@@ -112,6 +132,8 @@ export interface JobListQuery {
   created_before?: string | Date;
   limit?: number;
   cursor?: string;
+  /** Admin keys only: one project's jobs (a project key may name only its own). */
+  project?: string;
 }
 
 export interface JobList {
@@ -164,6 +186,8 @@ export interface Voice {
   gender?: 'female' | 'male' | 'neutral';
   sample_rate: number;
   pack?: { name: string; version: string; license: string };
+  /** Measured by speaking a calibration text in the voice (median F0, syllable rate, …). */
+  profile?: VoiceProfile | null;
 }
 
 /** OpenAI-compatible POST /v1/audio/speech. */
@@ -179,34 +203,42 @@ export interface SpeechRequest {
 export interface NormalizeRequest {
   text: string;
   lang: Language;
-  lexicon_id?: string;
-  [option: string]: unknown;
+  /** Lexicon ids of the caller's project and/or inline entries. */
+  lexicon?: Array<string | LexiconEntry>;
 }
 
 export interface NormalizeResult {
-  text: string;
-  [detail: string]: unknown;
+  /** The text as it will be spoken. */
+  spoken: string;
+  /** Written → spoken, in order: the written parts join to the input. */
+  tokens: Array<{ written: string; spoken: string }>;
 }
 
 export interface LexiconEntry {
   grapheme: string;
-  phoneme?: string;
+  /** Say the grapheme as this text… */
   alias?: string;
-  [field: string]: unknown;
+  /** …or as these IPA phonemes. */
+  phonemes?: string;
+  case_sensitive?: boolean;
 }
 
 export interface Lexicon {
   id: string;
   name: string;
   lang: Language;
-  entries: LexiconEntry[];
-  created_at?: string;
-  updated_at?: string;
-  [field: string]: unknown;
+  default: boolean;
+  entry_count: number;
+  /** In GET /v1/lexicons/{id} and the answers to create and replace; not in the list. */
+  entries?: LexiconEntry[];
+  created_at: string;
+  updated_at: string;
 }
 
 export interface LexiconInput {
   name: string;
   lang: Language;
+  /** Applied to every synthesis of the project unless a request names its lexicons. */
+  default?: boolean;
   entries: LexiconEntry[];
 }

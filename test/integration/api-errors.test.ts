@@ -40,18 +40,12 @@ describe('authentication', () => {
   });
 
   it('keeps projects apart and admin routes for admins', async () => {
-    const a = await admin.json<{ id: string; key: string }>('POST', '/v1/keys', {
-      name: 'a',
-      project: 'alpha',
-    });
-    const b = await admin.json<{ id: string; key: string }>('POST', '/v1/keys', {
-      name: 'b',
-      project: 'beta',
-    });
-    expect(a.status).toBe(201);
-    expect(a.body.key).toMatch(/^vr_/);
-    const alpha = new Api(server.url, a.body.key);
-    const beta = new Api(server.url, b.body.key);
+    const a = await admin.client.createKey({ name: 'a', project: 'alpha' });
+    expect(admin.lastStatus).toBe(201);
+    const b = await admin.client.createKey({ name: 'b', project: 'beta' });
+    expect(a.key).toMatch(/^vr_/);
+    const alpha = new Api(server.url, a.key);
+    const beta = new Api(server.url, b.key);
     expectErrorShape((await alpha.json('GET', '/v1/keys')).body, 'FORBIDDEN');
     expect((await alpha.json('POST', '/v1/keys', { name: 'x', project: 'alpha' })).status).toBe(403);
 
@@ -61,16 +55,15 @@ describe('authentication', () => {
     expectErrorShape(synth.body, 'INVALID_INPUT');
 
     // A job of alpha's is a 404 for beta, and for a made-up id.
-    const { body: keys } = await admin.json<{ items: Array<{ id: string; key?: string }> }>(
-      'GET',
-      '/v1/keys',
-    );
+    const keys = await admin.client.listKeys();
     expect(keys.items.length).toBeGreaterThanOrEqual(3);
-    expect(keys.items.every((k) => k.key === undefined)).toBe(true);
+    // The secret is shown once, at creation: never in a listing.
+    expect(keys.items.every((k) => !('key' in k))).toBe(true);
     expect((await beta.json('GET', '/v1/jobs/job_AAAAAAAAAAAAAAAA')).status).toBe(404);
 
     // Revocation takes effect on the next request.
-    expect((await admin.json('DELETE', `/v1/keys/${a.body.id}`)).status).toBe(204);
+    await admin.client.revokeKey(a.id);
+    expect(admin.lastStatus).toBe(204);
     expect((await alpha.json('GET', '/v1/speakers')).status).toBe(401);
     expect((await admin.json('DELETE', '/v1/keys/key_AAAAAAAAAAAAAAAA')).status).toBe(404);
   });
@@ -92,10 +85,7 @@ describe('request signing', () => {
   }
 
   it('accepts a valid signature without the key, and refuses stale, tampered and replayed ones', async () => {
-    const { body: key } = await admin.json<{ id: string; key: string }>('POST', '/v1/keys', {
-      name: 's',
-      project: 'sig',
-    });
+    const key = await admin.client.createKey({ name: 's', project: 'sig' });
     const path = '/v1/speakers?page=1&page_size=5';
     const ok = await signed(key, 'GET', path, '');
     const first = await fetch(`${server.url}${path}`, { headers: ok.headers });
@@ -126,10 +116,7 @@ describe('request signing', () => {
   });
 
   it('verifies signatures over multipart bodies as sent on the wire', async () => {
-    const { body: key } = await admin.json<{ id: string; key: string }>('POST', '/v1/keys', {
-      name: 'm',
-      project: 'sig',
-    });
+    const key = await admin.client.createKey({ name: 'm', project: 'sig' });
     const junk = fixturePath('junk-signed.wav');
     writeFileSync(junk, Buffer.from('not audio '.repeat(500)));
     const form = new FormData();

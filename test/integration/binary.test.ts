@@ -1,16 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VoiceReelClient } from '../../src/client/index.js';
 import { Api } from '../helpers/api.js';
 import { espeakReference, ffprobe } from '../helpers/fixtures.js';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
@@ -140,22 +133,19 @@ describe('release tarball', () => {
       'The quick brown fox jumps over the lazy dog near the river bank.',
       8,
     );
-    const reg = await api.registerSpeaker({ name: 'Binary', lang: 'en', script: ref.script, file: ref.file });
-    expect(reg.status).toBe(202);
-    expect(await api.waitJob(String(reg.body.job_id))).toMatchObject({ status: 'succeeded' });
+    const { speakerId } = await api.readySpeaker({ name: 'Binary', lang: 'en', ...ref });
 
-    const syn = await api.json<{ job_id: string }>('POST', '/v1/synthesize', {
-      script: [{ speaker_id: reg.body.speaker_id, text: 'Installed from one tarball, speaking at once.' }],
+    const syn = await api.client.synthesize({
+      script: [{ speaker_id: speakerId, text: 'Installed from one tarball, speaking at once.' }],
       output_format: 'mp3',
       sample_rate: 24000,
     });
-    expect(syn.status).toBe(202);
-    const job = (await api.waitJob(syn.body.job_id)) as { status: string; result: { audio_url: string } };
+    expect(api.lastStatus).toBe(202);
+    const job = await api.client.waitForJob(syn.job_id);
     expect(job.status).toBe('succeeded');
-    const audio = await api.download(job.result.audio_url);
-    expect(audio.status).toBe(200);
     const file = join(root, 'out.mp3');
-    writeFileSync(file, audio.bytes);
+    await api.client.downloadToFile(VoiceReelClient.synthesisResult(job).audio_url ?? '', file);
+    expect(api.lastStatus).toBe(200);
     const probe = ffprobe(file);
     expect(probe).toMatchObject({ codec: 'mp3', sampleRate: 24000, channels: 1 });
     expect(probe.duration).toBeGreaterThan(1.5);

@@ -149,12 +149,11 @@ describe('voicereel command line', () => {
     expect(created.code, created.stderr).toBe(0);
     const key = JSON.parse(created.stdout) as { id: string; key: string };
     const client = new Api(first.url, key.key);
-    const speakers = await client.json<{ total: number }>('GET', '/v1/speakers');
-    expect(speakers.status).toBe(200);
-    expect(speakers.body.total).toBe(0);
+    expect((await client.client.listSpeakers()).total).toBe(0);
+    expect(client.lastStatus).toBe(200);
     expect((await client.json('GET', '/v1/keys')).status).toBe(403);
-    const seen = await bootstrap.json<{ items: Array<{ id: string; project: string }> }>('GET', '/v1/keys');
-    expect(seen.body.items).toContainEqual(expect.objectContaining({ id: key.id, project: 'p1' }));
+    const seen = await bootstrap.client.listKeys();
+    expect(seen.items).toContainEqual(expect.objectContaining({ id: key.id, project: 'p1' }));
 
     // ...and a CLI revoke takes effect on the next request, the server running on.
     const revoked = await cli(['keys', 'revoke', key.id, '--data-dir', dataDir]);
@@ -174,9 +173,9 @@ describe('voicereel command line', () => {
     expect(second.stdout()).not.toMatch(PRINTED_KEY);
     expect(second.stdout()).not.toContain(printed[0]);
     const again = new Api(second.url, printed[0] as string);
-    const keys = await again.json<{ items: Array<{ admin: boolean; revoked: boolean }> }>('GET', '/v1/keys');
-    expect(keys.status).toBe(200);
-    expect(keys.body.items.filter((k) => k.admin && !k.revoked)).toHaveLength(1);
+    const keys = await again.client.listKeys();
+    expect(again.lastStatus).toBe(200);
+    expect(keys.items.filter((k) => k.admin && !k.revoked)).toHaveLength(1);
     await second.stop();
   });
 });

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job, SynthesisResult } from '../../src/client/index.js';
 import { Api } from '../helpers/api.js';
 import { ffprobe, librivoxReference } from '../helpers/fixtures.js';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
@@ -25,16 +26,6 @@ function config(opts: { maxAttempts?: number; shutdownSeconds?: number } = {}): 
   return text;
 }
 
-type Job = {
-  id: string;
-  status: string;
-  progress: number;
-  started_at: string | null;
-  finished_at: string | null;
-  error?: { code: string; message: string };
-  result?: { audio_url: string; caption_url: string; duration: number };
-};
-
 const dataDir = mkdtempSync(join(tmpdir(), 'vr-durability-'));
 const scratch = mkdtempSync(join(tmpdir(), 'vr-durability-out-'));
 const adminKey = `vr_test_durability_${randomBytes(16).toString('hex')}`;
@@ -56,15 +47,15 @@ function longScript(lines = 30) {
 }
 
 async function submit(script: Array<{ speaker_id: string; text: string }>): Promise<string> {
-  const res = await api.json<{ job_id: string }>('POST', '/v1/synthesize', { script, output_format: 'wav' });
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  return res.body.job_id;
+  const { job_id } = await api.client.synthesize({ script, output_format: 'wav' });
+  expect(api.lastStatus).toBe(202);
+  return job_id;
 }
 
 async function getJob(id: string): Promise<Job> {
-  const res = await api.json<Job>('GET', `/v1/jobs/${id}`);
-  expect(res.status).toBe(200);
-  return res.body;
+  const job = await api.client.getJob(id);
+  expect(api.lastStatus).toBe(200);
+  return job;
 }
 
 /** Polls until the job is running and has made progress (at least one line rendered). */
@@ -82,16 +73,17 @@ async function waitRunning(id: string, timeoutMs = 30_000): Promise<Job> {
 }
 
 async function expectDownloadable(job: Job): Promise<void> {
-  expect(job.result?.audio_url).toMatch(/^\/v1\/files\//);
-  const audio = await api.download(job.result?.audio_url ?? '');
+  const result = job.result as SynthesisResult | undefined;
+  expect(result?.audio_url).toMatch(/^\/v1\/files\//);
+  const audio = await api.download(result?.audio_url ?? '');
   expect(audio.status).toBe(200);
   const file = join(scratch, `${job.id}.wav`);
   writeFileSync(file, audio.bytes);
   const probe = ffprobe(file);
   expect(probe.codec).toMatch(/^pcm_/);
   expect(probe.duration).toBeGreaterThan(0.5);
-  expect(Math.abs(probe.duration - (job.result?.duration ?? 0))).toBeLessThan(0.05);
-  const captions = await api.download(job.result?.caption_url ?? '');
+  expect(Math.abs(probe.duration - (result?.duration ?? 0))).toBeLessThan(0.05);
+  const captions = await api.download(result?.caption_url ?? '');
   expect(captions.status).toBe(200);
   expect(captions.bytes.length).toBeGreaterThan(10);
 }
@@ -99,11 +91,7 @@ async function expectDownloadable(job: Job): Promise<void> {
 beforeAll(async () => {
   await restart(config());
   const { file, script } = librivoxReference();
-  const reg = await api.registerSpeaker({ name: 'Narrator', lang: 'en', script, file });
-  expect(reg.status).toBe(202);
-  speakerId = reg.body.speaker_id as string;
-  const job = await api.waitJob(reg.body.job_id as string, 60_000);
-  expect(job.status, JSON.stringify(job)).toBe('succeeded');
+  speakerId = (await api.readySpeaker({ name: 'Narrator', lang: 'en', script, file }, 60_000)).speakerId;
 });
 
 afterAll(async () => {
@@ -131,8 +119,8 @@ describe('durable jobs across crashes and restarts', () => {
       .map((l) => JSON.parse(l) as { requeued: number; failed: number });
     expect(recovered).toEqual([expect.objectContaining({ requeued: 1, failed: 0 })]);
 
-    const a = (await api.waitJob(first, 40_000)) as Job;
-    const b = (await api.waitJob(second, 40_000)) as Job;
+    const a = await api.client.waitForJob(first, { timeoutMs: 40_000 });
+    const b = await api.client.waitForJob(second, { timeoutMs: 40_000 });
     expect(a.status, JSON.stringify(a.error)).toBe('succeeded');
     expect(b.status, JSON.stringify(b.error)).toBe('succeeded');
     // The first job ran again from the start on the new server.
@@ -172,7 +160,7 @@ describe('durable jobs across crashes and restarts', () => {
     // Still max_attempts = 1: a graceful requeue is not a crash, so the job is not failed.
     await restart(config({ maxAttempts: 1 }));
     expect(server?.logs.some((l) => l.includes('recovered jobs interrupted by a restart'))).toBe(false);
-    const done = (await api.waitJob(job, 40_000)) as Job;
+    const done = await api.client.waitForJob(job, { timeoutMs: 40_000 });
     expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
     expect(Date.parse(done.started_at ?? '')).toBeGreaterThanOrEqual(stoppedAt - 1000);
     await expectDownloadable(done);
@@ -191,16 +179,12 @@ describe('durable jobs across crashes and restarts', () => {
     expect(synth.status).toBe(202);
 
     await restart(config());
-    for (const id of [reg.body.job_id as string, synth.body.job_id]) {
-      const res = await api.json<Job>('GET', `/v1/jobs/${id}`);
-      expect(res.status).toBe(200);
-      expect(res.body.id).toBe(id);
-    }
-    const regJob = await api.waitJob(reg.body.job_id as string, 40_000);
+    for (const id of [reg.body.job_id as string, synth.body.job_id]) expect((await getJob(id)).id).toBe(id);
+    const regJob = await api.client.waitForJob(reg.body.job_id as string, { timeoutMs: 40_000 });
     expect(regJob.status, JSON.stringify(regJob)).toBe('succeeded');
-    const speaker = await api.json<{ status: string }>('GET', `/v1/speakers/${String(reg.body.speaker_id)}`);
-    expect(speaker.body.status).toBe('ready');
-    const synthJob = (await api.waitJob(synth.body.job_id, 40_000)) as Job;
+    const speaker = await api.client.getSpeaker(String(reg.body.speaker_id));
+    expect(speaker.status).toBe('ready');
+    const synthJob = await api.client.waitForJob(synth.body.job_id, { timeoutMs: 40_000 });
     expect(synthJob.status, JSON.stringify(synthJob.error)).toBe('succeeded');
     await expectDownloadable(synthJob);
   }, 90_000);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../src/client/index.js';
 import { Api } from '../helpers/api.js';
 import { expectErrorShape, listDir } from '../helpers/expect.js';
 import { librivoxReference } from '../helpers/fixtures.js';
@@ -34,12 +35,6 @@ async function start(config: string): Promise<{ server: TestServer; admin: Api }
   });
   servers.push(server);
   return { server, admin: new Api(server.url, server.adminKey) };
-}
-
-async function keyOf(admin: Api, name: string, project: string): Promise<Api> {
-  const res = await admin.json<{ key: string }>('POST', '/v1/keys', { name, project });
-  expect(res.status).toBe(201);
-  return new Api(admin.url, res.body.key);
 }
 
 const lines = (n: number, what: string) =>
@@ -91,11 +86,11 @@ describe('active-job caps (max_active_jobs_per_key = 2, max_active_jobs_per_proj
   });
 
   it('refuses a key, then its project, at the cap with 429 and Retry-After, while another project is accepted', async () => {
-    const a1 = await keyOf(admin, 'a1', 'alpha');
-    const a2 = await keyOf(admin, 'a2', 'alpha');
-    const b1 = await keyOf(admin, 'b1', 'beta');
-    const long = await a1.json<{ job_id: string }>('POST', '/v1/synthesize', { script: lines(30, 'long') });
-    expect(long.status).toBe(202);
+    const a1 = await admin.keyApi('a1', 'alpha');
+    const a2 = await admin.keyApi('a2', 'alpha');
+    const b1 = await admin.keyApi('b1', 'beta');
+    const long = await a1.client.synthesize({ script: lines(30, 'long') });
+    expect(a1.lastStatus).toBe(202);
     expect((await a1.json('POST', '/v1/synthesize', { script: lines(1, 'a1') })).status).toBe(202);
 
     refusal(
@@ -118,21 +113,20 @@ describe('active-job caps (max_active_jobs_per_key = 2, max_active_jobs_per_proj
     );
 
     // Another project is not held back by alpha's backlog.
-    const beta = await b1.json<{ job_id: string }>('POST', '/v1/synthesize', { script: lines(1, 'beta') });
-    expect(beta.status).toBe(202);
+    const beta = await b1.client.synthesize({ script: lines(1, 'beta') });
+    expect(b1.lastStatus).toBe(202);
 
     // A finished or canceled job frees its slot at once.
-    expect((await a1.json('DELETE', `/v1/jobs/${long.body.job_id}`)).status).toBe(204);
-    const again = await a1.json<{ job_id: string }>('POST', '/v1/synthesize', {
-      script: lines(1, 'a1 later'),
-    });
-    expect(again.status).toBe(202);
-    expect((await a1.waitJob(again.body.job_id, 60_000)).status).toBe('succeeded');
-    expect((await b1.waitJob(beta.body.job_id, 60_000)).status).toBe('succeeded');
+    await a1.client.cancelJob(long.job_id);
+    expect(a1.lastStatus).toBe(204);
+    const again = await a1.client.synthesize({ script: lines(1, 'a1 later') });
+    expect(a1.lastStatus).toBe(202);
+    expect((await a1.client.waitForJob(again.job_id, { timeoutMs: 60_000 })).status).toBe('succeeded');
+    expect((await b1.client.waitForJob(beta.job_id, { timeoutMs: 60_000 })).status).toBe('succeeded');
   });
 
   it('admits concurrent registrations of one key only up to its cap, leaving no file behind for the refused one', async () => {
-    const g = await keyOf(admin, 'g1', 'gamma');
+    const g = await admin.keyApi('g1', 'gamma');
     const { file, script } = librivoxReference();
     // All three pass the first check together; the second check, with the insert, stops the third.
     const results = await Promise.all(
@@ -154,8 +148,8 @@ describe('active-job caps (max_active_jobs_per_key = 2, max_active_jobs_per_proj
 describe('fair order across projects (one worker, concurrency 1)', () => {
   it("runs a later project's single job before most of another project's earlier backlog", async () => {
     const { admin } = await start('');
-    const a = await keyOf(admin, 'a', 'alpha');
-    const b = await keyOf(admin, 'b', 'beta');
+    const a = await admin.keyApi('a', 'alpha');
+    const b = await admin.keyApi('b', 'beta');
     const backlog: string[] = [];
     for (let i = 0; i < 8; i++) {
       const res = await a.json<{ job_id: string }>('POST', '/v1/synthesize', {
@@ -173,7 +167,7 @@ describe('fair order across projects (one worker, concurrency 1)', () => {
     for (const id of backlog) alphaJobs.push(await a.waitJob(id, 120_000));
     expect(alphaJobs.every((j) => j.status === 'succeeded')).toBe(true);
 
-    const at = (j: Record<string, unknown>, field: string) => Date.parse(String(j[field]));
+    const at = (j: Job, field: 'started_at' | 'finished_at') => Date.parse(String(j[field]));
     // Beta's job runs next after the alpha job running when it arrived (one more is allowed for a
     // slow machine, where alpha's first job may end while the backlog is still being sent); FIFO
     // would run it after all eight.

@@ -52,16 +52,14 @@ describe('file modes under umask 022', () => {
   it('keeps the database, WAL, secret, audio, captions, reports and backups private', async () => {
     const api = new Api(server!.url, server!.adminKey);
     const { file, script } = librivoxReference();
-    const reg = await api.registerSpeaker({ name: 'Narrator', lang: 'en', script, file });
-    expect(reg.status).toBe(202);
-    expect((await api.waitJob(String(reg.body.job_id))).status).toBe('succeeded');
-    const synth = await api.json<{ job_id: string }>('POST', '/v1/synthesize', {
-      script: [{ speaker_id: reg.body.speaker_id, text: 'Files stay private.' }],
+    const { speakerId } = await api.readySpeaker({ name: 'Narrator', lang: 'en', script, file });
+    const synth = await api.client.synthesize({
+      script: [{ speaker_id: speakerId, text: 'Files stay private.' }],
       output_format: 'mp3',
       caption_format: 'vtt',
     });
-    expect(synth.status).toBe(202);
-    expect((await api.waitJob(synth.body.job_id)).status).toBe('succeeded');
+    expect(api.lastStatus).toBe(202);
+    expect((await api.client.waitForJob(synth.job_id)).status).toBe('succeeded');
     // The CLI beside the running server, under the same loose umask.
     const [shell, ...shellArgs] = LOOSE;
     const backup = await promisify(execFile)(shell, [...shellArgs, 'db', 'backup', '--data-dir', dataDir], {

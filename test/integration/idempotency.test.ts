@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SynthesizeRequest } from '../../src/client/index.js';
 import { Api } from '../helpers/api.js';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
 
@@ -11,8 +12,8 @@ const body = { script: [{ voice: 'builtin-en', text: 'Once only.' }], output_for
 beforeAll(async () => {
   server = await startServer();
   admin = new Api(server.url, server.adminKey);
-  const res = await admin.json<{ key: string }>('POST', '/v1/keys', { name: 'idem', project: 'idem' });
-  project = new Api(server.url, res.body.key);
+  const { key } = await admin.client.createKey({ name: 'idem', project: 'idem' });
+  project = new Api(server.url, key);
 });
 afterAll(async () => {
   await server?.stop();
@@ -24,8 +25,7 @@ const post = (api: Api, key: string, payload: unknown = body) =>
     'Idempotency-Key': key,
   });
 
-const jobCount = async (api: Api) =>
-  (await api.json<{ items: unknown[] }>('GET', '/v1/jobs?limit=100')).body.items.length;
+const jobCount = async (api: Api) => (await api.client.listJobs({ limit: 100 })).items.length;
 
 describe('Idempotency-Key', () => {
   it('answers a retry with the first answer and creates one job, even across a restart', async () => {
@@ -44,8 +44,10 @@ describe('Idempotency-Key', () => {
     server = await startServer({ dataDir: server.dataDir, adminKey: server.adminKey });
     project = new Api(server.url, project.key);
     admin = new Api(server.url, server.adminKey);
-    const afterRestart = await post(project, 'retry-1');
-    expect(afterRestart.body.job_id).toBe(first.body.job_id);
+    const afterRestart = await project.client.synthesize(body as SynthesizeRequest, {
+      idempotencyKey: 'retry-1',
+    });
+    expect(afterRestart.job_id).toBe(first.body.job_id);
     expect(await jobCount(project)).toBe(1);
   });
 
@@ -68,17 +70,11 @@ describe('Idempotency-Key', () => {
   });
 
   it('works on every POST (keys too) and refuses a malformed key', async () => {
-    const make = () =>
-      admin.json<{ id: string }>(
-        'POST',
-        '/v1/keys',
-        { name: 'once', project: 'once' },
-        { 'Idempotency-Key': 'k-1' },
-      );
+    const make = () => admin.client.createKey({ name: 'once', project: 'once' }, { idempotencyKey: 'k-1' });
     const a = await make();
+    expect(admin.lastStatus).toBe(201);
     const b = await make();
-    expect(a.status).toBe(201);
-    expect(b.body.id).toBe(a.body.id);
+    expect(b.id).toBe(a.id);
     const bad = await post(project, 'has space');
     expect(bad.status).toBe(400);
   });

@@ -59,9 +59,9 @@ async function openStreams(): Promise<number> {
 }
 
 async function submit(): Promise<string> {
-  const res = await admin.json<{ job_id: string }>('POST', '/v1/synthesize', { script: SCRIPT });
-  expect(res.status).toBe(202);
-  return res.body.job_id;
+  const { job_id } = await admin.client.synthesize({ script: SCRIPT });
+  expect(admin.lastStatus).toBe(202);
+  return job_id;
 }
 
 describe('GET /v1/jobs/{id}/events', () => {
@@ -103,9 +103,9 @@ describe('GET /v1/jobs/{id}/events', () => {
     // Open longer than body_grace_seconds, and still ended by the server after the terminal event.
     expect(elapsed).toBeGreaterThan(1200);
 
-    const view = await admin.json('GET', `/v1/jobs/${jobId}`);
-    expect(view.status).toBe(200);
-    expect(unsigned(live.at(-1)?.data)).toEqual(unsigned(view.body));
+    const view = await admin.client.getJob(jobId);
+    expect(admin.lastStatus).toBe(200);
+    expect(unsigned(live.at(-1)?.data)).toEqual(unsigned(view));
     expect((live.at(-1)?.data as { status: string }).status).toBe('succeeded');
   }, 120_000);
 
@@ -137,12 +137,9 @@ describe('GET /v1/jobs/{id}/events', () => {
   });
 
   it('is not found for another project, and needs a key', async () => {
-    const created = await admin.json<{ key: string }>('POST', '/v1/keys', {
-      name: 'other',
-      project: 'other',
-    });
-    expect(created.status).toBe(201);
-    const other = new Api(server.url, created.body.key);
+    const created = await admin.client.createKey({ name: 'other', project: 'other' });
+    expect(admin.lastStatus).toBe(201);
+    const other = new Api(server.url, created.key);
     const res = await fetch(eventsUrl(jobId), { headers: keyHeader(other) });
     expect(res.status).toBe(404);
     expectErrorShape(await res.json(), 'NOT_FOUND');
@@ -151,33 +148,28 @@ describe('GET /v1/jobs/{id}/events', () => {
   });
 
   it('accepts a Bearer key and a signed request like every route', async () => {
-    const created = await admin.json<{ id: string; key: string }>('POST', '/v1/keys', {
-      name: 'mine',
-      project: 'default',
-    });
-    const bearer = await readSse(eventsUrl(jobId), { Authorization: `Bearer ${created.body.key}` });
+    const created = await admin.client.createKey({ name: 'mine', project: 'default' });
+    const bearer = await readSse(eventsUrl(jobId), { Authorization: `Bearer ${created.key}` });
     expect(bearer.status).toBe(200);
     expect(bearer.events.at(-1)?.event).toBe('succeeded');
     const path = `/v1/jobs/${jobId}/events`;
     const signed = await readSse(`${server.url}${path}`, {
-      'X-VR-Signature': signatureHeader(created.body, 'GET', path, sha256Hex('')),
+      'X-VR-Signature': signatureHeader(created, 'GET', path, sha256Hex('')),
     });
     expect(signed.status).toBe(200);
     expect(signed.events.map((e) => e.id)).toEqual(live.map((e) => e.id));
     const forged = await fetch(`${server.url}${path}`, {
       headers: {
-        'X-VR-Signature': signatureHeader({ ...created.body, key: 'wrong' }, 'GET', path, sha256Hex('')),
+        'X-VR-Signature': signatureHeader({ ...created, key: 'wrong' }, 'GET', path, sha256Hex('')),
       },
     });
     expect(forged.status).toBe(401);
   });
 
   it('lets go of a stream when its client disconnects', async () => {
-    const long = await admin.json<{ job_id: string }>('POST', '/v1/synthesize', {
-      script: [...SCRIPT, ...SCRIPT],
-    });
+    const long = await admin.client.synthesize({ script: [...SCRIPT, ...SCRIPT] });
     const ctl = new AbortController();
-    const res = await fetch(eventsUrl(long.body.job_id), { headers: keyHeader(admin), signal: ctl.signal });
+    const res = await admin.client.jobEvents(long.job_id, { signal: ctl.signal });
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
     expect(await openStreams()).toBe(1);
@@ -186,7 +178,7 @@ describe('GET /v1/jobs/{id}/events', () => {
     const until = Date.now() + 5000;
     while ((await openStreams()) !== 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     expect(await openStreams()).toBe(0);
-    await admin.waitJob(long.body.job_id);
+    await admin.client.waitForJob(long.job_id);
   }, 120_000);
 
   it('keeps the history across a restart: a reconnect resumes where it left off', async () => {

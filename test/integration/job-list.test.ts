@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job, JobListQuery } from '../../src/client/index.js';
 import { JobList } from '../../src/services/schemas/responses.js';
 import { Api } from '../helpers/api.js';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
-
-interface Page {
-  items: Array<{ id: string; type: string; status: string; created_at: string }>;
-  next_cursor: string | null;
-}
 
 let server: TestServer;
 let admin: Api;
@@ -15,24 +11,17 @@ let beta: Api;
 const alphaJobs: string[] = [];
 let betaJob = '';
 
-async function projectKey(name: string): Promise<Api> {
-  const res = await admin.json<{ key: string }>('POST', '/v1/keys', { name, project: name });
-  return new Api(server.url, res.body.key);
-}
-
 async function synth(api: Api): Promise<string> {
-  const res = await api.json<{ job_id: string }>('POST', '/v1/synthesize', {
-    script: [{ voice: 'builtin-en', text: 'Hi.' }],
-  });
-  expect(res.status).toBe(202);
-  return res.body.job_id;
+  const { job_id } = await api.client.synthesize({ script: [{ voice: 'builtin-en', text: 'Hi.' }] });
+  expect(api.lastStatus).toBe(202);
+  return job_id;
 }
 
 beforeAll(async () => {
   server = await startServer();
   admin = new Api(server.url, server.adminKey);
-  alpha = await projectKey('alpha');
-  beta = await projectKey('beta');
+  alpha = await admin.keyApi('alpha', 'alpha');
+  beta = await admin.keyApi('beta', 'beta');
   for (let i = 0; i < 5; i++) alphaJobs.push(await synth(alpha));
   betaJob = await synth(beta);
 });
@@ -41,29 +30,30 @@ afterAll(async () => {
   if (server) removeDir(server.dataDir);
 });
 
-async function allPages(api: Api, query: string): Promise<Page['items']> {
-  const items: Page['items'] = [];
-  let cursor: string | null = null;
+/** Every page of a listing through the client, each checked against the documented shape. */
+async function allPages(api: Api, query: string): Promise<Job[]> {
+  const params = Object.fromEntries(new URLSearchParams(query)) as JobListQuery;
+  const items: Job[] = [];
+  let cursor: string | undefined;
   do {
-    const q: string = cursor ? `${query}&cursor=${encodeURIComponent(cursor)}` : query;
-    const res = await api.json<Page>('GET', `/v1/jobs?${q}`);
-    expect(res.status).toBe(200);
-    expect(JobList.safeParse(res.body).success).toBe(true);
-    items.push(...res.body.items);
-    cursor = res.body.next_cursor;
+    const page = await api.client.listJobs({ ...params, cursor });
+    expect(api.lastStatus).toBe(200);
+    expect(JobList.safeParse(page).success).toBe(true);
+    items.push(...page.items);
+    cursor = page.next_cursor ?? undefined;
   } while (cursor);
   return items;
 }
 
 describe('GET /v1/jobs', () => {
   it('pages a project key through its own jobs, newest first, in the shape of GET /v1/jobs/{id}', async () => {
-    const first = await alpha.json<Page>('GET', '/v1/jobs?limit=2');
-    expect(first.body.items).toHaveLength(2);
-    expect(first.body.next_cursor).toEqual(expect.any(String));
+    const first = await alpha.client.listJobs({ limit: 2 });
+    expect(first.items).toHaveLength(2);
+    expect(first.next_cursor).toEqual(expect.any(String));
     const items = await allPages(alpha, 'limit=2');
     expect(items.map((j) => j.id)).toEqual([...alphaJobs].reverse());
-    const one = await alpha.json('GET', `/v1/jobs/${alphaJobs[0]}`);
-    expect(Object.keys(items.at(-1)!).sort()).toEqual(Object.keys(one.body).sort());
+    const one = await alpha.client.getJob(alphaJobs[0]!);
+    expect(Object.keys(items.at(-1)!).sort()).toEqual(Object.keys(one).sort());
     expect((await allPages(beta, 'limit=100')).map((j) => j.id)).toEqual([betaJob]);
   });
 

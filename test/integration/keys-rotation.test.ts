@@ -22,8 +22,6 @@ afterAll(async () => {
   removeDir(dataDir);
 });
 
-type KeyList = { items: Array<{ id: string; name: string; admin: boolean; revoked: boolean }> };
-
 async function runWith(key: string): Promise<TestServer> {
   await server?.stop();
   server = await startServer({ dataDir, adminKey: key, config: CONFIG });
@@ -45,17 +43,18 @@ describe('bootstrap key rotation', () => {
   it('a new VR_API_KEY replaces the previous bootstrap key, which answers 401 from then on', async () => {
     const first = await runWith(A);
     const a = new Api(first.url, A);
-    const before = await a.json<KeyList>('GET', '/v1/keys');
-    expect(before.status).toBe(200);
-    const [idA] = before.body.items.map((k) => k.id);
+    const before = await a.client.listKeys();
+    expect(a.lastStatus).toBe(200);
+    const [idA] = before.items.map((k) => k.id);
 
     const second = await runWith(B);
     const refused = await new Api(second.url, A).json<{ error: { code: string } }>('GET', '/v1/speakers');
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('UNAUTHORIZED');
-    const listed = await new Api(second.url, B).json<KeyList>('GET', '/v1/keys');
-    expect(listed.status).toBe(200);
-    expect(listed.body.items).toEqual([
+    const b = new Api(second.url, B);
+    const listed = await b.client.listKeys();
+    expect(b.lastStatus).toBe(200);
+    expect(listed.items).toEqual([
       expect.objectContaining({ id: idA, name: 'bootstrap', admin: true, revoked: true }),
       expect.objectContaining({ name: 'bootstrap', admin: true, revoked: false }),
     ]);

@@ -39,22 +39,22 @@ afterAll(async () => {
 async function wordsWith(phonemes: string | undefined): Promise<Word[]> {
   let lexicons: string[] = [];
   if (phonemes !== undefined) {
-    const lex = await api.json<{ id: string }>('POST', '/v1/lexicons', {
+    const lex = await api.client.createLexicon({
       name: `ipa ${phonemes}`,
       lang: 'en',
       entries: [{ grapheme: 'Nguyen', phonemes }],
     });
-    expect(lex.status, JSON.stringify(lex.body)).toBe(201);
-    lexicons = [lex.body.id];
+    expect(api.lastStatus).toBe(201);
+    lexicons = [lex.id];
   }
-  const res = await api.json<{ job_id: string }>('POST', '/v1/synthesize', {
+  const { job_id } = await api.client.synthesize({
     script: [{ voice: 'piper-test:default', text: 'Nguyen waited at 5 pm.' }],
     output_format: 'wav',
     sample_rate: 22050,
     lexicons,
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  const job = await api.waitJob(res.body.job_id);
+  expect(api.lastStatus).toBe(202);
+  const job = await api.client.waitForJob(job_id);
   expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
   return (job.result as { captions: Array<{ words: Word[] }> }).captions[0]!.words;
 }

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
 import { expectErrorShape } from '../helpers/expect.js';
@@ -34,12 +33,6 @@ let server: TestServer;
 let alpha: Api;
 let beta: Api;
 
-async function keyFor(admin: Api, project: string): Promise<Api> {
-  const res = await admin.json<{ key: string }>('POST', '/v1/keys', { name: project, project });
-  expect(res.status).toBe(201);
-  return new Api(server.url, res.body.key);
-}
-
 async function send(api: Api, method: string, path: string, body: string, type = PLS) {
   const res = await fetch(`${api.url}${path}`, {
     method,
@@ -60,8 +53,8 @@ async function exportPls(api: Api, id: string) {
 beforeAll(async () => {
   server = await startServer({ config: '[limits]\nmax_lexicon_entries = 5\nmax_lexicons_per_project = 3\n' });
   const admin = new Api(server.url, server.adminKey);
-  alpha = await keyFor(admin, 'alpha');
-  beta = await keyFor(admin, 'beta');
+  alpha = await admin.keyApi('alpha', 'alpha');
+  beta = await admin.keyApi('beta', 'beta');
 }, 60_000);
 
 afterAll(async () => {
@@ -82,15 +75,14 @@ describe('/v1/lexicons', () => {
     expect(created.headers.get('location')).toBe(`/v1/lexicons/${created.body.id}`);
     const id = created.body.id;
 
-    const got = await alpha.json<Lexicon>('GET', `/v1/lexicons/${id}`);
-    expect(got.body.entries).toEqual(ENTRIES);
-    const list = await alpha.json<{ items: Lexicon[]; total: number }>('GET', '/v1/lexicons');
-    expect(list.body.total).toBe(1);
-    expect(list.body.items[0]).toMatchObject({ id, entry_count: 4 });
-    expect(list.body.items[0]!.entries).toBeUndefined();
+    expect((await alpha.client.getLexicon(id)).entries).toEqual(ENTRIES);
+    const list = await alpha.client.listLexicons();
+    expect(list.total).toBe(1);
+    expect(list.items[0]).toMatchObject({ id, entry_count: 4 });
+    expect(list.items[0]!.entries).toBeUndefined();
 
     // Another project sees nothing and can change nothing.
-    expect((await beta.json<{ total: number }>('GET', '/v1/lexicons')).body.total).toBe(0);
+    expect((await beta.client.listLexicons()).total).toBe(0);
     for (const [method, body] of [
       ['GET', undefined],
       ['PUT', { name: 'x', lang: 'ko', entries: [] }],
@@ -108,19 +100,18 @@ describe('/v1/lexicons', () => {
     });
     expect(named.status).toBe(400);
 
-    const put = await alpha.json<Lexicon>('PUT', `/v1/lexicons/${id}`, {
+    const put = await alpha.client.updateLexicon(id, {
       name: 'Brand 2',
       lang: 'ko',
       default: true,
       entries: ENTRIES.slice(0, 1),
     });
-    expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ name: 'Brand 2', default: true, entry_count: 1 });
-    expect((await alpha.json<Lexicon>('GET', `/v1/lexicons/${id}`)).body.entries).toEqual(
-      ENTRIES.slice(0, 1),
-    );
+    expect(alpha.lastStatus).toBe(200);
+    expect(put).toMatchObject({ name: 'Brand 2', default: true, entry_count: 1 });
+    expect((await alpha.client.getLexicon(id)).entries).toEqual(ENTRIES.slice(0, 1));
 
-    expect((await alpha.json('DELETE', `/v1/lexicons/${id}`)).status).toBe(204);
+    await alpha.client.deleteLexicon(id);
+    expect(alpha.lastStatus).toBe(204);
     expect((await alpha.json('GET', `/v1/lexicons/${id}`)).status).toBe(404);
   });
 
@@ -150,28 +141,19 @@ describe('/v1/lexicons', () => {
     }
     const made: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const res = await alpha.json<Lexicon>('POST', '/v1/lexicons', {
-        name: `n${i}`,
-        lang: 'en',
-        entries: [],
-      });
-      expect(res.status).toBe(201);
-      made.push(res.body.id);
+      made.push((await alpha.client.createLexicon({ name: `n${i}`, lang: 'en', entries: [] })).id);
+      expect(alpha.lastStatus).toBe(201);
     }
     const over = await alpha.json('POST', '/v1/lexicons', { name: 'one too many', lang: 'en', entries: [] });
     expect(over.status).toBe(400);
     expectErrorShape(over.body, 'INVALID_INPUT');
-    for (const id of made) await alpha.json('DELETE', `/v1/lexicons/${id}`);
-    expect((await alpha.json<{ total: number }>('GET', '/v1/lexicons')).body.total).toBe(0);
+    for (const id of made) await alpha.client.deleteLexicon(id);
+    expect((await alpha.client.listLexicons()).total).toBe(0);
   });
 
   it('exports W3C PLS 1.0 and imports it back to the same entries', async () => {
-    const created = await alpha.json<Lexicon>('POST', '/v1/lexicons', {
-      name: 'Round',
-      lang: 'ko',
-      entries: ENTRIES,
-    });
-    const pls = await exportPls(alpha, created.body.id);
+    const created = await alpha.client.createLexicon({ name: 'Round', lang: 'ko', entries: ENTRIES });
+    const pls = await exportPls(alpha, created.id);
     expect(pls.status).toBe(200);
     expect(pls.type).toMatch(/^application\/pls\+xml/);
     expect(pls.text).toContain('xmlns="http://www.w3.org/2005/01/pronunciation-lexicon"');
@@ -207,8 +189,8 @@ describe('/v1/lexicons', () => {
       pls.text,
     );
     expect(again.body).toMatchObject({ name: 'Names', default: true, lang: 'ko', entries: ENTRIES });
-    await alpha.json('DELETE', `/v1/lexicons/${created.body.id}`);
-    await alpha.json('DELETE', `/v1/lexicons/${imported.body.id as string}`);
+    await alpha.client.deleteLexicon(created.id);
+    await alpha.client.deleteLexicon(imported.body.id as string);
   });
 
   it('refuses DTDs and external entities (XXE), other alphabets and broken XML', async () => {
@@ -226,55 +208,51 @@ describe('/v1/lexicons', () => {
       expectErrorShape(res.body, 'INVALID_INPUT');
       expect(JSON.stringify(res.body)).not.toContain('root:');
     }
-    expect((await alpha.json<{ total: number }>('GET', '/v1/lexicons')).body.total).toBe(0);
+    expect((await alpha.client.listLexicons()).total).toBe(0);
     const wrongType = await send(alpha, 'POST', '/v1/lexicons', 'x', 'text/plain');
     expect(wrongType.status).toBe(415);
   });
 
   it('an alias entry changes what /v1/text/normalize says and what is synthesized', async () => {
     const text = 'KTX 3시';
-    const plain = await alpha.json<{ spoken: string }>('POST', '/v1/text/normalize', { lang: 'ko', text });
-    expect(plain.body.spoken).toBe('케이티엑스 세 시');
-    const lex = await alpha.json<Lexicon>('POST', '/v1/lexicons', {
+    const plain = await alpha.client.normalizeText({ lang: 'ko', text });
+    expect(plain.spoken).toBe('케이티엑스 세 시');
+    const lex = await alpha.client.createLexicon({
       name: 'Trains',
       lang: 'ko',
       entries: [{ grapheme: 'KTX', alias: '고속철도', case_sensitive: true }],
     });
-    const named = await alpha.json<{ spoken: string }>('POST', '/v1/text/normalize', {
-      lang: 'ko',
-      text,
-      lexicon: [lex.body.id],
-    });
-    expect(named.status, JSON.stringify(named.body)).toBe(200);
-    expect(named.body.spoken).toBe('고속철도 세 시');
+    const named = await alpha.client.normalizeText({ lang: 'ko', text, lexicon: [lex.id] });
+    expect(alpha.lastStatus).toBe(200);
+    expect(named.spoken).toBe('고속철도 세 시');
 
-    const synth = async (extra: Record<string, unknown>, name: string) => {
-      const res = await alpha.json<{ job_id: string }>('POST', '/v1/synthesize', {
+    const synth = async (extra: { lexicons?: string[] }, name: string) => {
+      const { job_id } = await alpha.client.synthesize({
         script: [{ voice: 'builtin-ko', text }],
         output_format: 'wav',
         sample_rate: RATE,
         ...extra,
       });
-      expect(res.status, JSON.stringify(res.body)).toBe(202);
-      const job = await alpha.waitJob(res.body.job_id);
+      expect(alpha.lastStatus).toBe(202);
+      const job = await alpha.client.waitForJob(job_id);
       expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
       const result = job.result as {
         audio_url: string;
         captions: Array<{ text: string; words: Array<{ text: string }> }>;
       };
       const file = fixturePath(`lex-${name}.wav`);
-      writeFileSync(file, (await alpha.download(result.audio_url)).bytes);
+      await alpha.client.downloadToFile(result.audio_url, file);
       return { samples: ffmpegDecode(file, RATE), captions: result.captions };
     };
     const without = await synth({}, 'without');
-    const withLex = await synth({ lexicons: [lex.body.id] }, 'with');
+    const withLex = await synth({ lexicons: [lex.id] }, 'with');
     const spokenDirect = await synth({}, 'direct');
     expect(withLex.captions[0]!.text).toBe(text);
     expect(withLex.captions[0]!.words.map((w) => w.text)).toEqual(['KTX', '3시']);
     expect(Math.abs(withLex.samples.length - without.samples.length)).toBeGreaterThan(RATE * 0.05);
 
     // A default lexicon applies when a script names none; naming [] turns it off.
-    await alpha.json('PUT', `/v1/lexicons/${lex.body.id}`, {
+    await alpha.client.updateLexicon(lex.id, {
       name: 'Trains',
       lang: 'ko',
       default: true,
@@ -287,7 +265,7 @@ describe('/v1/lexicons', () => {
 
     const foreign = await beta.json('POST', '/v1/synthesize', {
       script: [{ voice: 'builtin-ko', text }],
-      lexicons: [lex.body.id],
+      lexicons: [lex.id],
     });
     expect(foreign.status).toBe(400);
     expectErrorShape(foreign.body, 'INVALID_INPUT');

@@ -53,14 +53,10 @@ beforeAll(async () => {
   });
   admin = new Api(server.url, adminKey);
   const { file, script } = librivoxReference();
-  const reg = await admin.registerSpeaker({ name: 'Narrator', lang: 'en', script, file });
-  expect(reg.status).toBe(202);
-  speakerId = reg.body.speaker_id as string;
-  expect((await admin.waitJob(reg.body.job_id as string, 60_000)).status).toBe('succeeded');
+  speakerId = (await admin.readySpeaker({ name: 'Narrator', lang: 'en', script, file }, 60_000)).speakerId;
   for (const name of ['quota', 'rate', 'other', 'speech'] as const) {
-    const res = await admin.json<{ key: string }>('POST', '/v1/keys', { name, project: 'default' });
-    expect(res.status).toBe(201);
-    keys[name] = res.body.key;
+    keys[name] = (await admin.client.createKey({ name, project: 'default' })).key;
+    expect(admin.lastStatus).toBe(201);
   }
 });
 
@@ -75,8 +71,8 @@ describe('queue depth and uploads (queue_max_depth = 1, max_upload_mb = 2)', () 
     const long = Array.from({ length: 30 }, (_, i) =>
       line(`Line ${i + 1} keeps the only worker busy for a while, so the queue stays full.`),
     );
-    const first = await admin.json<{ job_id: string }>('POST', '/v1/synthesize', { script: long });
-    expect(first.status).toBe(202);
+    const first = await admin.client.synthesize({ script: long });
+    expect(admin.lastStatus).toBe(202);
 
     const refused = await admin.json('POST', '/v1/synthesize', { script: [line('One more, please.')] });
     expect(refused.status).toBe(503);
@@ -95,12 +91,11 @@ describe('queue depth and uploads (queue_max_depth = 1, max_upload_mb = 2)', () 
     expectErrorShape(reg.body, 'UNAVAILABLE');
 
     // Canceling the long job frees the slot; the same request is then accepted and runs.
-    expect((await admin.json('DELETE', `/v1/jobs/${first.body.job_id}`)).status).toBe(204);
-    const accepted = await admin.json<{ job_id: string }>('POST', '/v1/synthesize', {
-      script: [line('One more, please.')],
-    });
-    expect(accepted.status).toBe(202);
-    expect((await admin.waitJob(accepted.body.job_id, 45_000)).status).toBe('succeeded');
+    await admin.client.cancelJob(first.job_id);
+    expect(admin.lastStatus).toBe(204);
+    const accepted = await admin.client.synthesize({ script: [line('One more, please.')] });
+    expect(admin.lastStatus).toBe(202);
+    expect((await admin.client.waitForJob(accepted.job_id, { timeoutMs: 45_000 })).status).toBe('succeeded');
   });
 
   it('refuses an Expect: 100-continue upload over max_upload_mb with 413 before the body is sent', async () => {
@@ -137,7 +132,7 @@ describe('queue depth and uploads (queue_max_depth = 1, max_upload_mb = 2)', () 
     expect(uploaded).toBeLessThan(64 * 1024);
     expectErrorShape(JSON.parse(readFileSync(out, 'utf8')), 'PAYLOAD_TOO_LARGE');
     expect(listDir(join(dataDir, 'tmp'))).toEqual([]);
-    expect((await admin.json<{ total: number }>('GET', '/v1/speakers')).body.total).toBe(1);
+    expect((await admin.client.listSpeakers()).total).toBe(1);
   });
 
   it('sends 100 Continue for an upload within the limit, so the upload goes through at once', async () => {
@@ -174,7 +169,7 @@ describe('queue depth and uploads (queue_max_depth = 1, max_upload_mb = 2)', () 
     expect(uploaded).toBeGreaterThan(1_500_000);
     expect(Date.now() - started).toBeLessThan(20_000);
     const body = JSON.parse(readFileSync(out, 'utf8')) as { job_id: string };
-    expect((await admin.waitJob(body.job_id, 45_000)).status).toBe('succeeded');
+    expect((await admin.client.waitForJob(body.job_id, { timeoutMs: 45_000 })).status).toBe('succeeded');
     expect(listDir(join(dataDir, 'tmp'))).toEqual([]);
   });
 });
@@ -223,13 +218,13 @@ describe('rate limit and monthly quota (rate_limit_per_minute = 5, monthly_chara
     expect(wait).toBeGreaterThanOrEqual(1);
     expect(wait).toBeLessThanOrEqual(31 * 24 * 3600);
 
-    const small = await client.json<{ job_id: string }>('POST', '/v1/synthesize', { script: [line(twenty)] });
-    expect(small.status).toBe(202);
+    const small = await client.client.synthesize({ script: [line(twenty)] });
+    expect(client.lastStatus).toBe(202);
     // Poll sparingly: the admin key is rate limited too (5 a minute).
     let status = 'queued';
     for (let i = 0; i < 5 && (status === 'queued' || status === 'running'); i++) {
       await new Promise((r) => setTimeout(r, 1500));
-      status = (await admin.json<{ status: string }>('GET', `/v1/jobs/${small.body.job_id}`)).body.status;
+      status = (await admin.client.getJob(small.job_id)).status;
     }
     expect(status).toBe('succeeded');
 
@@ -271,13 +266,14 @@ describe('rate limit and monthly quota (rate_limit_per_minute = 5, monthly_chara
     expect(over.status).toBe(429);
     expectErrorShape(over.body, 'QUOTA_EXCEEDED');
     const text = 'Thirty characters, no more ok';
-    const res = await fetch(`${server?.url ?? ''}/v1/audio/speech`, {
-      method: 'POST',
-      headers: { 'X-VR-APIKEY': keys.speech, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ model: 'tts-1', voice: speakerId, input: text, response_format: 'pcm' }),
+    const audio = await client.client.speech({
+      model: 'tts-1',
+      voice: speakerId,
+      input: text,
+      response_format: 'pcm',
     });
-    expect(res.status).toBe(200);
-    expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(24000);
+    expect(client.lastStatus).toBe(200);
+    expect((await new Response(audio).arrayBuffer()).byteLength).toBeGreaterThan(24000);
     // 29 used: 29 more would pass 50, through either route.
     expect((await speech(text)).status).toBe(429);
     expect((await client.json('POST', '/v1/synthesize', { script: [line(text)] })).status).toBe(429);

@@ -59,11 +59,7 @@ beforeAll(async () => {
   server = await startApp({ config: CONFIG });
   api = new Api(server.url, server.adminKey);
   const ref = librivoxReference();
-  const res = await api.registerSpeaker({ name: 'Narrator', lang: 'en', script: ref.script, file: ref.file });
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  const job = await api.waitJob(String(res.body.job_id));
-  expect(job.status, JSON.stringify(job)).toBe('succeeded');
-  speakerId = String(res.body.speaker_id);
+  speakerId = (await api.readySpeaker({ name: 'Narrator', lang: 'en', ...ref })).speakerId;
 });
 
 afterAll(async () => {
@@ -132,13 +128,13 @@ describe('/metrics', () => {
   it('tracks queue depth, busy workers, job outcomes, audio seconds and real-time factor', async () => {
     // Job A is long and holds the only job slot; job B waits behind it in the queue.
     const long = Array.from({ length: 30 }, () => ({ speaker_id: speakerId, text: LONG_LINE }));
-    const a = await api.json('POST', '/v1/synthesize', { script: long, output_format: 'wav' });
-    expect(a.status, JSON.stringify(a.body)).toBe(202);
-    const b = await api.json('POST', '/v1/synthesize', {
+    const a = await api.client.synthesize({ script: long, output_format: 'wav' });
+    expect(api.lastStatus).toBe(202);
+    const b = await api.client.synthesize({
       script: [{ speaker_id: speakerId, text: 'Hello there. This is a short line.' }],
       output_format: 'wav',
     });
-    expect(b.status, JSON.stringify(b.body)).toBe(202);
+    expect(api.lastStatus).toBe(202);
 
     let during: Scrape | undefined;
     const until = Date.now() + 30_000;
@@ -157,8 +153,9 @@ describe('/metrics', () => {
     const busy = during!.get('voicereel_workers_busy', { pool: 'synthesis' })!;
     expect(busy + during!.get('voicereel_workers_idle', { pool: 'synthesis' })!).toBe(2);
 
-    expect((await api.json('DELETE', `/v1/jobs/${String(a.body.job_id)}`)).status).toBe(204);
-    const done = await api.waitJob(String(b.body.job_id));
+    await api.client.cancelJob(a.job_id);
+    expect(api.lastStatus).toBe(204);
+    const done = await api.client.waitForJob(b.job_id);
     expect(done.status, JSON.stringify(done)).toBe('succeeded');
     const duration = (done.result as { duration: number }).duration;
     expect(duration).toBeGreaterThan(1);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CaptionUnit } from '../../src/captions/types.js';
 import type { WordTiming } from '../../src/engine/types.js';
+import type { ScriptLine, SynthesizeRequest } from '../../src/client/index.js';
 import { Api } from '../helpers/api.js';
 import { cli } from '../helpers/cli.js';
 import { expectErrorShape } from '../helpers/expect.js';
@@ -62,20 +63,22 @@ afterAll(async () => {
   temp.forEach(removeDir);
 });
 
+/** GET /v1/voices through the client, in the measured shape these tests read. */
+const voiceList = async (lang?: string) => (await api.client.listVoices(lang)).items as Voice[];
+
 async function synthesize(script: unknown[], sample_rate = 24000) {
-  const res = await api.json<{ job_id: string }>('POST', '/v1/synthesize', {
-    script,
+  const { job_id } = await api.client.synthesize({
+    script: script as ScriptLine[],
     output_format: 'wav',
-    sample_rate,
+    sample_rate: sample_rate as SynthesizeRequest['sample_rate'],
     caption_format: 'json',
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  const job = await api.waitJob(res.body.job_id);
+  expect(api.lastStatus).toBe(202);
+  const job = await api.client.waitForJob(job_id);
   expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
   const result = job.result as { audio_url: string; captions: Unit[]; sample_rate: number };
-  const dl = await api.download(result.audio_url);
-  const file = fixturePath(`${res.body.job_id}.wav`);
-  writeFileSync(file, dl.bytes);
+  const file = fixturePath(`${job_id}.wav`);
+  await api.client.downloadToFile(result.audio_url, file);
   const samples = ffmpegDecode(file, sample_rate);
   const segment = (u: Unit) =>
     samples.subarray(Math.round(u.start * sample_rate), Math.round(u.end * sample_rate));
@@ -84,8 +87,8 @@ async function synthesize(script: unknown[], sample_rate = 24000) {
 
 describe('neural voices from installed model packs', () => {
   it('GET /v1/voices lists the packs’ preset voices after the built-in ones, measured', async () => {
-    const { status, body } = await api.json<{ items: Voice[] }>('GET', '/v1/voices');
-    expect(status).toBe(200);
+    const body = { items: await voiceList() };
+    expect(api.lastStatus).toBe(200);
     expect(body.items.map((v) => v.id)).toEqual([
       'builtin-ko',
       'builtin-en',
@@ -109,8 +112,7 @@ describe('neural voices from installed model packs', () => {
     expect(s1.profile!.medianF0).toBeLessThan(315);
     const am = body.items.find((v) => v.id === 'kokoro-test:am_two')!;
     expect(am).toMatchObject({ engine: 'kokoro', lang: 'en-US', language: 'en', sample_rate: 24000 });
-    const onlyJa = await api.json<{ items: Voice[] }>('GET', '/v1/voices?lang=ja');
-    expect(onlyJa.body.items.map((v) => v.id)).toEqual(['builtin-ja']);
+    expect((await voiceList('ja')).map((v) => v.id)).toEqual(['builtin-ja']);
   });
 
   it('script lines name preset voices: speaker, style, speed, sample rate and word timings reach the audio', async () => {
@@ -157,13 +159,9 @@ describe('neural voices from installed model packs', () => {
       ['Low', low],
       ['High', high],
     ] as const) {
-      const res = await api.registerSpeaker({ name, lang: 'en', script: ref.script, file: ref.file });
-      expect(res.status, JSON.stringify(res.body)).toBe(202);
-      const job = await api.waitJob(String(res.body.job_id));
-      expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
-      ids[name] = String(res.body.speaker_id);
+      ids[name] = (await api.readySpeaker({ name, lang: 'en', ...ref })).speakerId;
     }
-    const voices = (await api.json<{ items: Voice[] }>('GET', '/v1/voices')).body.items;
+    const voices = await voiceList();
     const f0 = (id: string) => voices.find((v) => v.id === id)!.profile!.medianF0;
     const view = async (id: string) =>
       (
@@ -236,7 +234,7 @@ describe('neural voices from installed model packs', () => {
     writeFileSync(model, bytes);
     server = await startApp({ dataDir, config: CONFIG, adminKey: server.adminKey });
     api = new Api(server.url, server.adminKey);
-    const ids = (await api.json<{ items: Voice[] }>('GET', '/v1/voices')).body.items.map((v) => v.id);
+    const ids = (await voiceList()).map((v) => v.id);
     expect(ids).toContain('piper-test:s0');
     expect(ids.some((id) => id.startsWith('kokoro-test:'))).toBe(false);
     const logs = server.logs.join('\n');
@@ -277,19 +275,17 @@ describe('neural voices from installed model packs', () => {
     );
     try {
       const client = new Api(crashy.url, crashy.adminKey);
-      const res = await client.json<{ job_id: string }>('POST', '/v1/synthesize', {
+      const res = await client.client.synthesize({
         script: [{ voice: 'builtin-en', text: 'Still here after a crash.' }],
       });
-      expect(res.status).toBe(202);
-      const job = await client.waitJob(res.body.job_id);
+      expect(client.lastStatus).toBe(202);
+      const job = await client.client.waitForJob(res.job_id);
       expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
       expect(existsSync(marker)).toBe(true);
       expect(crashy.logs.join('\n')).toContain('engine worker died; replaced, task retried once');
       // The replacement keeps serving.
-      const again = await client.json<{ job_id: string }>('POST', '/v1/synthesize', {
-        script: [{ voice: 'builtin-en', text: 'And again.' }],
-      });
-      expect((await client.waitJob(again.body.job_id)).status).toBe('succeeded');
+      const again = await client.client.synthesize({ script: [{ voice: 'builtin-en', text: 'And again.' }] });
+      expect((await client.client.waitForJob(again.job_id)).status).toBe('succeeded');
       expect((await fetch(`${crashy.url}/readyz`)).status).toBe(200);
     } finally {
       await crashy.stop();

@@ -88,15 +88,13 @@ describe('GET /v1/openapi.json', () => {
   });
 
   it('describes what the server really answers (responses parse with the documented schemas)', async () => {
-    expect(KeyList.safeParse((await admin.json('GET', '/v1/keys')).body).success).toBe(true);
-    expect(VoiceList.safeParse((await admin.json('GET', '/v1/voices')).body).success).toBe(true);
-    expect(SpeakerPage.safeParse((await admin.json('GET', '/v1/speakers')).body).success).toBe(true);
-    const created = await admin.json<{ job_id: string }>('POST', '/v1/synthesize', {
-      script: [{ voice: 'builtin-en', text: 'Hi.' }],
-    });
-    expect(created.status).toBe(202);
-    const job = await admin.json('GET', `/v1/jobs/${created.body.job_id}`);
-    expect(Job.parse(job.body).id).toBe(created.body.job_id);
+    expect(KeyList.safeParse(await admin.client.listKeys()).success).toBe(true);
+    expect(VoiceList.safeParse(await admin.client.listVoices()).success).toBe(true);
+    expect(SpeakerPage.safeParse(await admin.client.listSpeakers()).success).toBe(true);
+    const created = await admin.client.synthesize({ script: [{ voice: 'builtin-en', text: 'Hi.' }] });
+    expect(admin.lastStatus).toBe(202);
+    const job = await admin.client.getJob(created.job_id);
+    expect(Job.parse(job).id).toBe(created.job_id);
   });
 
   it('validates queries with the documented schemas (the same error the document lists)', async () => {

@@ -27,27 +27,24 @@ let server: TestServer | undefined;
 let api: Api;
 let refs: { heavy: { file: string; script: string }; normal: { file: string; script: string } };
 
-type Job = { id: string; status: string; error?: { code: string; message: string } };
-type Speaker = {
-  id: string;
-  status: string;
-  error: { code: string; message: string } | null;
-  reference: { retained: boolean };
-};
-
 async function restart(): Promise<void> {
   server = await startServer({ config: CONFIG, dataDir, adminKey });
   api = new Api(server.url, adminKey);
 }
 
 async function register(ref: { file: string; script: string }, name: string) {
-  const res = await api.registerSpeaker({ name, lang: 'en', ...ref });
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  return { jobId: res.body.job_id as string, speakerId: res.body.speaker_id as string };
+  const res = await api.client.registerSpeaker({
+    name,
+    lang: 'en',
+    referenceScript: ref.script,
+    audio: ref.file,
+  });
+  expect(api.lastStatus).toBe(202);
+  return { jobId: res.job_id, speakerId: res.speaker_id };
 }
 
-const job = async (id: string) => (await api.json<Job>('GET', `/v1/jobs/${id}`)).body;
-const speaker = async (id: string) => (await api.json<Speaker>('GET', `/v1/speakers/${id}`)).body;
+const job = (id: string) => api.client.getJob(id);
+const speaker = (id: string) => api.client.getSpeaker(id);
 const referenceFiles = (speakerId: string) =>
   listDir(join(dataDir, 'references')).filter((f) => f.startsWith(`${speakerId}.`));
 
@@ -87,28 +84,29 @@ afterAll(async () => {
 describe('canceling a registration', () => {
   it('fails the speaker of a queued registration and deletes its recording at once', async () => {
     const voice = await register(refs.normal, 'Narrator');
-    expect((await api.waitJob(voice.jobId)).status).toBe('succeeded');
+    expect((await api.client.waitForJob(voice.jobId)).status).toBe('succeeded');
     // A long synthesis holds the only job slot; the analysis thread stays free for the upload.
-    const long = await api.json<{ job_id: string }>('POST', '/v1/synthesize', {
+    const long = await api.client.synthesize({
       script: Array.from({ length: 40 }, (_, i) => ({
         speaker_id: voice.speakerId,
         text: `Line ${i + 1} of a long script that keeps the only job slot busy for a while.`,
       })),
     });
-    expect(long.status).toBe(202);
+    expect(api.lastStatus).toBe(202);
     const queued = await register(refs.normal, 'Waiting');
-    expect((await job(long.body.job_id)).status).toBe('running');
+    expect((await job(long.job_id)).status).toBe('running');
     expect((await job(queued.jobId)).status).toBe('queued');
     expect(referenceFiles(queued.speakerId)).toHaveLength(1);
 
-    const del = await api.json('DELETE', `/v1/jobs/${queued.jobId}`);
-    expect(del.status).toBe(204);
+    await api.client.cancelJob(queued.jobId);
+    expect(api.lastStatus).toBe(204);
     await expectCanceled(queued);
 
     // Once the slot is free the canceled registration is not picked up: it stays as it was left.
-    expect((await api.json('DELETE', `/v1/jobs/${long.body.job_id}`)).status).toBe(204);
+    await api.client.cancelJob(long.job_id);
+    expect(api.lastStatus).toBe(204);
     const after = await register(refs.normal, 'After the queue');
-    expect((await api.waitJob(after.jobId)).status).toBe('succeeded');
+    expect((await api.client.waitForJob(after.jobId)).status).toBe('succeeded');
     await expectCanceled(queued);
   }, 180_000);
 
@@ -116,8 +114,8 @@ describe('canceling a registration', () => {
     const r = await register(refs.heavy, 'Interrupted');
     await until(async () => (await job(r.jobId)).status === 'running' && (await analysisBusy()) === 1);
 
-    const del = await api.json('DELETE', `/v1/jobs/${r.jobId}`);
-    expect(del.status).toBe(204);
+    await api.client.cancelJob(r.jobId);
+    expect(api.lastStatus).toBe(204);
     await expectCanceled(r);
     // The analysis is left to finish in its thread (ending a thread inside onnxruntime would take
     // the process with it), and its result is dropped: the speaker does not turn ready afterwards.
@@ -126,7 +124,7 @@ describe('canceling a registration', () => {
 
     // The next registration goes through.
     const next = await register(refs.normal, 'After');
-    expect((await api.waitJob(next.jobId)).status).toBe('succeeded');
+    expect((await api.client.waitForJob(next.jobId)).status).toBe('succeeded');
     expect((await speaker(next.speakerId)).status).toBe('ready');
     await expectCanceled(r);
   }, 180_000);
@@ -138,14 +136,14 @@ describe('crashes and older databases', () => {
     await until(async () => (await job(r.jobId)).status === 'running');
     await server!.kill();
     await restart();
-    const done = await api.waitJob(r.jobId);
+    const done = await api.client.waitForJob(r.jobId);
     expect(done.status, JSON.stringify(done)).toBe('succeeded');
     expect((await speaker(r.speakerId)).status).toBe('ready');
   }, 180_000);
 
   it('settles at start-up a speaker left pending by a canceled job, and deletes its recording', async () => {
     const r = await register(refs.normal, 'Stuck');
-    expect((await api.waitJob(r.jobId)).status).toBe('succeeded');
+    expect((await api.client.waitForJob(r.jobId)).status).toBe('succeeded');
     await server!.stop();
     // What a canceled registration left before cancels kept the speaker in step: job canceled,
     // speaker pending, recording on disk.

@@ -122,13 +122,13 @@ describe('reports, usage CLI and backups on one data dir', () => {
   it('`usage report` prints the JSON and CSV of real usage, read while the server runs', async () => {
     const server = servers[servers.length - 1] as AppServer;
     const admin = new Api(server.url, server.adminKey);
-    const created = await admin.json<{ id: string; key: string }>('POST', '/v1/keys', {
-      name: 'r',
-      project: 'p1',
-    });
-    expect(created.status).toBe(201);
-    const client = new Api(server.url, created.body.key);
-    for (let i = 0; i < 3; i++) expect((await client.json('GET', '/v1/speakers')).status).toBe(200);
+    const created = await admin.client.createKey({ name: 'r', project: 'p1' });
+    expect(admin.lastStatus).toBe(201);
+    const client = new Api(server.url, created.key);
+    for (let i = 0; i < 3; i++) {
+      await client.client.listSpeakers();
+      expect(client.lastStatus).toBe(200);
+    }
 
     // Request counts reach the database within a second; the CLI reads it beside the server.
     let report: Report | undefined;
@@ -137,12 +137,12 @@ describe('reports, usage CLI and backups on one data dir', () => {
       const res = await cli(['usage', 'report', '--month', THIS, '--project', 'p1', '--data-dir', dataDir]);
       expect(res.code, res.stderr).toBe(0);
       report = JSON.parse(res.stdout) as Report;
-      if (report.keys.find((k) => k.key_id === created.body.id)?.requests === 3) break;
+      if (report.keys.find((k) => k.key_id === created.id)?.requests === 3) break;
       await sleep(300);
     }
     const keys = [
       {
-        key_id: created.body.id,
+        key_id: created.id,
         project: 'p1',
         requests: 3,
         synthesized_seconds: 0,

@@ -39,9 +39,9 @@ afterAll(async () => {
 });
 
 async function newKey(name: string): Promise<Key> {
-  const res = await admin.json<Key>('POST', '/v1/keys', { name, project: name });
-  expect(res.status).toBe(201);
-  return res.body;
+  const key = await admin.client.createKey({ name, project: name });
+  expect(admin.lastStatus).toBe(201);
+  return key;
 }
 
 const forgedSignature = (keyId: string) =>
@@ -74,13 +74,10 @@ describe('a forged signature in a known key’s name', () => {
     });
     expect(adminRoute.status).toBe(401);
 
-    const keys = await admin.json<{ items: Array<{ id: string; last_used_at: string | null }> }>(
-      'GET',
-      '/v1/keys',
-    );
-    expect(keys.body.items.find((k) => k.id === victim.id)?.last_used_at).toBeNull();
-    const usage = await admin.json<{ keys: Array<{ key_id: string; requests: number }> }>('GET', '/v1/usage');
-    expect(usage.body.keys.find((k) => k.key_id === victim.id)?.requests ?? 0).toBe(0);
+    const keys = await admin.client.listKeys();
+    expect(keys.items.find((k) => k.id === victim.id)?.last_used_at).toBeNull();
+    const usage = await admin.client.usage();
+    expect(usage.keys.find((k) => k.key_id === victim.id)?.requests ?? 0).toBe(0);
 
     // The real key still has its whole budget: 40 forgeries against a limit of 30 a minute spent nothing.
     const real = new Api(server.url, victim.key);

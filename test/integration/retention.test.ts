@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Job, type Speaker, type SynthesisResult, VoiceReelClient } from '../../src/client/index.js';
 import { Api } from '../helpers/api.js';
 import { listDir } from '../helpers/expect.js';
 import { librivoxReference } from '../helpers/fixtures.js';
@@ -15,14 +16,6 @@ import { removeDir, waitForLog } from '../helpers/server.js';
  */
 
 const CLEANUP_MSG = 'retention cleanup deleted expired files';
-
-type Job = {
-  id: string;
-  status: string;
-  error?: { code: string; message: string };
-  result?: { audio_url: string | null; caption_url: string | null; files_expire_at: string | null };
-};
-type Speaker = { id: string; status: string; reference: { retained: boolean } };
 
 interface Setup {
   server: AppServer;
@@ -43,31 +36,28 @@ async function setup(storage: string): Promise<Setup> {
   });
   const api = new Api(server.url, server.adminKey);
   const { file, script } = librivoxReference();
-  const reg = await api.registerSpeaker({ name: 'Narrator', lang: 'en', script, file });
-  expect(reg.status).toBe(202);
-  const job = await api.waitJob(reg.body.job_id as string, 60_000);
-  expect(job.status, JSON.stringify(job)).toBe('succeeded');
-  return { server, api, speakerId: reg.body.speaker_id as string };
+  const { speakerId } = await api.readySpeaker({ name: 'Narrator', lang: 'en', script, file }, 60_000);
+  return { server, api, speakerId };
 }
 
-async function synthesize(s: Setup, text: string): Promise<Job> {
-  const res = await s.api.json<{ job_id: string }>('POST', '/v1/synthesize', {
+async function synthesize(s: Setup, text: string): Promise<Job & { result?: SynthesisResult }> {
+  const { job_id } = await s.api.client.synthesize({
     script: [
       { speaker_id: s.speakerId, text },
       { speaker_id: s.speakerId, text: 'And a second line, for good measure.' },
     ],
     caption_format: 'vtt',
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  const job = (await s.api.waitJob(res.body.job_id, 45_000)) as Job;
+  expect(s.api.lastStatus).toBe(202);
+  const job = await s.api.client.waitForJob(job_id, { timeoutMs: 45_000 });
   expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
-  return job;
+  return { ...job, result: VoiceReelClient.synthesisResult(job) };
 }
 
 async function speaker(s: Setup, id: string): Promise<Speaker> {
-  const res = await s.api.json<Speaker>('GET', `/v1/speakers/${id}`);
-  expect(res.status).toBe(200);
-  return res.body;
+  const found = await s.api.client.getSpeaker(id);
+  expect(s.api.lastStatus).toBe(200);
+  return found;
 }
 
 beforeAll(async () => {
@@ -101,11 +91,10 @@ describe('retention_hours = 0.001 with a sweep every second', () => {
     let gone = false;
     while (!gone && Date.now() - started < 15_000) {
       await sleep(250);
-      const [audio, captions, spk] = await Promise.all([
-        s.api.download(audioUrl),
-        s.api.download(captionUrl),
-        speaker(s, s.speakerId),
-      ]);
+      // One after another: speaker() checks the status of the client's last answer.
+      const audio = await s.api.download(audioUrl);
+      const captions = await s.api.download(captionUrl);
+      const spk = await speaker(s, s.speakerId);
       gone =
         audio.status === 404 &&
         captions.status === 404 &&
@@ -127,7 +116,7 @@ describe('retention_hours = 0.001 with a sweep every second', () => {
     expect(spk.status).toBe('ready');
     expect(spk.reference.retained).toBe(false);
     // The job itself is still on record.
-    expect((await s.api.json<Job>('GET', `/v1/jobs/${job.id}`)).body.status).toBe('succeeded');
+    expect((await s.api.client.getJob(job.id)).status).toBe('succeeded');
 
     expect(await waitForLog(s.server, (l) => l.includes(CLEANUP_MSG))).toBe(true);
     const swept = s.server.logs
@@ -148,28 +137,30 @@ describe('retention_hours = 0.001 with a sweep every second', () => {
   it('keeps the recording of a registration still waiting in the queue until it is analysed', async () => {
     const s = short as Setup;
     // One job at a time: a long synthesis holds the queue well past the 3.6 s retention.
-    const long = await s.api.json<{ job_id: string }>('POST', '/v1/synthesize', {
+    const long = await s.api.client.synthesize({
       script: Array.from({ length: 80 }, (_, i) => ({
         speaker_id: s.speakerId,
         text: `Line ${i + 1} of a long script that keeps the only worker busy for several seconds.`,
       })),
     });
-    expect(long.status).toBe(202);
+    expect(s.api.lastStatus).toBe(202);
     const { file, script } = librivoxReference();
-    const reg = await s.api.registerSpeaker({ name: 'Waiting', lang: 'en', script, file });
-    expect(reg.status).toBe(202);
-    const regJob = (await s.api.waitJob(reg.body.job_id as string, 45_000)) as Job;
-    const waited = await s.api.json<{ started_at: string; created_at: string }>(
-      'GET',
-      `/v1/jobs/${String(reg.body.job_id)}`,
-    );
+    const reg = await s.api.client.registerSpeaker({
+      name: 'Waiting',
+      lang: 'en',
+      referenceScript: script,
+      audio: file,
+    });
+    expect(s.api.lastStatus).toBe(202);
+    const regJob = await s.api.client.waitForJob(reg.job_id, { timeoutMs: 45_000 });
+    const waited = await s.api.client.getJob(reg.job_id);
     // The registration really waited past the retention period and at least one sweep after it...
-    expect(Date.parse(waited.body.started_at) - Date.parse(waited.body.created_at)).toBeGreaterThan(5000);
+    expect(Date.parse(waited.started_at ?? '') - Date.parse(waited.created_at)).toBeGreaterThan(5000);
     // ...and still found its recording.
     expect(regJob.status, JSON.stringify(regJob.error)).toBe('succeeded');
-    const waitingId = reg.body.speaker_id as string;
+    const waitingId = reg.speaker_id;
     expect((await speaker(s, waitingId)).status).toBe('ready');
-    expect((await s.api.waitJob(long.body.job_id, 45_000)).status).toBe('succeeded');
+    expect((await s.api.client.waitForJob(long.job_id, { timeoutMs: 45_000 })).status).toBe('succeeded');
     // Once registered, its recording is swept like any other.
     const until = Date.now() + 10_000;
     while ((await speaker(s, waitingId)).reference.retained && Date.now() < until) await sleep(250);

@@ -76,8 +76,7 @@ function decodedSeconds(path: string, input: string[] = []): number {
 }
 
 async function characters(): Promise<number> {
-  const { body } = await api.json<{ total: { characters: number } }>('GET', '/v1/usage');
-  return body.total.characters;
+  return (await api.client.usage()).total.characters;
 }
 
 describe('POST /v1/audio/speech (openai client)', () => {
@@ -257,10 +256,7 @@ describe('POST /v1/audio/speech (openai client)', () => {
 
   it("speaks in a registered speaker's voice, for its own project only", async () => {
     const { file, script } = librivoxReference();
-    const reg = await api.registerSpeaker({ name: 'Narrator', lang: 'en', script, file });
-    expect(reg.status).toBe(202);
-    const speakerId = String(reg.body.speaker_id);
-    expect((await api.waitJob(String(reg.body.job_id), 60_000)).status).toBe('succeeded');
+    const { speakerId } = await api.readySpeaker({ name: 'Narrator', lang: 'en', script, file }, 60_000);
     const res = await client.audio.speech.create({
       model: 'tts-1',
       voice: speakerId as 'alloy',
@@ -271,12 +267,9 @@ describe('POST /v1/audio/speech (openai client)', () => {
     expect(p.format).toBe('wav');
     expect(p.duration).toBeGreaterThan(2);
 
-    const created = await api.json<{ key: string }>('POST', '/v1/keys', {
-      name: 'elsewhere',
-      project: 'elsewhere',
-    });
-    expect(created.status).toBe(201);
-    const stranger = new OpenAI({ apiKey: created.body.key, baseURL: `${server.url}/v1`, maxRetries: 0 });
+    const created = await api.client.createKey({ name: 'elsewhere', project: 'elsewhere' });
+    expect(api.lastStatus).toBe(201);
+    const stranger = new OpenAI({ apiKey: created.key, baseURL: `${server.url}/v1`, maxRetries: 0 });
     const err = await stranger.audio.speech
       .create({ model: 'tts-1', voice: speakerId as 'alloy', input: SHORT })
       .catch((e: unknown) => e as InstanceType<typeof OpenAI.BadRequestError>);

@@ -60,18 +60,9 @@ const FAST_TEXT =
   'Next month we open two new offices and start hiring engineers, designers and support staff. ';
 
 async function register(lang: 'en' | 'ko' | 'ja', name: string, ref: { file: string; script: string }) {
-  const res = await api.registerSpeaker({
-    name,
-    lang,
-    script: ref.script,
-    file: ref.file,
-    consent: `${name} consented.`,
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  expect(res.body.speaker_id).toMatch(/^spk_/);
-  const job = await api.waitJob(String(res.body.job_id));
-  expect(job.status, JSON.stringify(job)).toBe('succeeded');
-  spk[lang] = String(res.body.speaker_id);
+  const { speakerId } = await api.readySpeaker({ name, lang, ...ref, consent: `${name} consented.` });
+  expect(speakerId).toMatch(/^spk_/);
+  spk[lang] = speakerId;
 }
 
 beforeAll(async () => {
@@ -169,7 +160,7 @@ async function synthesize(output_format: string, sample_rate: number, caption_fo
   });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   expect(res.headers.get('location')).toBe(`/v1/jobs/${res.body.job_id}`);
-  const job = await api.waitJob(res.body.job_id);
+  const job = await api.client.waitForJob(res.body.job_id);
   expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
   expect(job.progress).toBe(1);
   const result = job.result as Result;
@@ -318,25 +309,17 @@ describe('multi-speaker synthesis', () => {
 
   it('speaks at the tempo of each reference: a fast talker gets a faster voice', async () => {
     const fastRef = espeakReference('en-fast-6', 'en+m3', FAST_TEXT, 6, 40, 260);
-    const res = await api.registerSpeaker({
-      name: 'Quick',
-      lang: 'en',
-      script: fastRef.script,
-      file: fastRef.file,
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    expect((await api.waitJob(String(res.body.job_id))).status).toBe('succeeded');
-    const fast = String(res.body.speaker_id);
-    const { body } = await api.json<{ profile: Profile }>('GET', `/v1/speakers/${fast}`);
-    expect(body.profile.syllableRate).toBeGreaterThan((profiles.en?.syllableRate ?? 0) * 1.3);
+    const fast = (await api.readySpeaker({ name: 'Quick', lang: 'en', ...fastRef })).speakerId;
+    const { profile } = await api.client.getSpeaker(fast);
+    expect((profile as unknown as Profile).syllableRate).toBeGreaterThan(
+      (profiles.en?.syllableRate ?? 0) * 1.3,
+    );
 
     const text = 'We will review the budget, the hiring plan and the launch date before lunch.';
     const durations: number[] = [];
     for (const speaker of [spk.en, fast]) {
-      const r = await api.json<{ job_id: string }>('POST', '/v1/synthesize', {
-        script: [{ speaker_id: speaker, text }],
-      });
-      const job = await api.waitJob(r.body.job_id);
+      const r = await api.client.synthesize({ script: [{ speaker_id: speaker, text }] });
+      const job = await api.client.waitForJob(r.job_id);
       const unit = (job.result as Result).captions[0] as Unit;
       durations.push(unit.end - unit.start);
       finished.push({ chars: [...text].length, duration: (job.result as Result).duration });
@@ -344,7 +327,8 @@ describe('multi-speaker synthesis', () => {
     const [slowSeconds, fastSeconds] = durations as [number, number];
     // The LibriVox narrator speaks at about 3.3 syllables/s, the fast reference at over 4.5.
     expect(fastSeconds).toBeLessThan(slowSeconds * 0.8);
-    expect((await api.json('DELETE', `/v1/speakers/${fast}`)).status).toBe(204);
+    await api.client.deleteSpeaker(fast);
+    expect(api.lastStatus).toBe(204);
   });
 
   it('serves byte ranges of the audio and refuses altered links', async () => {
@@ -376,18 +360,8 @@ describe('multi-speaker synthesis', () => {
 
   it('meters characters, seconds, registrations and requests per key', async () => {
     const month = new Date().toISOString().slice(0, 7);
-    const { status, body } = await api.json<{
-      month: string;
-      keys: Array<{
-        key_id: string;
-        requests: number;
-        characters: number;
-        synthesized_seconds: number;
-        registrations: number;
-      }>;
-      total: { characters: number; synthesized_seconds: number; registrations: number; requests: number };
-    }>('GET', `/v1/usage?month=${month}`);
-    expect(status).toBe(200);
+    const body = await api.client.usage(month);
+    expect(api.lastStatus).toBe(200);
     expect(body.month).toBe(month);
     const chars = finished.reduce((n, f) => n + f.chars, 0);
     const seconds = finished.reduce((n, f) => n + f.duration, 0);
@@ -397,43 +371,40 @@ describe('multi-speaker synthesis', () => {
     expect(body.total.registrations).toBe(3 + 3 + 2 + 1);
     expect(body.total.requests).toBeGreaterThan(20);
     expect(body.keys).toHaveLength(1);
-    const other = await api.json<{ total: { characters: number } }>('GET', '/v1/usage?month=2001-01');
-    expect(other.body.total.characters).toBe(0);
+    expect((await api.client.usage('2001-01')).total.characters).toBe(0);
   });
 
   it('cancels a job and deletes its files', async () => {
     const { jobId, result } = await synthesize('wav', 16000, 'vtt');
     expect(existsSync(join(server.dataDir, 'jobs', jobId))).toBe(true);
-    expect((await api.json('DELETE', `/v1/jobs/${jobId}`)).status).toBe(204);
+    await api.client.cancelJob(jobId);
+    expect(api.lastStatus).toBe(204);
     expect(existsSync(join(server.dataDir, 'jobs', jobId))).toBe(false);
     expect((await api.download(result.audio_url)).status).toBe(404);
 
     // A queued or running job is canceled outright.
     const long = Array.from({ length: 30 }, () => script()).flat();
-    const res = await api.json<{ job_id: string }>('POST', '/v1/synthesize', { script: long });
-    expect((await api.json('DELETE', `/v1/jobs/${res.body.job_id}`)).status).toBe(204);
-    const job = await api.waitJob(res.body.job_id);
+    const { job_id } = await api.client.synthesize({ script: long });
+    await api.client.cancelJob(job_id);
+    expect(api.lastStatus).toBe(204);
+    const job = await api.client.waitForJob(job_id);
     expect(job.status).toBe('canceled');
     expect(job.result).toBeUndefined();
-    expect(existsSync(join(server.dataDir, 'jobs', res.body.job_id))).toBe(false);
+    expect(existsSync(join(server.dataDir, 'jobs', job_id))).toBe(false);
   });
 
   it('lists speakers page by page and deletes a voice with its recording', async () => {
-    const page1 = await api.json<{
-      items: Array<{ id: string }>;
-      total: number;
-      page: number;
-      page_size: number;
-    }>('GET', '/v1/speakers?page=1&page_size=2');
-    expect(page1.body).toMatchObject({ total: 3, page: 1, page_size: 2 });
-    expect(page1.body.items).toHaveLength(2);
-    const page2 = await api.json<{ items: Array<{ id: string }> }>('GET', '/v1/speakers?page=2&page_size=2');
-    expect(page2.body.items.map((s) => s.id)).toEqual([spk.ja]);
+    const page1 = await api.client.listSpeakers({ page: 1, page_size: 2 });
+    expect(page1).toMatchObject({ total: 3, page: 1, page_size: 2 });
+    expect(page1.items).toHaveLength(2);
+    const page2 = await api.client.listSpeakers({ page: 2, page_size: 2 });
+    expect(page2.items.map((s) => s.id)).toEqual([spk.ja]);
 
     const refFile = readdirSync(join(server.dataDir, 'references')).find((f) =>
       f.startsWith(spk.ja),
     ) as string;
-    expect((await api.json('DELETE', `/v1/speakers/${spk.ja}`)).status).toBe(204);
+    await api.client.deleteSpeaker(spk.ja);
+    expect(api.lastStatus).toBe(204);
     expect((await api.json('GET', `/v1/speakers/${spk.ja}`)).status).toBe(404);
     expect(existsSync(join(server.dataDir, 'references', refFile))).toBe(false);
     const synth = await api.json('POST', '/v1/synthesize', {

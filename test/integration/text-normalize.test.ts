@@ -44,14 +44,14 @@ afterAll(async () => {
 });
 
 async function synthesize(text: string, caption_format: 'json' | 'vtt', name: string) {
-  const res = await api.json<{ job_id: string }>('POST', '/v1/synthesize', {
+  const { job_id } = await api.client.synthesize({
     script: [{ voice: 'builtin-ko', text }],
     output_format: 'wav',
     sample_rate: RATE,
     caption_format,
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  const job = await api.waitJob(res.body.job_id);
+  expect(api.lastStatus).toBe(202);
+  const job = await api.client.waitForJob(job_id);
   expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
   const result = job.result as Result;
   const dl = await api.download(result.audio_url);
@@ -112,38 +112,34 @@ describe('script lines are spoken in their normalized form, captioned as written
 
 describe('POST /v1/text/normalize', () => {
   it('previews the spoken form with the written → spoken tokens', async () => {
-    const res = await api.json<{ spoken: string; tokens: Array<{ written: string; spoken: string }> }>(
-      'POST',
-      '/v1/text/normalize',
-      { lang: 'ko', text: LINE },
-    );
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.spoken).toBe(SPOKEN);
-    expect(res.body.tokens.map((t) => t.written).join('')).toBe(LINE);
-    expect(res.body.tokens.map((t) => t.spoken).join('')).toBe(SPOKEN);
-    expect(res.body.tokens).toContainEqual({ written: '3시', spoken: '세 시' });
-    expect(res.body.tokens).toContainEqual({ written: '2개', spoken: '두 개' });
+    const res = await api.client.normalizeText({ lang: 'ko', text: LINE });
+    expect(api.lastStatus).toBe(200);
+    expect(res.spoken).toBe(SPOKEN);
+    expect(res.tokens.map((t) => t.written).join('')).toBe(LINE);
+    expect(res.tokens.map((t) => t.spoken).join('')).toBe(SPOKEN);
+    expect(res.tokens).toContainEqual({ written: '3시', spoken: '세 시' });
+    expect(res.tokens).toContainEqual({ written: '2개', spoken: '두 개' });
 
-    const ja = await api.json('POST', '/v1/text/normalize', { lang: 'ja', text: '鉛筆が3本あります。' });
-    expect(ja.body.spoken).toBe('鉛筆がさんぼんあります。');
-    const en = await api.json('POST', '/v1/text/normalize', { lang: 'en', text: 'Meet Dr. Smith at 5 p.m.' });
-    expect(en.body.spoken).toBe('Meet Doctor Smith at five P M.');
+    const ja = await api.client.normalizeText({ lang: 'ja', text: '鉛筆が3本あります。' });
+    expect(ja.spoken).toBe('鉛筆がさんぼんあります。');
+    const en = await api.client.normalizeText({ lang: 'en', text: 'Meet Dr. Smith at 5 p.m.' });
+    expect(en.spoken).toBe('Meet Doctor Smith at five P M.');
   });
 
   it('applies inline lexicon entries before the rules', async () => {
-    const res = await api.json<{ spoken: string }>('POST', '/v1/text/normalize', {
+    const res = await api.client.normalizeText({
       lang: 'ko',
       text: 'VoiceReel은 3시에 열립니다.',
       lexicon: [{ grapheme: 'voicereel', alias: '보이스릴' }],
     });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.spoken).toBe('보이스릴은 세 시에 열립니다.');
-    const exact = await api.json<{ spoken: string }>('POST', '/v1/text/normalize', {
+    expect(api.lastStatus).toBe(200);
+    expect(res.spoken).toBe('보이스릴은 세 시에 열립니다.');
+    const exact = await api.client.normalizeText({
       lang: 'ko',
       text: 'VoiceReel은',
       lexicon: [{ grapheme: 'voicereel', alias: '보이스릴', case_sensitive: true }],
     });
-    expect(exact.body.spoken).not.toContain('보이스릴');
+    expect(exact.spoken).not.toContain('보이스릴');
   });
 
   it('refuses bad input in the error shape, and callers without a key', async () => {

@@ -88,9 +88,7 @@ beforeAll(async () => {
   server = await startServer({ config: CONFIG });
   admin = new Api(server.url, server.adminKey);
   for (const name of ['heavy', 'normal'] as const) {
-    const res = await admin.json<{ key: string }>('POST', '/v1/keys', { name, project: `tenant-${name}` });
-    expect(res.status).toBe(201);
-    keys[name] = new Api(server.url, res.body.key);
+    keys[name] = await admin.keyApi(name, `tenant-${name}`);
   }
 });
 

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { speakerForm } from '../../src/client/index.js';
 import { Api } from '../helpers/api.js';
 import { expectErrorShape } from '../helpers/expect.js';
 import { librivoxReference } from '../helpers/fixtures.js';
@@ -58,10 +59,10 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'vr-webhooks-'));
   server = await startServer({ dataDir, config: CONFIG });
   admin = new Api(server.url, server.adminKey);
-  const res = await admin.json<{ secret: string; project: string }>('GET', '/v1/webhooks/secret');
-  expect(res.status).toBe(200);
-  expect(res.body.project).toBe('default');
-  secret = res.body.secret;
+  const res = await admin.client.webhookSecret();
+  expect(admin.lastStatus).toBe(200);
+  expect(res.project).toBe('default');
+  secret = res.secret;
   expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
 }, 90_000);
 
@@ -88,12 +89,12 @@ function verify(d: Delivery): boolean {
 }
 
 async function synthesize(path: string): Promise<string> {
-  const res = await admin.json<{ job_id: string }>('POST', '/v1/synthesize', {
+  const { job_id } = await admin.client.synthesize({
     script: [{ voice: 'builtin-en', text: 'A webhook should tell someone about this.' }],
     callback_url: `${hookBase}${path}`,
   });
-  expect(res.status).toBe(202);
-  return res.body.job_id;
+  expect(admin.lastStatus).toBe(202);
+  return job_id;
 }
 
 async function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
@@ -106,8 +107,7 @@ async function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeou
   }
 }
 
-const callbackOf = async (jobId: string) =>
-  (await admin.json<{ callback?: Record<string, unknown> }>('GET', `/v1/jobs/${jobId}`)).body.callback;
+const callbackOf = async (jobId: string) => (await admin.client.getJob(jobId)).callback;
 /** The job's callback once its delivery reached `status`. */
 const callbackReaches = (jobId: string, status: string) =>
   until(async () => {
@@ -120,7 +120,7 @@ describe('signed webhooks', () => {
   it('delivers exactly one signed POST per finished job, its body the job view', async () => {
     const jobId = await synthesize('/ok');
     expect(await callbackOf(jobId)).toMatchObject({ url: `${hookBase}/ok`, status: expect.any(String) });
-    await admin.waitJob(jobId);
+    await admin.client.waitForJob(jobId);
     const cb = await callbackReaches(jobId, 'delivered');
     expect(cb).toEqual({
       url: `${hookBase}/ok`,
@@ -137,7 +137,7 @@ describe('signed webhooks', () => {
     expect(d.headers['content-type']).toBe('application/json');
     expect(d.headers['webhook-id']).toMatch(/^msg_[0-9a-f]{24}$/);
     const body = JSON.parse(d.body) as Record<string, unknown>;
-    const view = (await admin.json('GET', `/v1/jobs/${jobId}`)).body;
+    const view = await admin.client.getJob(jobId);
     expect(body).toMatchObject({
       id: jobId,
       type: 'synthesize',
@@ -154,7 +154,7 @@ describe('signed webhooks', () => {
   it('retries a failing receiver with backoff until it answers 2xx, with the same webhook-id', async () => {
     script.set('/flaky', [500, 503, 200]);
     const jobId = await synthesize('/flaky');
-    await admin.waitJob(jobId);
+    await admin.client.waitForJob(jobId);
     const cb = await callbackReaches(jobId, 'delivered');
     expect(cb).toMatchObject({ status: 'delivered', attempts: 3, last_error: null });
     const got = hits('/flaky');
@@ -169,7 +169,7 @@ describe('signed webhooks', () => {
     script.set('/moved', [302]);
     const before = hits('/ok').length;
     const jobId = await synthesize('/moved');
-    await admin.waitJob(jobId);
+    await admin.client.waitForJob(jobId);
     const cb = await callbackReaches(jobId, 'failed');
     expect(cb).toMatchObject({ status: 'failed', attempts: 4, next_attempt_at: null });
     expect(String(cb.last_error)).toMatch(/HTTP 302.*redirects are not followed/);
@@ -180,7 +180,7 @@ describe('signed webhooks', () => {
   it('keeps only a short snippet of a failing answer', async () => {
     script.set('/down', [500]);
     const jobId = await synthesize('/down');
-    await admin.waitJob(jobId);
+    await admin.client.waitForJob(jobId);
     const cb = await callbackReaches(jobId, 'failed');
     expect(String(cb.last_error)).toMatch(/^HTTP 500: receiver says no/);
     expect(String(cb.last_error).length).toBeLessThanOrEqual(220);
@@ -210,25 +210,19 @@ describe('signed webhooks', () => {
     expect(JSON.stringify(refused.body)).toMatch(/allowed_hosts/);
 
     const { file, script: text } = librivoxReference();
-    const form = new FormData();
-    form.set('name', 'Hooked');
-    form.set('lang', 'en');
-    form.set('reference_script', text);
-    form.set('callback_url', 'http://example.com/hook');
-    form.set(
-      'reference_audio',
-      new Blob([await import('node:fs').then((f) => f.readFileSync(file))]),
-      'ref.wav',
-    );
-    const reg = await fetch(`${server.url}/v1/speakers`, {
-      method: 'POST',
-      headers: { 'X-VR-APIKEY': admin.key },
-      body: form,
+    // The client's own form, its answer read as it is (raw).
+    const form = await speakerForm({
+      name: 'Hooked',
+      lang: 'en',
+      referenceScript: text,
+      callbackUrl: 'http://example.com/hook',
+      audio: file,
+      filename: 'ref.wav',
     });
+    const reg = await admin.client.http.request({ method: 'POST', path: '/v1/speakers', ...form, raw: true });
     expect(reg.status).toBe(400);
     expectErrorShape(await reg.json(), 'INVALID_INPUT');
-    const speakers = await admin.json<{ items?: unknown[]; data?: unknown[] }>('GET', '/v1/speakers');
-    expect(JSON.stringify(speakers.body)).not.toMatch(/Hooked/);
+    expect(JSON.stringify(await admin.client.listSpeakers())).not.toMatch(/Hooked/);
   });
 
   it('delivers from the durable outbox after a restart', async () => {
@@ -236,7 +230,7 @@ describe('signed webhooks', () => {
     await restart(CONFIG.replace('retry_base_seconds = 0.2', 'retry_base_seconds = 5'));
     script.set('/later', [500]);
     const jobId = await synthesize('/later');
-    await admin.waitJob(jobId);
+    await admin.client.waitForJob(jobId);
     await until(() => (hits('/later').length > 0 ? true : undefined));
     await server.stop();
     expect(hits('/later')).toHaveLength(1);
