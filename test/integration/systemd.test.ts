@@ -497,7 +497,7 @@ describe('the release installed by install.sh and run by systemd as PID 1 (opt-i
     expect(
       b.sh('stat -c "%U:%G %a" /etc/voicereel/voicereel.toml /var/lib/voicereel /opt/voicereel/voicereel')
         .out,
-    ).toBe('root:voicereel 640\nvoicereel:voicereel 750\nroot:root 755');
+    ).toBe('root:voicereel 640\nvoicereel:voicereel 700\nroot:root 755');
     expect(b.sh('readlink /usr/local/bin/voicereel').out).toBe('/opt/voicereel/voicereel');
     expect(b.sh('grep "^data_dir" /etc/voicereel/voicereel.toml').out).toBe(
       'data_dir = "/var/lib/voicereel"',
