@@ -102,6 +102,9 @@ export const errors = {
       undefined,
       retryAfter(retryAfterSeconds),
     ),
+  /** A project's share of something (`details.limit` names it) is in use: its own limit, not the server's. */
+  shareInUse: (message: string, retryAfterSeconds: number, details: Record<string, unknown>) =>
+    new ApiError(429, 'RATE_LIMITED', message, details, retryAfter(retryAfterSeconds)),
   /** A key or project holds as many queued and running jobs as it may; `limit` names which. */
   activeJobsLimit: (scope: 'key' | 'project', max: number, retryAfterSeconds: number) =>
     new ApiError(

@@ -97,7 +97,8 @@ export class FairQueue {
   private admit(tenant: string): void {
     const held = (this.running.get(tenant) ?? 0) + (this.queues.get(tenant)?.length ?? 0);
     if (held >= this.opts.perTenant) {
-      throw errors.unavailable(
+      // The project's own share (429, like its job caps); a full queue is the server's condition (503).
+      throw errors.shareInUse(
         `This project already has ${held} recordings being analysed; try again when one is done.`,
         this.retryAfterSeconds(),
         { limit: 'analysis_per_project', max: this.opts.perTenant },

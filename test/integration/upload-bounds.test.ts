@@ -12,7 +12,7 @@ import { removeDir, startServer, type TestServer } from '../helpers/server.js';
  * A low-rate recording (8-bit WAV, 8 kbit/s MP3: about 1 ms of audio per byte) is refused from its
  * headers with 400 INVALID_INPUT naming max_reference_seconds, at once, even while the analysis
  * thread is busy; one project's heavy uploads neither hold another project's registration behind
- * them nor pile up (its third concurrent upload gets 503 with Retry-After).
+ * them nor pile up (its third concurrent upload gets 429 with Retry-After: its own share is in use).
  */
 
 const CONFIG = [
@@ -163,8 +163,8 @@ describe("one project's heavy uploads and another project's registration", () =>
     ]);
 
     // The heavy project already has two analyses in hand: its third upload is refused, not queued.
-    expect(a3.status).toBe(503);
-    expectErrorShape(a3.body, 'UNAVAILABLE');
+    expect(a3.status).toBe(429);
+    expectErrorShape(a3.body, 'RATE_LIMITED');
     expect((a3.body as ErrorBody).error.details).toEqual({ limit: 'analysis_per_project', max: 2 });
     // A file the headers show is too long never waits for the busy thread.
     expect(tooLong.status).toBe(400);

@@ -40,7 +40,7 @@ describe('FairQueue', () => {
     expect(started).toEqual(['a1', 'b1', 'a2', 'a3', 'a4']);
   });
 
-  it('refuses a refusable task with 503 and Retry-After when its project has its share in hand', async () => {
+  it('refuses a refusable task with 429 and Retry-After when its project has its share in hand', async () => {
     const q = new FairQueue({ slots: 1, maxWaiting: 100, perTenant: 2 });
     const started: string[] = [];
     const gates = [gate(started, 'a1'), gate(started, 'a2')];
@@ -53,7 +53,7 @@ describe('FairQueue', () => {
     }
     expect(refused).toBeInstanceOf(ApiError);
     const e = refused as ApiError;
-    expect([e.status, e.code]).toEqual([503, 'UNAVAILABLE']);
+    expect([e.status, e.code]).toEqual([429, 'RATE_LIMITED']);
     expect(e.details).toEqual({ limit: 'analysis_per_project', max: 2 });
     expect(Number(e.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
     // Another project is still admitted, and an accepted job of A is never refused.
