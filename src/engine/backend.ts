@@ -129,7 +129,9 @@ export function startEngines(opts: EngineOptions): Engines {
   };
 }
 
-function shareKuromoji(dir: string): { dictionary: SharedKuromojiDictionary; filled: Promise<void> } | undefined {
+function shareKuromoji(
+  dir: string,
+): { dictionary: SharedKuromojiDictionary; filled: Promise<void> } | undefined {
   try {
     return loadSharedKuromojiDictionary(dir);
   } catch {

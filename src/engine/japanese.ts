@@ -22,7 +22,10 @@ type Token = kuromoji.IpadicFeatures;
  * over the dictionary the main thread decompressed once into shared memory (`shared`, a few MB and
  * milliseconds per thread).
  */
-export function createJapaneseReader(dictPath: string, shared?: SharedKuromojiDictionary): Promise<JapaneseReader> {
+export function createJapaneseReader(
+  dictPath: string,
+  shared?: SharedKuromojiDictionary,
+): Promise<JapaneseReader> {
   if (shared) return whenFilled(shared).then(() => readerOver(sharedTokenizer(shared)));
   return new Promise((resolve, reject) => {
     kuromoji.builder({ dicPath: dictPath }).build((err, tokenizer) => {

@@ -79,7 +79,9 @@ export async function whenFilled(shared: SharedKuromojiDictionary): Promise<void
 async function gunzipInto(file: string, into: SharedArrayBuffer): Promise<void> {
   const out = new Uint8Array(into);
   let at = 0;
-  const source = createReadStream(file, { highWaterMark: 1 << 20 }).pipe(createGunzip({ chunkSize: 1 << 20 }));
+  const source = createReadStream(file, { highWaterMark: 1 << 20 }).pipe(
+    createGunzip({ chunkSize: 1 << 20 }),
+  );
   for await (const chunk of source) {
     const bytes = chunk as Buffer;
     if (at + bytes.byteLength > out.byteLength) throw new Error(`${file}: longer than its gzip trailer says`);

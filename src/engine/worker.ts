@@ -47,7 +47,9 @@ async function init(): Promise<WorkerContext> {
  * with its calibration) nor model packs. Over the shared dictionary the reader is built on the
  * first Japanese transcript; eSpeak only if a synthesis task ever reached this thread.
  */
-async function analysisTools(data: EngineWorkerData): Promise<Pick<WorkerContext, 'engine' | 'neural' | 'toKana'>> {
+async function analysisTools(
+  data: EngineWorkerData,
+): Promise<Pick<WorkerContext, 'engine' | 'neural' | 'toKana'>> {
   const shared = data.kuromojiShared;
   let kana: ((text: string) => string) | undefined;
   if (shared) await whenFilled(shared);
