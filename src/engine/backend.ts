@@ -30,6 +30,8 @@ export interface EngineOptions {
   analysisQueue: { maxWaiting: number; perProject: number };
   /** Asset paths every worker gets. */
   paths: Pick<EngineWorkerData, 'espeakData' | 'kuromojiDict' | 'onnxRuntime' | 'sileroVad'>;
+  /** Nice value of every worker thread (engine.worker_nice). */
+  nice: number;
   /** Verified model packs; every synthesis worker loads all of them. */
   packs: PackRef[];
   onCrash?: (err: Error, kind: WorkerTask['kind']) => void;
@@ -58,7 +60,7 @@ export function startEngines(opts: EngineOptions): Engines {
   // The Japanese dictionary is decompressed once, into shared memory that every thread reads, while
   // the threads start; without it (files unreadable) each worker tries its own and names the failure.
   const kuromoji = shareKuromoji(opts.paths.kuromojiDict);
-  const paths = { ...opts.paths, kuromojiShared: kuromoji?.dictionary };
+  const paths = { ...opts.paths, kuromojiShared: kuromoji?.dictionary, nice: opts.nice };
   const started = Promise.allSettled([
     start(opts.analysisThreads, { ...paths, role: 'analysis', packs: [], device: 'cpu', intraOpThreads: 1 }),
     ...opts.devices.map((d) =>

@@ -75,4 +75,6 @@ export interface EngineWorkerData {
   device: string;
   /** onnxruntime intra-op threads per session. */
   intraOpThreads: number;
+  /** Nice value this thread sets on itself before starting any engine (threads it starts inherit it). */
+  nice?: number;
 }

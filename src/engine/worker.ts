@@ -14,6 +14,7 @@ import { loadOnnxRuntime } from './onnx/runtime.js';
 import { SileroVad } from './silero/vad.js';
 import type { EngineWorkerData, WorkerTask } from './tasks.js';
 import { LANGUAGES, type SpeechEngine } from './types.js';
+import { lowerThreadPriority } from './thread-priority.js';
 import { movable } from './transfer.js';
 
 function checkWorkerData(data: unknown): EngineWorkerData {
@@ -28,6 +29,7 @@ function checkWorkerData(data: unknown): EngineWorkerData {
 async function init(): Promise<WorkerContext> {
   const data = checkWorkerData(workerData);
   const started = performance.now();
+  if (data.nice) lowerThreadPriority(data.nice);
   const ort = loadOnnxRuntime(data.onnxRuntime);
   const vad = await SileroVad.load(ort, data.sileroVad);
   const base = { vad, threadId, device: data.device };

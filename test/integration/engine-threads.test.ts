@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
 
@@ -8,7 +8,7 @@ function rssMib(pid: number): number {
   return Number(/^VmRSS:\s+(\d+)/m.exec(status)![1]) / 1024;
 }
 
-describe.runIf(process.platform === 'linux')('memory at /readyz', () => {
+describe.runIf(process.platform === 'linux')('engine threads', () => {
   let server: TestServer;
   beforeAll(async () => {
     // Two synthesis workers and one analysis worker, as on a 2-core machine, whatever runs this.
@@ -35,5 +35,18 @@ describe.runIf(process.platform === 'linux')('memory at /readyz', () => {
     });
     expect(res.status).toBe(200);
     expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(44 + 24000);
+  });
+
+  it('run below the HTTP thread: workers and their onnxruntime threads at engine.worker_nice (10)', () => {
+    const pid = server.proc.pid!;
+    const nice = (tid: string) => {
+      // Field 19 of /proc/<pid>/task/<tid>/stat, counted after the command name's closing parenthesis.
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const tasks = readdirSync(`/proc/${pid}/task`);
+    expect(nice(String(pid))).toBe(0);
+    // Two synthesis workers and one analysis worker (each with its own onnxruntime threads or none).
+    expect(tasks.filter((t) => nice(t) === 10).length).toBeGreaterThanOrEqual(3);
   });
 });
