@@ -1,7 +1,7 @@
 /**
  * `npm run bench:memory`: the server's resident memory at /readyz (all threads: VmRSS of the server
  * process from /proc) and its time from spawn to /readyz, with no model packs and the default
- * workers. `--baseline DIR` also measures the bundle built in DIR (another checkout after
+ * workers. `--binary FILE` also measures the release executable; `--baseline DIR` also measures the bundle built in DIR (another checkout after
  * `npm run build`), alternating the two in one run so both see the same machine load.
  * Traffic goes to 127.0.0.1 only; rounds are bounded.
  */
@@ -19,10 +19,17 @@ interface Sample {
 
 async function main() {
   const { values } = parseArgs({
-    options: { baseline: { type: 'string' }, rounds: { type: 'string', default: '3' } },
+    options: {
+      baseline: { type: 'string' },
+      binary: { type: 'string' },
+      rounds: { type: 'string', default: '3' },
+    },
   });
-  const bundles: Record<string, string> = { current: BUNDLE };
-  if (values.baseline) bundles.baseline = resolve(values.baseline, 'build', 'voicereel.cjs');
+  const bundles: Record<string, string[]> = { current: [process.execPath, BUNDLE] };
+  if (values.baseline)
+    bundles.baseline = [process.execPath, resolve(values.baseline, 'build', 'voicereel.cjs')];
+  // The release executable (npm run build:binary → dist/voicereel-*/voicereel): its cold start.
+  if (values.binary) bundles.release_binary = [resolve(values.binary)];
   const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(bundles).map((k) => [k, []]));
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const [name, bundle] of Object.entries(bundles)) samples[name]!.push(await measure(bundle));
@@ -42,9 +49,9 @@ async function main() {
 }
 
 /** One fresh server: spawn → /readyz answered 200, then RSS after a second's settling. */
-async function measure(bundle: string): Promise<Sample> {
+async function measure(command: string[]): Promise<Sample> {
   const t0 = performance.now();
-  const server = await startServer({ command: [process.execPath, bundle] });
+  const server = await startServer({ command: command as [string, ...string[]] });
   const ready = performance.now() - t0;
   try {
     await new Promise((r) => setTimeout(r, 1000));

@@ -1,5 +1,5 @@
 import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 
 /**
  * Sets the calling thread's nice value. On Linux the nice value belongs to each thread, and
@@ -12,7 +12,8 @@ export function lowerThreadPriority(nice: number): boolean {
   if (process.platform !== 'linux') return false;
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (!Number.isInteger(tid) || tid <= 0) return false;
+    // Only ever lower: a service already started at a higher nice value keeps it.
+    if (!Number.isInteger(tid) || tid <= 0 || getPriority(tid) >= nice) return false;
     setPriority(tid, nice);
     return true;
   } catch {
