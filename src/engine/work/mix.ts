@@ -10,15 +10,11 @@ export function mixAndEncode(req: MixRequest): MixedProgram {
       audio: { samples: s.samples, sampleRate: s.sampleRate },
       gapBefore: s.gapBefore,
     })),
-    { sampleRate: req.sampleRate, targetLufs: req.targetLufs },
+    { sampleRate: req.sampleRate, targetLufs: req.targetLufs, tailSeconds: req.tailSeconds },
   );
   const speech = placements.map((p) => audibleWithin(audio.samples, audio.sampleRate, p));
-  const tail = Math.round(req.tailSeconds * req.sampleRate);
-  const padded = new Float32Array(audio.samples.length + tail);
-  padded.set(audio.samples);
-  const program = { samples: padded, sampleRate: req.sampleRate };
-  const bytes = req.format === 'mp3' ? encodeMp3(program, req.mp3Kbps) : encodeWav(program);
-  return { bytes, durationSeconds: durationOf(program), placements, speech };
+  const bytes = req.format === 'mp3' ? encodeMp3(audio, req.mp3Kbps) : encodeWav(audio);
+  return { bytes, durationSeconds: durationOf(audio), placements, speech };
 }
 
 /**

@@ -109,4 +109,20 @@ describe('mixProgram', () => {
       RangeError,
     );
   });
+
+  it('allocates the program once with its tail of silence, and limits it in place', () => {
+    const segments: MixSegment[] = [
+      { audio: syllableTrain(4, 1, 22050, 120), gapBefore: 0.1 },
+      { audio: scaled(vowel(150, 1, 24000), 0.3), gapBefore: 0.2 },
+    ];
+    const plain = mixProgram(segments, { sampleRate: 44100, targetLufs: -16 });
+    const tailed = mixProgram(segments, { sampleRate: 44100, targetLufs: -16, tailSeconds: 0.3 });
+    const n = plain.audio.samples.length;
+    expect(tailed.audio.samples.length).toBe(n + Math.round(0.3 * 44100));
+    expect(tailed.audio.samples.subarray(0, n)).toEqual(plain.audio.samples);
+    expect(peakOf(tailed.audio.samples.subarray(n))).toBe(0);
+    expect(tailed.placements).toEqual(plain.placements);
+    // One buffer of the final length: the tail is not a second copy of the program.
+    expect(tailed.audio.samples.buffer.byteLength).toBe(tailed.audio.samples.length * 4);
+  });
 });
