@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Api } from '../test/helpers/api.js';
 import { removeDir, startServer } from '../test/helpers/server.js';
-import { hammer } from './poll.js';
+import { hammer, keepBusy } from './poll.js';
 import { machine, writeResult } from './report.js';
 
 const LINE = [
@@ -24,6 +24,7 @@ const LINE = [
   ['builtin-ja', 'おはようございます。きょうは あたらしい せいひんの けいかくに ついて はなします。'],
 ] as const;
 const SCRIPT = LINE.map(([voice, text]) => ({ voice, text }));
+const LONG = Array.from({ length: 10 }, () => SCRIPT).flat();
 
 async function main() {
   const { values } = parseArgs({
@@ -52,7 +53,12 @@ async function measure(nice: number, windowMs: number) {
     const idle = await withCpu(server.proc.pid!, () => hammer(api, target, async () => undefined, windowMs));
     const submitted: string[] = [];
     const busy = await withCpu(server.proc.pid!, () =>
-      hammer(api, target, (stopAt) => keepBusy(api, stopAt, submitted), windowMs),
+      hammer(
+        api,
+        target,
+        async (stopAt) => void (await keepBusy(api, stopAt, () => synthesize(api, LONG), submitted)),
+        windowMs,
+      ),
     );
     for (const id of submitted) await api.json('DELETE', `/v1/jobs/${id}`);
     return {
@@ -64,24 +70,6 @@ async function measure(nice: number, windowMs: number) {
   } finally {
     await server.stop();
     removeDir(server.dataDir);
-  }
-}
-
-/** Three long jobs queued or running for the whole window: every synthesis worker at work. */
-async function keepBusy(api: Api, stopAt: number, submitted: string[]): Promise<void> {
-  const long = Array.from({ length: 10 }, () => SCRIPT).flat();
-  const active = new Set<string>();
-  while (performance.now() < stopAt) {
-    while (active.size < 3) {
-      const id = await synthesize(api, long);
-      submitted.push(id);
-      active.add(id);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-    for (const id of [...active]) {
-      const { body } = await api.json<{ status: string }>('GET', `/v1/jobs/${id}`);
-      if (body.status !== 'queued' && body.status !== 'running') active.delete(id);
-    }
   }
 }
 

@@ -41,3 +41,33 @@ export async function hammer(
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/**
+ * Keeps three jobs (made by `submit`) queued or running until `stopAt`: every synthesis worker
+ * busy for the whole window. Records what it submitted; returns how many jobs finished meanwhile.
+ */
+export async function keepBusy(
+  api: Api,
+  stopAt: number,
+  submit: () => Promise<string>,
+  submitted: string[],
+): Promise<number> {
+  const active = new Set<string>();
+  let completed = 0;
+  while (performance.now() < stopAt) {
+    while (active.size < 3) {
+      const id = await submit();
+      submitted.push(id);
+      active.add(id);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    for (const id of [...active]) {
+      const { body } = await api.json<{ status: string }>('GET', `/v1/jobs/${id}`);
+      if (body.status !== 'queued' && body.status !== 'running') {
+        active.delete(id);
+        completed++;
+      }
+    }
+  }
+  return completed;
+}

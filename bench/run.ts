@@ -9,7 +9,7 @@
 import { Api } from '../test/helpers/api.js';
 import { espeakReference, JAPANESE_TEXT, KOREAN_TEXT, librivoxReference } from '../test/helpers/fixtures.js';
 import { removeDir, startServer } from '../test/helpers/server.js';
-import { hammer } from './poll.js';
+import { hammer, keepBusy } from './poll.js';
 import { machine, writeResult } from './report.js';
 
 const DIALOGUE = [
@@ -105,22 +105,7 @@ async function pollLatencyUnderLoad(api: Api, script: unknown) {
   let completed = 0;
   const busy = await hammer(api, target, async (stopAt) => {
     // Keep at least three long jobs queued or running until the window closes.
-    const active = new Set<string>();
-    while (performance.now() < stopAt) {
-      while (active.size < 3) {
-        const id = await synthesize(api, long);
-        submitted.push(id);
-        active.add(id);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-      for (const id of [...active]) {
-        const { body } = await api.json<{ status: string }>('GET', `/v1/jobs/${id}`);
-        if (body.status !== 'queued' && body.status !== 'running') {
-          active.delete(id);
-          completed++;
-        }
-      }
-    }
+    completed = await keepBusy(api, stopAt, () => synthesize(api, long), submitted);
   });
   for (const id of submitted) await api.json('DELETE', `/v1/jobs/${id}`);
   return {
