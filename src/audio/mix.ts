@@ -23,6 +23,11 @@ export interface MixOptions {
   peakCeilingDb?: number;
   /** Silence after the last segment, seconds (allocated with the program, not copied onto it). */
   tailSeconds?: number;
+  /**
+   * Lets go of each segment's samples once it is placed (its entry in `segments` is left with none),
+   * so an hour-long program does not also hold every line's input to the end.
+   */
+  consume?: boolean;
 }
 
 /**
@@ -64,6 +69,8 @@ export function mixProgram(
   const placements: Placement[] = [];
   let cursor = 0;
   segments.forEach((seg, i) => {
+    if (opts.consume)
+      segments[i] = { audio: { samples: new Float32Array(0), sampleRate: rate }, gapBefore: 0 };
     // Limiting per segment (with make-up gain) keeps a peaky speaker as loud as the others; clips
     // shorter than one gating block are measured as a single block, so one-word segments get a
     // sensible gain too. Silent segments stay silent.

@@ -124,5 +124,16 @@ describe('mixProgram', () => {
     expect(tailed.placements).toEqual(plain.placements);
     // One buffer of the final length: the tail is not a second copy of the program.
     expect(tailed.audio.samples.buffer.byteLength).toBe(tailed.audio.samples.length * 4);
+    // Consuming the segments gives the same program and lets go of every line's input samples.
+    const consumed = [...segments];
+    const again = mixProgram(consumed, {
+      sampleRate: 44100,
+      targetLufs: -16,
+      tailSeconds: 0.3,
+      consume: true,
+    });
+    expect(again.audio.samples).toEqual(tailed.audio.samples);
+    expect(again.placements).toEqual(tailed.placements);
+    for (const seg of consumed) expect(seg.audio.samples.length).toBe(0);
   });
 });
