@@ -19,7 +19,7 @@ const RESERVE_BYTES = 512 * 1024;
 const ROOM_TO_REMAKE = 16 * RESERVE_BYTES;
 
 /**
- * A few megabytes held on the data disk so that, when it fills, the rows that say so (a job failed:
+ * Half a megabyte held on the data disk so that, when it fills, the rows that say so (a job failed:
  * the disk is full) can still be written: the reserve is given up for them and made again once there
  * is room.
  */
