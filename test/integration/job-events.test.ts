@@ -42,6 +42,11 @@ const SCRIPT = [
   { voice: 'builtin-en', text: 'The fifth line is here for the same reason, and it is not short.' },
 ];
 
+const BLOCKER = Array.from({ length: 40 }, (_, i) => ({
+  voice: 'builtin-en',
+  text: `Line ${i + 1} of a long script that runs first, so the next job waits in the queue for a while.`,
+}));
+
 /** Presigned links are signed afresh on every read (their expiry moves with the clock's second). */
 const unsigned = (v: unknown) =>
   JSON.parse(
@@ -69,6 +74,10 @@ describe('GET /v1/jobs/{id}/events', () => {
   let live: SseEvent[] = [];
 
   it('streams queued, started, a progress event per line, log lines and one terminal event, in order, with ids', async () => {
+    // A long job ahead of it (one job at a time) keeps the stream open past body_grace_seconds
+    // however fast this machine synthesizes.
+    await admin.client.synthesize({ script: BLOCKER });
+    expect(admin.lastStatus).toBe(202);
     jobId = await submit();
     const t0 = Date.now();
     const stream = await readSse(eventsUrl(jobId), keyHeader(admin));
