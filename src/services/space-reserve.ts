@@ -9,7 +9,6 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { isStorageFull } from '../errors.js';
 import { PRIVATE_FILE } from '../lib/private-files.js';
 
 export const SPACE_RESERVE_FILE = 'space-reserve';
@@ -30,13 +29,13 @@ export class SpaceReserve {
     this.file = join(dir, SPACE_RESERVE_FILE);
   }
 
-  /** Makes the reserve when it is missing and the disk has room; waits for room otherwise. */
+  /** Makes the reserve when it is missing and the disk has room; tries again later otherwise. */
   ensure(): void {
     if (existsSync(this.file)) return;
-    const free = statfsSync(this.dir);
-    if (free.bavail * free.bsize < ROOM_TO_REMAKE) return;
     const tmp = `${this.file}.tmp`;
     try {
+      const free = statfsSync(this.dir);
+      if (free.bavail * free.bsize < ROOM_TO_REMAKE) return;
       const fd = openSync(tmp, 'w', PRIVATE_FILE);
       try {
         const block = Buffer.alloc(64 * 1024);
@@ -46,9 +45,10 @@ export class SpaceReserve {
         closeSync(fd);
       }
       renameSync(tmp, this.file);
-    } catch (err) {
+    } catch {
+      // Called every second: a reserve that cannot be made now (the disk full, say) is tried again
+      // later, and must never take the server down.
       rmSync(tmp, { force: true });
-      if (!isStorageFull(err)) throw err;
     }
   }
 
