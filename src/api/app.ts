@@ -2,7 +2,6 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
-import { IdempotencyService } from '../services/idempotency.js';
 import type { SessionService } from '../services/sessions.js';
 import type { SystemReport } from '../services/system.js';
 import type { UsageMeter } from '../services/usage.js';
@@ -90,7 +89,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     rateLimit: keyRateLimiter(config.limits.rate_limit_per_minute, deps.clock),
     sessions: deps.console?.sessions,
   });
-  const idempotent = idempotency(new IdempotencyService(deps.store.idempotency, deps.clock));
+  const idempotent = idempotency(deps.idempotency);
   const routeDeps: RouteDeps = {
     ...deps,
     // Every route mounts `signed` last, after its body parser: the Idempotency-Key check needs both.

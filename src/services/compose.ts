@@ -6,6 +6,7 @@ import type { Store } from '../store/index.js';
 import { JobAdmission } from './admission.js';
 import { DownloadService } from './downloads.js';
 import type { FileStore } from './file-store.js';
+import { IdempotencyService } from './idempotency.js';
 import { JobService } from './jobs.js';
 import type { Presigner } from './presign.js';
 import type { QueuePort } from './queue-port.js';
@@ -46,6 +47,7 @@ export function createServices(d: ServiceDeps): {
   webhooks: WebhookService;
   jobService: JobService;
   downloads: DownloadService;
+  idempotency: IdempotencyService;
 } {
   const { config, store, files, backend, clock, catalog } = d;
   const webhooks = new WebhookService(d.webhookKey, config.webhooks.allowed_hosts);
@@ -95,5 +97,18 @@ export function createServices(d: ServiceDeps): {
   );
   const jobService = new JobService({ store, files, presigner: d.presigner, runner: d.queue });
   const downloads = new DownloadService(d.presigner, store.files, files);
-  return { usage, admission, speakers, synthesis, speech, text, lexicons, webhooks, jobService, downloads };
+  const idempotency = new IdempotencyService(store.idempotency, clock);
+  return {
+    usage,
+    admission,
+    speakers,
+    synthesis,
+    speech,
+    text,
+    lexicons,
+    webhooks,
+    jobService,
+    downloads,
+    idempotency,
+  };
 }

@@ -3,6 +3,7 @@ import type { Config } from '../../config/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import type { JobAdmission } from '../../services/admission.js';
 import type { DownloadService } from '../../services/downloads.js';
+import type { IdempotencyService } from '../../services/idempotency.js';
 import type { JobEvents } from '../../services/job-events.js';
 import type { JobService } from '../../services/jobs.js';
 import type { KeyService } from '../../services/keys.js';
@@ -34,6 +35,7 @@ export interface RouteDeps {
   presigner: Presigner;
   files: FileStore;
   jobService: JobService;
+  idempotency: IdempotencyService;
   downloads: DownloadService;
   usage: UsageMeter;
   events: JobEvents;
