@@ -147,6 +147,8 @@ describe("one project's heavy uploads and another project's registration", () =>
       });
 
     const a1 = register('heavy', 'a1', heavy);
+    // a2 is sent once a1 is on the analysis thread, so the two cannot arrive the other way round.
+    await until(async () => (await metric('voicereel_workers_busy')) === 1, 60_000);
     const a2 = register('heavy', 'a2', heavy);
     // a1 on the analysis thread, a2 waiting for it.
     await until(
