@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ipaSymbols, ipaToEspeak } from '../../../src/engine/espeak/ipa.js';
 import { type Espeak, loadEspeak } from '../../../src/engine/espeak/module.js';
@@ -42,6 +43,16 @@ describe('ipaToEspeak', () => {
     expect(mnemonics('ja', 'tɕiɕa ɸɯʑi')).toBe('t_s\\|i|s\\|a p\\|u|z;|i');
     // Narrow marks eSpeak itself writes (ä, e̞, o̞, ɯᵝ) and pitch accents are read as the plain vowel.
     expect(mnemonics('ja', 'ɾˈä me̞ꜜ ɯᵝ')).toBe("r`'a m|e u");
+  });
+
+  it('every symbol it supports is listed in docs/text.md', () => {
+    const doc = readFileSync('docs/text.md', 'utf8');
+    for (const lang of ['en', 'ko', 'ja'] as const) {
+      const row = doc.split('\n').find((l) => l.startsWith(`| ${lang} `) && l.includes('`p b t d k')) ?? '';
+      // ʲ, ʷ and g are listed once for all languages.
+      const missing = ipaSymbols(lang).filter((s) => !['ʲ', 'ʷ', 'g'].includes(s) && !row.includes(s));
+      expect(missing, lang).toEqual([]);
+    }
   });
 
   it('reports every symbol it cannot say, once each and as written, and refuses an empty reading', () => {
