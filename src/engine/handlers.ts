@@ -79,14 +79,15 @@ export const handlers: { [K in TaskKind]: TaskHandler<K> } = {
 
 /**
  * The built-in engine's output is digital silence around the speech, cut by level; neural voices
- * breathe and hiss at the edges, so Silero decides where their speech is. IPA lexicon entries
- * reach the neural voices only: eSpeak's phoneme input is its own mnemonics, not IPA.
+ * breathe and hiss at the edges, so Silero decides where their speech is. Both take the line's IPA
+ * lexicon entries (eSpeak converts them to its own phoneme mnemonics).
  */
 function sentenceVoice(req: Pick<RenderLineRequest, 'lang' | 'voice'>, ctx: WorkerContext): SentenceVoice {
   const voice = req.voice;
   if (voice.engine === 'builtin') {
     return {
-      speak: (text) => ctx.engine.speak({ text, lang: req.lang, profile: voice.profile, speed: voice.speed }),
+      speak: (text, ipa) =>
+        ctx.engine.speak({ text, lang: req.lang, profile: voice.profile, speed: voice.speed, ipa }),
       trim: (audio) => Promise.resolve(trimSilence(audio)),
     };
   }

@@ -18,7 +18,7 @@ export interface LineLexiconEntry {
   caseSensitive?: boolean;
 }
 
-/** An IPA entry as a neural engine applies it to a sentence's words. */
+/** An IPA entry as the engines apply it to a sentence (eSpeak as phoneme input, neural voices as IPA). */
 export type PhonemeEntry = Required<Pick<LineLexiconEntry, 'grapheme' | 'phonemes'>> &
   Pick<LineLexiconEntry, 'caseSensitive'>;
 
@@ -36,6 +36,8 @@ export interface SpeakRequest {
   profile: VoiceProfile | null;
   /** Tempo relative to the voice's own (1 = unchanged, 1.25 = 25 % faster). */
   speed?: number;
+  /** The line's IPA lexicon entries: eSpeak says the words they name from these phonemes. */
+  ipa?: readonly PhonemeEntry[];
 }
 
 /** A speech engine as the worker sees it. Created once per worker thread and reused. */

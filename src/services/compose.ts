@@ -90,7 +90,7 @@ export function createServices(d: ServiceDeps): {
     webhooks,
     d.queue,
   );
-  const speech = new SpeechService({ store, backend, usage, clock, config, catalog });
+  const speech = new SpeechService({ store, backend, usage, clock, config, catalog, lexicons });
   const text = new TextPreviewService(
     { maxChars: config.limits.max_line_chars, maxEntries: config.limits.max_lexicon_entries },
     (who, ids) => lexicons.resolve(who, ids, 'lexicon'),

@@ -12,7 +12,7 @@ import {
 import type { VoiceProfile } from '../audio/types.js';
 import type { Config } from '../config/schema.js';
 import type { AudioBackend } from '../engine/contract.js';
-import type { Language } from '../engine/types.js';
+import type { Language, LineLexiconEntry } from '../engine/types.js';
 import type { LineVoice } from '../engine/voice-spec.js';
 import { errors } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
@@ -21,6 +21,7 @@ import { guessLanguage } from '../text/script.js';
 import { normalizeText, splitSentences } from '../text/split.js';
 import type { Principal } from './keys.js';
 import { ensureCharacterQuota } from './quota.js';
+import type { LexiconService } from './text/lexicons.js';
 import type { UsageMeter } from './usage.js';
 import { SPEED_RANGE, type VoiceCatalog } from './voices/catalog.js';
 
@@ -71,6 +72,8 @@ interface SpeechPlan {
   voice: LineVoice;
   format: StreamFormat;
   characters: number;
+  /** The named lexicons' entries for `lang` (none named: the project's default lexicons). */
+  lexicon: LineLexiconEntry[];
 }
 
 export interface SpeechDeps {
@@ -80,6 +83,7 @@ export interface SpeechDeps {
   clock: Clock;
   config: Config;
   catalog: VoiceCatalog;
+  lexicons: Pick<LexiconService, 'resolve'>;
 }
 
 /**
@@ -163,7 +167,7 @@ export class SpeechService {
       while (started.length <= Math.min(upTo, plan.sentences.length - 1)) {
         const text = plan.sentences[started.length]!;
         const p = this.d.backend.renderLine(
-          { text, lang: plan.lang, voice: plan.voice, sentenceGapSeconds: gap },
+          { text, lang: plan.lang, voice: plan.voice, sentenceGapSeconds: gap, lexicon: plan.lexicon },
           signal,
         );
         p.catch(() => undefined); // awaited in order by next(); a later one may fail first
@@ -215,7 +219,9 @@ export class SpeechService {
       });
     }
     const { voice, lang } = this.voice(who, b.voice, text, speed);
-    return { sentences: splitSentences(text, lang), lang, voice, format, characters };
+    // As a script's `lexicons`: ids of the caller's project, [] for none, absent for the defaults.
+    const lexicon = this.d.lexicons.resolve(who, b.lexicons)[lang] ?? [];
+    return { sentences: splitSentences(text, lang), lang, voice, format, characters, lexicon };
   }
 
   /** A catalog voice, a ready speaker of the caller's project, or one of OpenAI's names. */

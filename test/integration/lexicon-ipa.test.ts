@@ -7,9 +7,10 @@ import { writePiperPack } from '../helpers/packs.js';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
 
 /**
- * IPA lexicon entries reach a neural voice as phonemes. The test Piper graph makes one fixed stretch
+ * IPA lexicon entries reach every voice as phonemes. The test Piper graph makes one fixed stretch
  * of audio per phoneme id, and its word times share the audio by ids: a word said with 20 given
- * phonemes lasts about ten times one said with 2, whatever eSpeak would have guessed.
+ * phonemes lasts about ten times one said with 2, whatever eSpeak would have guessed. The built-in
+ * eSpeak voices are given the entry as phoneme input, so the same holds for them.
  */
 interface Word {
   text: string;
@@ -36,19 +37,32 @@ afterAll(async () => {
   if (work) removeDir(work);
 });
 
-async function wordsWith(phonemes: string | undefined): Promise<Word[]> {
+interface Said {
+  voice: string;
+  lang: 'en' | 'ko';
+  grapheme: string;
+  text: string;
+}
+const PIPER: Said = {
+  voice: 'piper-test:default',
+  lang: 'en',
+  grapheme: 'Nguyen',
+  text: 'Nguyen waited at 5 pm.',
+};
+
+async function wordsWith(phonemes: string | undefined, said: Said = PIPER): Promise<Word[]> {
   let lexicons: string[] = [];
   if (phonemes !== undefined) {
     const lex = await api.client.createLexicon({
       name: `ipa ${phonemes}`,
-      lang: 'en',
-      entries: [{ grapheme: 'Nguyen', phonemes }],
+      lang: said.lang,
+      entries: [{ grapheme: said.grapheme, phonemes }],
     });
     expect(api.lastStatus).toBe(201);
     lexicons = [lex.id];
   }
   const { job_id } = await api.client.synthesize({
-    script: [{ voice: 'piper-test:default', text: 'Nguyen waited at 5 pm.' }],
+    script: [{ voice: said.voice, text: said.text }],
     output_format: 'wav',
     sample_rate: 22050,
     lexicons,
@@ -77,4 +91,32 @@ describe('IPA lexicon entries on neural voices', () => {
     // The normalizer still read the rest of the line: "5 pm" is one written word for "five P M".
     expect(len(long[3]!)).toBeGreaterThan(len(long[1]!));
   }, 180_000);
+});
+
+describe('IPA lexicon entries on the built-in eSpeak voices', () => {
+  const len = (w: Word | undefined) => (w ? w.end - w.start : NaN);
+
+  it('say the grapheme with the given phonemes (English)', async () => {
+    const said: Said = {
+      voice: 'builtin-en',
+      lang: 'en',
+      grapheme: 'Nguyen',
+      text: 'Nguyen waited at 5 pm.',
+    };
+    const short = await wordsWith('ˈŋa', said);
+    const long = await wordsWith(Array.from({ length: 8 }, () => 'ˈŋa').join(' '), said);
+    for (const words of [short, long]) {
+      expect(words.map((w) => w.text)).toEqual(['Nguyen', 'waited', 'at', '5 pm.']);
+    }
+    expect(len(long[0]) / len(short[0])).toBeGreaterThan(4);
+    expect(len(long[1])).toBeCloseTo(len(short[1]), 1);
+  }, 120_000);
+
+  it('say a Korean grapheme with its phonemes with a particle attached', async () => {
+    const said: Said = { voice: 'builtin-ko', lang: 'ko', grapheme: '서울', text: '서울에 갔다.' };
+    const short = await wordsWith('sʰʌul', said);
+    const long = await wordsWith(Array.from({ length: 6 }, () => 'sʰʌul').join(' '), said);
+    for (const words of [short, long]) expect(words.map((w) => w.text)).toEqual(['서울', '에', '갔다.']);
+    expect(len(long[0]) / len(short[0])).toBeGreaterThan(3);
+  }, 120_000);
 });

@@ -193,6 +193,60 @@ describe('/v1/lexicons', () => {
     await alpha.client.deleteLexicon(imported.body.id as string);
   });
 
+  it('refuses IPA its voices cannot say, naming the entry and the symbols, on create, replace and import', async () => {
+    type Refusal = { error: { message: string; details?: Record<string, unknown> } };
+    const entries = [
+      { grapheme: 'Nguyen', phonemes: 'ŋwiən' },
+      { grapheme: 'Bonjour', phonemes: 'bɔ̃ʒuʁ' },
+    ];
+    const res = await alpha.json<Refusal>('POST', '/v1/lexicons', { name: 'x', lang: 'en', entries });
+    expect(res.status).toBe(400);
+    expectErrorShape(res.body, 'INVALID_INPUT');
+    expect(res.body.error.details).toEqual({
+      field: 'entries[1].phonemes',
+      grapheme: 'Bonjour',
+      unsupported: ['ʁ'],
+    });
+    expect(res.body.error.message).toContain('"Bonjour"');
+    expect(res.body.error.message).toContain('"ʁ"');
+    // The same symbols are fine where the language has them: Korean ø (외), English ɔ̃.
+    const ok = await alpha.client.createLexicon({
+      name: 'ok',
+      lang: 'ko',
+      entries: [{ grapheme: '외국', phonemes: 'øɡuk̚' }],
+    });
+    expect(alpha.lastStatus).toBe(201);
+    const replaced = await alpha.json<Refusal>('PUT', `/v1/lexicons/${ok.id}`, {
+      name: 'ok',
+      lang: 'ja',
+      entries: [{ grapheme: '外国', phonemes: 'øɡuk̚' }],
+    });
+    expect(replaced.status).toBe(400);
+    expect(replaced.body.error.details).toMatchObject({
+      field: 'entries[0].phonemes',
+      unsupported: ['ø'],
+    });
+    const pls = `<lexicon version="1.0" alphabet="ipa" xml:lang="ja"><lexeme><grapheme>東京</grapheme><phoneme>toːkʲoː</phoneme></lexeme><lexeme><grapheme>x</grapheme><phoneme>ˈ.</phoneme></lexeme></lexicon>`;
+    const imported = await send(alpha, 'POST', '/v1/lexicons?name=bad', pls);
+    expect(imported.status).toBe(400);
+    expect((imported.body.error as Refusal['error']).details).toMatchObject({
+      field: 'lexeme[1].phonemes',
+      grapheme: 'x',
+    });
+    // Inline entries of the preview are held to the same rule.
+    const preview = await alpha.json<Refusal>('POST', '/v1/text/normalize', {
+      lang: 'en',
+      text: 'Bonjour',
+      lexicon: [{ grapheme: 'Bonjour', phonemes: 'bɔ̃ʒuʁ' }],
+    });
+    expect(preview.status).toBe(400);
+    expect(preview.body.error.details).toMatchObject({ field: 'lexicon[0].phonemes' });
+    const kept = await alpha.client.getLexicon(ok.id);
+    expect(kept).toMatchObject({ lang: 'ko', entries: [{ grapheme: '외국', phonemes: 'øɡuk̚' }] });
+    await alpha.client.deleteLexicon(ok.id);
+    expect((await alpha.client.listLexicons()).total).toBe(0);
+  });
+
   it('refuses DTDs and external entities (XXE), other alphabets and broken XML', async () => {
     const xxe = `<?xml version="1.0"?>
 <!DOCTYPE lexicon [<!ENTITY x SYSTEM "file:///etc/passwd">]>

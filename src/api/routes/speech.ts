@@ -16,7 +16,7 @@ export const speechDocs = [
     tag: 'speech',
     auth: 'key',
     description:
-      'Synchronous and streamed sentence by sentence: the first audio leaves before the whole input is spoken. Longer inputs than `[limits] max_speech_chars` belong to POST /v1/synthesize. `stream_format: "sse"` sends base64 `speech.audio.delta` events, then `speech.audio.done`.',
+      'Synchronous and streamed sentence by sentence: the first audio leaves before the whole input is spoken. Longer inputs than `[limits] max_speech_chars` belong to POST /v1/synthesize. `stream_format: "sse"` sends base64 `speech.audio.delta` events, then `speech.audio.done`. `lexicons` (a VoiceReel extension) names pronunciation lexicons as a script does; without it the project’s default lexicons apply.',
     body: { type: 'application/json', schema: SpeechBody },
     errors: ['INVALID_INPUT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA', 'QUOTA_EXCEEDED', 'UNAVAILABLE'],
     responses: {

@@ -4,6 +4,7 @@ import { createJapaneseReader, type JapaneseReader } from '../japanese.js';
 import {
   LANGUAGES,
   type Language,
+  type PhonemeEntry,
   type RenderedSpeech,
   type SpeakRequest,
   type SpeechEngine,
@@ -11,6 +12,7 @@ import {
 import { createVoiceMapper, MAX_RATE, MIN_RATE } from './calibration.js';
 import { clamp } from './curves.js';
 import { type Espeak, loadEspeak } from './module.js';
+import { espeakSpeech, unitsWithPhonemes } from './lexicon.js';
 import { buildEspeakInput, foldUnspeakable, splitWords, type TextUnit } from './text.js';
 import { wordTimings } from './timing.js';
 
@@ -29,8 +31,11 @@ const FULL_SCALE = 32767 / 32768;
 /** The engine plus the Japanese reader it already holds, for workers that need kana (analysis). */
 export interface EspeakEngine extends SpeechEngine {
   toKana(text: string): string;
-  /** Caption words of a text as this engine reads them (kuromoji words with kana for Japanese). */
-  units(lang: Language, text: string): TextUnit[];
+  /**
+   * Caption words of a text as this engine reads them (kuromoji words with kana for Japanese); the
+   * stretches IPA lexicon entries name are units of their own carrying the entry's IPA.
+   */
+  units(lang: Language, text: string, ipa?: readonly PhonemeEntry[]): TextUnit[];
   /** The eSpeak module itself, for neural voices that need its IPA. */
   readonly espeak: Espeak;
 }
@@ -53,9 +58,12 @@ export async function createEspeakEngine(paths: EspeakEnginePaths): Promise<Espe
   const voices = createVoiceMapper(espeak);
   for (const lang of LANGUAGES) espeak.synthesize(WARM_UP[lang], voices.settingsFor(lang, null));
 
+  const unitsOf = (lang: Language, text: string, ipa: readonly PhonemeEntry[] = []): TextUnit[] =>
+    foldUnspeakable(unitsWithPhonemes(text, ipa, (t) => unitsFor(lang, t, japanese)));
+
   async function speak(req: SpeakRequest): Promise<RenderedSpeech> {
     if (!LANGUAGES.includes(req.lang)) throw new RangeError(`unsupported language: ${String(req.lang)}`);
-    const units = foldUnspeakable(unitsFor(req.lang, req.text, japanese));
+    const units = unitsOf(req.lang, req.text, req.ipa).map((u) => espeakSpeech(u, req.lang));
     if (units.length === 0) return { samples: new Float32Array(0), sampleRate: espeak.sampleRate, words: [] };
     const input = buildEspeakInput(units);
     const base = voices.settingsFor(req.lang, req.profile);
@@ -85,7 +93,7 @@ export async function createEspeakEngine(paths: EspeakEnginePaths): Promise<Espe
     languages: LANGUAGES,
     speak,
     toKana: (text) => japanese.toKana(text),
-    units: (lang, text) => foldUnspeakable(unitsFor(lang, text, japanese)),
+    units: unitsOf,
     espeak,
   };
 }

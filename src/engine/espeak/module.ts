@@ -20,6 +20,11 @@ export interface EspeakWordEvent {
 export interface EspeakOutput {
   samples: Float32Array;
   words: EspeakWordEvent[];
+  /**
+   * The phonemes eSpeak said, in order, as IPA (its PHONEME events; this build reports them in
+   * IPA): what a text or a `[[…]]` phoneme input actually became.
+   */
+  phonemes: string[];
 }
 
 export interface EspeakSettings {
@@ -49,8 +54,14 @@ const EV_TYPE = 0;
 const EV_TEXT_POSITION = 2;
 const EV_LENGTH = 3;
 const EV_SAMPLE = 5;
+/** The id union: a PHONEME event's name is up to 8 bytes of UTF-8 there, NUL-padded. */
+const EV_ID_BYTE = 28;
+const EV_ID_BYTES = 8;
 const EVENT_LIST_TERMINATED = 0;
 const EVENT_WORD = 1;
+const EVENT_PHONEME = 7;
+
+const UTF8 = new TextDecoder();
 
 const loaded = new Map<string, Promise<Espeak>>();
 
@@ -158,6 +169,7 @@ class EspeakWrapper implements Espeak {
     let buf = new Float32Array(this.sampleRate * 4);
     let n = 0;
     const words: EspeakWordEvent[] = [];
+    const phonemes: string[] = [];
     this.sink = (audioPtr, length, eventsPtr) => {
       // Read the heaps afresh: memory growth replaces the views.
       const heap16 = this.m.HEAP16;
@@ -181,6 +193,11 @@ class EspeakWrapper implements Espeak {
             charLength: heap32[p + EV_LENGTH] ?? 0,
             sample: heap32[p + EV_SAMPLE] ?? 0,
           });
+        } else if (type === EVENT_PHONEME) {
+          const name = this.m.HEAPU8.subarray(p * 4 + EV_ID_BYTE, p * 4 + EV_ID_BYTE + EV_ID_BYTES);
+          const end = name.indexOf(0);
+          const ipa = UTF8.decode(end < 0 ? name : name.subarray(0, end));
+          if (ipa !== '') phonemes.push(ipa); // pauses have no name
         }
       }
     };
@@ -189,7 +206,7 @@ class EspeakWrapper implements Espeak {
     } finally {
       this.sink = null;
     }
-    return { samples: buf.slice(0, n), words };
+    return { samples: buf.slice(0, n), words, phonemes };
   }
 
   ipa(text: string, voice: string): string {

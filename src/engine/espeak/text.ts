@@ -40,7 +40,7 @@ export function foldUnspeakable(units: TextUnit[]): TextUnit[] {
   for (const u of units) {
     if (SPEAKABLE.test(u.speak)) {
       if (pending) {
-        out.push({ source: `${pending.source} ${u.source}`, speak: `${pending.speak} ${u.speak}` });
+        out.push({ ...u, source: `${pending.source} ${u.source}`, speak: `${pending.speak} ${u.speak}` });
         pending = null;
       } else out.push({ ...u });
       continue;

@@ -4,7 +4,6 @@ import { familyOf, type NeuralVoiceSpec } from '../families/index.js';
 import type { OnnxRuntime } from '../onnx/runtime.js';
 import type { PackRef } from '../packs/manifest.js';
 import type { Language, PhonemeEntry, RenderedSpeech } from '../types.js';
-import { applyPhonemeEntries } from './lexicon.js';
 import { languageOf, presetSpec } from './presets.js';
 
 interface Loaded {
@@ -65,7 +64,7 @@ export class NeuralEngines {
   ): Promise<RenderedSpeech> {
     const loaded = this.packs.get(spec.pack);
     if (!loaded) throw new RangeError(`model pack ${spec.pack} is not loaded in this worker`);
-    const units = applyPhonemeEntries(this.text.units(lang, sentence), ipa);
+    const units = this.text.units(lang, sentence, ipa);
     if (spec.engine !== loaded.family.name)
       throw new TypeError(`${spec.pack} is a ${loaded.family.label} pack`);
     return loaded.model.speak(spec, units, this.text.espeak);

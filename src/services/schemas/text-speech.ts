@@ -15,6 +15,10 @@ export const SpeechBody = z
     response_format: z.enum(['mp3', 'wav', 'pcm']).optional(),
     speed: z.number().min(0.5).max(2).optional(),
     stream_format: z.enum(['audio', 'sse']).optional(),
+    lexicons: z.array(z.string()).optional().meta({
+      description:
+        'lexicon ids of the caller’s project to apply (those of the input’s language); absent: the project’s default lexicons; [] turns them off',
+    }),
   })
   .meta({ example: { model: 'tts-1', input: 'Hello there.', voice: 'builtin-en', response_format: 'mp3' } });
 

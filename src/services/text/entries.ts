@@ -1,5 +1,6 @@
 import { errors } from '../../errors.js';
-import type { LineLexiconEntry } from '../../engine/types.js';
+import { ipaToEspeak } from '../../engine/espeak/ipa.js';
+import type { Language, LineLexiconEntry } from '../../engine/types.js';
 import type { LexiconAlias } from '../../text/normalize/index.js';
 
 /** The longest grapheme, alias or phoneme string of one lexicon entry (UTF-16 units). */
@@ -61,6 +62,29 @@ export function parseEntries(value: unknown, maxEntries: number, field: string):
       });
     }
     return { grapheme, ...(alias === undefined ? { phonemes } : { alias }), case_sensitive: cs === true };
+  });
+}
+
+/**
+ * IPA entries must hold only symbols the language's voices can say (the table in
+ * engine/espeak/ipa-tables.ts, listed in docs/text.md): an unknown one is refused here, naming the
+ * entry and the symbols, rather than spelled out or dropped when a line is spoken.
+ */
+export function checkPhonemes(lang: Language, entries: readonly LexiconEntry[], field: string): void {
+  entries.forEach((e, i) => {
+    if (e.phonemes === undefined) return;
+    const said = ipaToEspeak(lang, e.phonemes);
+    if (said.ok) return;
+    const at = `${field}[${i}].phonemes`;
+    const what =
+      said.unknown.length > 0
+        ? `holds IPA symbols VoiceReel cannot say in ${lang}: ${said.unknown.map((u) => `"${u}"`).join(', ')} (docs/text.md lists the supported ones)`
+        : 'holds no phonemes';
+    throw errors.invalidInput(`${at} (grapheme "${e.grapheme}") ${what}.`, {
+      field: at,
+      grapheme: e.grapheme,
+      unsupported: said.unknown,
+    });
   });
 }
 

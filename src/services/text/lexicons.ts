@@ -5,7 +5,7 @@ import type { Language } from '../../text/languages.js';
 import type { LexiconRow, LexiconsRepo } from '../../store/lexicons-repo.js';
 import type { Principal } from '../keys.js';
 import type { LineLexiconEntry } from '../../engine/types.js';
-import { type LexiconEntry, lineEntriesOf, parseEntries } from './entries.js';
+import { checkPhonemes, type LexiconEntry, lineEntriesOf, parseEntries } from './entries.js';
 import { buildPls, parsePls } from './pls.js';
 import { parseLanguage } from './preview.js';
 
@@ -151,6 +151,7 @@ export class LexiconService {
       name = r.name;
       isDefault = r.default ?? false;
     }
+    checkPhonemes(lang, entries, input.kind === 'pls' ? 'lexeme' : 'entries');
     if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_NAME) {
       throw errors.invalidInput(`name must be a non-empty string of at most ${MAX_NAME} characters.`, {
         field: 'name',

@@ -3,7 +3,7 @@ import { LANGUAGES, type Language } from '../../text/languages.js';
 import { normalize, type LexiconAlias } from '../../text/normalize/index.js';
 import type { Principal } from '../keys.js';
 import type { LineLexiconEntry } from '../../engine/types.js';
-import { aliasesOf, lineEntriesOf, parseEntries } from './entries.js';
+import { aliasesOf, checkPhonemes, lineEntriesOf, parseEntries } from './entries.js';
 
 export interface PreviewLimits {
   /** The longest text one request may normalize (the same as one script line). */
@@ -77,6 +77,7 @@ export class TextPreviewService {
       this.limits.maxEntries,
       'lexicon',
     );
+    checkPhonemes(lang, inline, 'lexicon');
     const stored = ids.length === 0 ? [] : (this.resolve(who, ids)[lang] ?? []);
     return aliasesOf([...stored, ...lineEntriesOf(inline)]);
   }

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEspeakEngine, type EspeakEngine } from '../../../src/engine/espeak/engine.js';
 import { NeuralEngines } from '../../../src/engine/neural/engines.js';
-import { applyPhonemeEntries } from '../../../src/engine/neural/lexicon.js';
 import { phonemizeUnits, splitChunk } from '../../../src/engine/neural/phonemize.js';
 import { loadOnnxRuntime } from '../../../src/engine/onnx/runtime.js';
 import { phonemesToIds } from '../../../src/engine/piper/phoneme-ids.js';
@@ -53,7 +52,7 @@ const kokoroVoice = (style: string) => ({
 
 describe('phonemizeUnits (eSpeak IPA as Piper and Kokoro voices expect it)', () => {
   it('says words an IPA lexicon entry names with its phonemes, the rest as eSpeak reads them', () => {
-    const marked = applyPhonemeEntries(units('Hello, "nguyen" and NGUYEN world.'), [
+    const marked = text.units('en', 'Hello, "nguyen" and NGUYEN world.', [
       { grapheme: 'Nguyen', phonemes: 'ŋwiən' },
       { grapheme: 'World', phonemes: 'wɝld', caseSensitive: true },
     ]);
@@ -150,6 +149,31 @@ describe('NeuralEngines', () => {
     const helloLen = chunk.words[0]!.to - chunk.words[0]!.from;
     expect(out.words[0]!.start).toBeCloseTo(secs(1), 6);
     expect(out.words[0]!.end).toBeCloseTo(secs(1 + helloLen), 6);
+  });
+
+  it('Piper and Kokoro are fed an IPA entry’s phonemes as ids, not eSpeak’s reading of the word', async () => {
+    const ipa = [{ grapheme: 'Nguyen', phonemes: 'ŋwiən' }];
+    const expected = (form: 'NFD' | 'NFC') =>
+      ['ŋwiən', ' ', ...phonemizeUnits(text.espeak, units('waited.'), 'en-us', form).symbols].join('');
+    // Piper: one stretch of HOP samples per id, and the first id sets the pitch of them all.
+    const piperIds = (symbols: string) =>
+      phonemesToIds([...symbols.normalize('NFD')], piperWideConfig(22050, 3).phoneme_id_map).ids;
+    const piper = { engine: 'piper' as const, pack: 'piper-test', speakerId: 0, speed: 1 };
+    const given = await engines.speak(piper, 'Nguyen waited.', 'en', ipa);
+    expect(given.samples.length).toBe(piperIds(expected('NFD')).length * PIPER_TEST_HOP);
+    const guessed = await engines.speak(piper, 'Nguyen waited.', 'en');
+    const eSpeaks = phonemizeUnits(text.espeak, units('Nguyen waited.'), 'en-us', 'NFD').symbols.join('');
+    expect(guessed.samples.length).toBe(piperIds(eSpeaks).length * PIPER_TEST_HOP);
+    expect(piperIds(eSpeaks).length).not.toBe(piperIds(expected('NFD')).length); // "nˈuːjɛn"
+    // Kokoro: every id has its own number of frames, and the word ends where its ids do.
+    const vocab = kokoroTestConfig().vocab as Record<string, number>;
+    const ids = [...expected('NFC')].map((s) => vocab[s]).filter((i): i is number => i !== undefined);
+    const frames = [0, ...ids, 0].map((id) => kokoroTestFrames(id, 1));
+    const secs = (n: number) => (frames.slice(0, n).reduce((a, b) => a + b, 0) * KOKORO_TEST_HOP) / 24000;
+    const kokoro = await engines.speak(kokoroVoice('af_one'), 'Nguyen waited.', 'en', ipa);
+    expect(kokoro.samples.length).toBe(secs(frames.length) * 24000);
+    expect(kokoro.words.map((w) => w.text)).toEqual(['Nguyen', 'waited.']);
+    expect(kokoro.words[0]!.end).toBeCloseTo(secs(1 + 'ŋwiən'.length), 6);
   });
 
   it('Kokoro: text longer than 510 tokens is cut at a clause and spoken in pieces', async () => {
