@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { DestinationStream, Logger } from 'pino';
@@ -39,9 +40,8 @@ import type { SynthesisService } from './services/synthesis.js';
 import type { UsageMeter } from './services/usage.js';
 import { VoiceCatalog } from './services/voices/catalog.js';
 import { measurePresets } from './services/voices/measure.js';
-import { CronRunsRepo } from './store/cron-runs-repo.js';
-import { closeDatabase, databaseFileIn, type Db, openDatabase } from './store/db.js';
-import { createStore, type Store } from './store/index.js';
+import { type OpenStore, openStore } from './store/open.js';
+import type { Store } from './store/index.js';
 
 export interface RunningServer {
   url: string;
@@ -70,16 +70,21 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const devices = planDevices(config.engine, paths.onnxRuntime, availableParallelism(), log);
   const packs = await usablePacks(packsDir(config), log);
 
-  const { db, store } = openStore(dataDir, paths.sqliteAddon, log);
+  const db = await openStore({
+    dataDir,
+    sqliteAddon: paths.sqliteAddon,
+    onBackup: (backup, pending) => log.info({ backup, pending }, 'database backed up before migrations'),
+  });
+  const { store } = db;
   const secrets = loadOrCreateSecrets(dataDir);
   const files = new FileStore(dataDir);
   const reserve = new SpaceReserve(dataDir);
   reserve.ensure();
   const keys = new KeyService(store.keys, secrets, clock);
   try {
-    bootstrapAdminKey(keys, config, log);
+    await bootstrapAdminKey(keys, config, log);
   } catch (err) {
-    closeDatabase(db);
+    await db.close();
     throw err;
   }
 
@@ -95,7 +100,6 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const queue = new LateQueue();
   const services = createServices({
     config,
-    db,
     store,
     files,
     backend: engines.backend,
@@ -107,7 +111,17 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     queue,
   });
   const notes = createNotifications(config, store, services.webhooks, presigner, clock, log);
-  const jobs = createJobRunner(config, store, metrics, services, clock, log, notes.events, files, reserve);
+  const jobs = await createJobRunner(
+    config,
+    store,
+    metrics,
+    services,
+    clock,
+    log,
+    notes.events,
+    files,
+    reserve,
+  );
   queue.bind(jobs);
   let presetsMeasured = false;
   const inFlight = new InFlightRequests();
@@ -121,7 +135,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     events: notes.events,
     files,
     ready: () => engines.backend.ready() && presetsMeasured,
-    databaseOpen: () => db.open,
+    databaseOpen: () => db.isOpen(),
     catalog,
     log,
     uploadTmpDir: privateDir(join(dataDir, UPLOAD_TMP_DIR)),
@@ -135,13 +149,12 @@ export async function start(config: Config, options: StartOptions = {}): Promise
 
   const { usage } = services;
   const usageFlush = setInterval(() => {
-    flushUsage(usage, log);
+    void flushUsage(usage, log);
     reserve.ensure();
   }, 1000);
   usageFlush.unref();
-  const crons = startSchedule({
+  const crons = await startSchedule({
     store,
-    runs: new CronRunsRepo(db),
     files,
     usage,
     clock,
@@ -149,8 +162,10 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     log,
   });
 
-  const server = createHttpServer(app.callback(), connectionLimits(config), refusalLog(log, clock), tls);
-  answerOutsideTheApp(server, app.callback(), log);
+  const callback = app.callback();
+  const handle = (req: IncomingMessage, res: ServerResponse) => void callback(req, res);
+  const server = createHttpServer(handle, connectionLimits(config), refusalLog(log, clock), tls);
+  answerOutsideTheApp(server, handle, log);
   const lifecycle = shutdown({
     server,
     crons,
@@ -171,14 +186,6 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     presetsMeasured = true;
   });
   return { url, stop: lifecycle.stop };
-}
-
-/** The database, migrated (with a backup first when an upgrade has migrations to run). */
-function openStore(dataDir: string, sqliteAddon: string | undefined, log: Logger): { db: Db; store: Store } {
-  const db = openDatabase(databaseFileIn(dataDir), sqliteAddon, {
-    onBackup: (backup, pending) => log.info({ backup, pending }, 'database backed up before migrations'),
-  });
-  return { db, store: createStore(db) };
 }
 
 function synthThreads(devices: readonly DevicePlan[]): number {
@@ -213,7 +220,7 @@ function startEngineLayer(
 }
 
 /** The job queue, with rows a crash left running settled before anyone can read them through the API. */
-function createJobRunner(
+async function createJobRunner(
   config: Config,
   store: Store,
   metrics: Metrics,
@@ -223,7 +230,7 @@ function createJobRunner(
   events: Notifications['events'],
   files: FileStore,
   reserve: SpaceReserve,
-): JobRunner {
+): Promise<JobRunner> {
   const jobs = new JobRunner(
     store.jobs,
     metrics.instrumentJobs(jobHandlers(services.speakers, services.synthesis)),
@@ -239,12 +246,12 @@ function createJobRunner(
 
   // Rows left running by a crash are settled before anyone can read them through the API, and so
   // are speakers whose registration job finished without them.
-  jobs.recover();
-  const settled = services.speakers.settleStalledRegistrations();
+  await jobs.recover();
+  const settled = await services.speakers.settleStalledRegistrations();
   if (settled > 0)
     log.warn({ speakers: settled }, 'settled speakers left pending by a finished registration');
   // Then what the interrupted requests and jobs left on disk, before anything can write there again.
-  sweepOrphans(store, files, log);
+  await sweepOrphans(store, files, log);
   return jobs;
 }
 
@@ -298,7 +305,7 @@ interface RunningParts {
   usageFlush: NodeJS.Timeout;
   usage: UsageMeter;
   engines: Engines;
-  db: Db;
+  db: OpenStore;
   log: Logger;
   config: Config;
   notes: Notifications;
@@ -322,18 +329,19 @@ function shutdown(p: RunningParts): Lifecycle {
       await Promise.all([p.jobs.stop(graceMs), p.inFlight.drain(graceMs)]);
       await p.notes.sender.stop();
       clearInterval(p.usageFlush);
-      p.usage.flush();
+      await flushUsage(p.usage, p.log);
       await p.engines.close();
       p.server.closeAllConnections();
       await closed;
-      closeDatabase(p.db);
+      await p.notes.events.settled();
+      await p.db.close();
       p.log.info('stopped');
     })());
   const release = async () => {
     p.crons.stop();
     clearInterval(p.usageFlush);
     await p.engines.destroy();
-    closeDatabase(p.db);
+    await p.db.close();
   };
   return { stop, stopping: () => stopping !== undefined, release };
 }
@@ -356,10 +364,10 @@ async function listenOrRelease(
  * The configured bootstrap key replaces the previous one (revoked, logged by id); none configured
  * keeps the current one; a first start with no admin at all generates one and prints it once.
  */
-function bootstrapAdminKey(keys: KeyService, config: Config, log: Logger): void {
+async function bootstrapAdminKey(keys: KeyService, config: Config, log: Logger): Promise<void> {
   let outcome: BootstrapOutcome;
   try {
-    outcome = keys.settleBootstrap(config.security.api_key);
+    outcome = await keys.settleBootstrap(config.security.api_key);
   } catch (err) {
     if (!(err instanceof BootstrapKeyError)) throw err;
     throw new ConfigError(`the configured bootstrap key (VR_API_KEY or security.api_key) ${err.message}`);
@@ -391,9 +399,9 @@ function packsDir(config: Config): string {
 }
 
 /** Request counts reach the database every second; one that cannot (a full disk) keeps them for later. */
-function flushUsage(usage: UsageMeter, log: Logger): void {
+async function flushUsage(usage: UsageMeter, log: Logger): Promise<void> {
   try {
-    usage.flush();
+    await usage.flush();
   } catch (err) {
     log.warn({ err }, 'usage counts not written yet; kept for the next flush');
   }

@@ -1,7 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Engines } from '../engine/backend.js';
 import type { Clock } from '../lib/clock.js';
-import type { Db } from '../store/db.js';
 import type { Store } from '../store/index.js';
 import { JobAdmission } from './admission.js';
 import { DownloadService } from './downloads.js';
@@ -21,7 +20,6 @@ import { WebhookService } from './webhooks.js';
 
 export interface ServiceDeps {
   config: Config;
-  db: Db;
   store: Store;
   files: FileStore;
   backend: Engines['backend'];
@@ -51,7 +49,7 @@ export function createServices(d: ServiceDeps): {
 } {
   const { config, store, files, backend, clock, catalog } = d;
   const webhooks = new WebhookService(d.webhookKey, config.webhooks.allowed_hosts);
-  const usage = new UsageMeter(store.usage, clock, (fn) => d.db.transaction(fn)());
+  const usage = new UsageMeter(store, clock);
   const admission = new JobAdmission(store.jobs, {
     queueMaxDepth: config.limits.queue_max_depth,
     perProject: config.limits.max_active_jobs_per_project,

@@ -1,22 +1,19 @@
-import type { Db } from './db.js';
+import type { Sql } from './sql/client.js';
 
 /** Runs of once-per-period scheduled tasks (the monthly usage report), so a restart never repeats one. */
 export class CronRunsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
-  has(task: string, period: string): boolean {
+  async has(task: string, period: string): Promise<boolean> {
     return (
-      this.db.prepare('SELECT 1 FROM cron_runs WHERE task = ? AND period = ?').pluck().get(task, period) !==
+      (await this.sql.value('SELECT 1 FROM cron_runs WHERE task = ? AND period = ?', [task, period])) !==
       undefined
     );
   }
 
   /** Records a run; false when the period was already recorded (the first run stands). */
-  record(task: string, period: string, ranAt: number): boolean {
-    return (
-      this.db
-        .prepare('INSERT OR IGNORE INTO cron_runs (task, period, ran_at) VALUES (?, ?, ?)')
-        .run(task, period, ranAt).changes === 1
-    );
+  async record(task: string, period: string, ranAt: number): Promise<boolean> {
+    const insert = this.sql.dialect.insertIgnore('cron_runs', 'task, period, ran_at', '?, ?, ?');
+    return (await this.sql.run(insert, [task, period, ranAt])) === 1;
   }
 }
