@@ -72,6 +72,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
 
   const db = await openStore({
     dataDir,
+    database: config.database,
     sqliteAddon: paths.sqliteAddon,
     onBackup: (backup, pending) => log.info({ backup, pending }, 'database backed up before migrations'),
   });

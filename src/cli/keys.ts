@@ -14,6 +14,7 @@ async function withKeys<T>(args: ConfigArgs, fn: (keys: KeyService) => Promise<T
   mkdirSync(config.storage.data_dir, { recursive: true, mode: PRIVATE_DIR });
   const db = await openStore({
     dataDir: config.storage.data_dir,
+    database: config.database,
     sqliteAddon: resolveAppPaths().sqliteAddon,
   });
   try {

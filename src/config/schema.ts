@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { OUTPUT_SAMPLE_RATES } from '../audio/types.js';
+import { database } from './database.js';
 import { KEY_ADVICE, keyWeakness } from './key-strength.js';
 
 /**
@@ -249,6 +250,7 @@ export const configSchema = z
   .object({
     server: server.default(server.parse({})),
     storage: storage.default(storage.parse({})),
+    database: database.default(database.parse({})),
     security: security.default(security.parse({})),
     limits: limits.default(limits.parse({})),
     engine: engine.default(engine.parse({})),

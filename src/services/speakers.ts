@@ -111,6 +111,7 @@ export class SpeakerService {
     try {
       await this.store.transaction(async (tx) => {
         // Other requests may have been admitted while this upload was inspected.
+        await tx.jobs.lockAdmission();
         await this.admission.ensureRoom(who, tx.jobs);
         await tx.speakers.insert({
           id: speakerId,

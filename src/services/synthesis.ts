@@ -84,15 +84,19 @@ export class SynthesisService {
   }
 
   /** Quota and active-job limits, checked before the job row exists. */
-  async admit(who: Principal, payload: SynthesizePayload): Promise<void> {
+  async admit(
+    who: Principal,
+    payload: SynthesizePayload,
+    store: Pick<Repos, 'usage' | 'jobs'> = this.store,
+  ): Promise<void> {
     await ensureCharacterQuota(
-      this.store,
+      store,
       this.clock,
       this.config.limits.monthly_character_quota,
       who,
       payload.characters,
     );
-    await this.admission.ensureRoom(who);
+    await this.admission.ensureRoom(who, store.jobs);
   }
 
   async enqueue(
@@ -101,9 +105,11 @@ export class SynthesisService {
     callbackUrl?: string,
   ): Promise<{ job_id: string }> {
     const id = newId('job');
-    // The limits are checked again with the insert, in one transaction, whatever ran since admit().
+    // Quota and limits are checked again with the insert, in one transaction that admissions on
+    // every node take in turn, whatever ran since admit().
     await this.store.transaction(async (tx) => {
-      await this.admission.ensureRoom(who, tx.jobs);
+      await tx.jobs.lockAdmission();
+      await this.admit(who, payload, tx);
       await tx.jobs.insert({
         id,
         project: who.project,

@@ -93,6 +93,14 @@ export class JobsRepo {
     return this.sql.all<JobRow>(sql, args);
   }
 
+  /**
+   * Inside a transaction: admissions take turns until it ends, so the active-job counts read next
+   * still hold when the new job row is written (on every node of a cluster).
+   */
+  lockAdmission(): Promise<void> {
+    return this.sql.lock('job-admission');
+  }
+
   /** Jobs queued or running in all, of one project and of one key: what admission limits. */
   async activeCounts(project: string, keyId: string): Promise<ActiveJobCounts> {
     const row = await this.sql.one<ActiveJobCounts>(
@@ -146,7 +154,7 @@ export class JobsRepo {
       const job = await tx.one<JobRow>(
         `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, progress = 0
          WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND project = ?
-                     ORDER BY created_at, ${tx.dialect.arrival} LIMIT 1)
+                     ORDER BY created_at, ${tx.dialect.arrival} LIMIT 1 ${tx.dialect.skipLocked})
            AND status = 'queued'
          RETURNING *`,
         [at, project],

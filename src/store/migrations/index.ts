@@ -11,7 +11,13 @@ import * as consoleSessions from './2026-12-08-console-sessions.js';
 
 export interface Migration {
   id: string;
+  /** The statements on SQLite. */
   sql: string;
+  /**
+   * The same change on PostgreSQL (its types and trigger syntax differ). Every shipped migration has
+   * one (a unit test checks); a test's own list may leave it out when it never runs on PostgreSQL.
+   */
+  postgres?: string;
 }
 
 /** In order of their dated ids; never edit a migration that has shipped, add a new one. */

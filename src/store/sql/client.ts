@@ -18,6 +18,8 @@ export interface Dialect {
   insertIgnore(table: string, columns: string, values: string): string;
   /** A column that orders a table's rows as they were inserted (ties on a timestamp). */
   readonly arrival: string;
+  /** Row locking for a queue claim: another node's claim skips a row this one is taking. */
+  readonly skipLocked: string;
 }
 
 export interface Sql {
@@ -40,6 +42,12 @@ export interface Sql {
    * truncate the write-ahead log); on a full disk that is room for the rows that record a job's end.
    */
   reclaimSpace(): Promise<void>;
+  /**
+   * Inside a transaction: waits for, then holds until it ends, the lock called `name`, so checks and
+   * writes that must not interleave across processes (job admission) take turns. SQLite's
+   * transactions already do, one writer at a time.
+   */
+  lock(name: string): Promise<void>;
 }
 
 /**

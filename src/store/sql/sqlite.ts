@@ -7,6 +7,7 @@ export const sqliteDialect: Dialect = {
   jsonText: (column, field) => `json_extract(${column}, '$.${field}')`,
   insertIgnore: (table, columns, values) => `INSERT OR IGNORE INTO ${table} (${columns}) VALUES (${values})`,
   arrival: 'rowid',
+  skipLocked: '',
 };
 
 type Bind = unknown[] | [Readonly<Record<string, unknown>>];
@@ -54,6 +55,10 @@ export class SqliteSql implements Sql {
   async reclaimSpace(): Promise<void> {
     while (this.open) await this.open;
     this.handle.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  async lock(): Promise<void> {
+    // Transactions on this handle take turns already.
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
@@ -122,6 +127,10 @@ class SqliteTx implements Sql {
 
   async reclaimSpace(): Promise<void> {
     // A checkpoint cannot run inside a transaction: nothing to give back from here.
+  }
+
+  async lock(): Promise<void> {
+    // The write lock is held from BEGIN IMMEDIATE on.
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
