@@ -26,6 +26,7 @@ const DEBIAN_PACKAGES = {
   'python3-onnx': 'builds the small ONNX graphs the engine tests run',
   chromium: 'the browser the console tests drive (playwright-core, no browser download)',
   'fonts-noto-cjk': 'Korean and Japanese glyphs in the console screenshots',
+  postgresql: 'a real PostgreSQL for the scale-out tests (each test file starts its own cluster)',
 };
 
 function run(cmd, args, opts = {}) {
