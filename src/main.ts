@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { DestinationStream, Logger } from 'pino';
-import { ConfigError } from './config/loader.js';
 import type { Config } from './config/schema.js';
 import { createApp } from './api/app.js';
 import { SessionService } from './services/sessions.js';
@@ -16,12 +15,14 @@ import { type DevicePlan, type Engines, startEngines } from './engine/backend.js
 import { planDevices } from './engine/devices.js';
 import type { PackRef } from './engine/packs/manifest.js';
 import { jobHandlers } from './jobs/handlers.js';
-import { JobRunner } from './jobs/queue.js';
+import { JobRunner, type JobRunnerOptions } from './jobs/queue.js';
 import { createNotifications, type Notifications } from './jobs/notifications.js';
 import { sweepOrphans, UPLOAD_TMP_DIR } from './jobs/orphans.js';
 import { startSchedule } from './jobs/schedule.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
+import { nodeName } from './runtime/node-name.js';
+import { settleBootstrapKey } from './services/bootstrap-key.js';
 import { makePrivate, PRIVATE_DIR } from './lib/private-files.js';
 import { Metrics } from './observability/metrics.js';
 import { type AppPaths, resolveAppPaths } from './runtime/paths.js';
@@ -31,7 +32,7 @@ import { createServices } from './services/compose.js';
 import { LateQueue } from './services/queue-port.js';
 import { SpaceReserve } from './services/space-reserve.js';
 import { FileStore } from './services/file-store.js';
-import { BootstrapKeyError, type BootstrapOutcome, KeyService } from './services/keys.js';
+import { KeyService } from './services/keys.js';
 import { Presigner } from './services/presign.js';
 import { loadOrCreateSecrets } from './services/secrets.js';
 import { usablePacks } from './services/models/usable.js';
@@ -83,7 +84,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   reserve.ensure();
   const keys = new KeyService(store.keys, secrets, clock);
   try {
-    await bootstrapAdminKey(keys, config, log);
+    await settleBootstrapKey(keys, config.security.api_key, log);
   } catch (err) {
     await db.close();
     throw err;
@@ -122,6 +123,10 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     notes.events,
     files,
     reserve,
+    // Nodes sharing PostgreSQL hold leases on the jobs they run; a node that dies loses them.
+    db.dialect === 'postgres'
+      ? { owner: nodeName(dataDir), ttlMs: config.jobs.lease_seconds * 1000 }
+      : undefined,
   );
   queue.bind(jobs);
   let presetsMeasured = false;
@@ -231,6 +236,7 @@ async function createJobRunner(
   events: Notifications['events'],
   files: FileStore,
   reserve: SpaceReserve,
+  lease: JobRunnerOptions['lease'],
 ): Promise<JobRunner> {
   const jobs = new JobRunner(
     store.jobs,
@@ -239,6 +245,7 @@ async function createJobRunner(
       concurrency: config.jobs.concurrency,
       maxAttempts: config.jobs.max_attempts,
       releaseSpace: () => reserve.release(),
+      lease,
     },
     clock,
     log,
@@ -359,33 +366,6 @@ async function listenOrRelease(
     await lifecycle.release();
     throw err;
   }
-}
-
-/**
- * The configured bootstrap key replaces the previous one (revoked, logged by id); none configured
- * keeps the current one; a first start with no admin at all generates one and prints it once.
- */
-async function bootstrapAdminKey(keys: KeyService, config: Config, log: Logger): Promise<void> {
-  let outcome: BootstrapOutcome;
-  try {
-    outcome = await keys.settleBootstrap(config.security.api_key);
-  } catch (err) {
-    if (!(err instanceof BootstrapKeyError)) throw err;
-    throw new ConfigError(`the configured bootstrap key (VR_API_KEY or security.api_key) ${err.message}`);
-  }
-  const { id, registered, revoked, generatedKey } = outcome;
-  if (registered) log.info({ key_id: id }, 'bootstrap admin key registered from VR_API_KEY or api_key');
-  for (const old of revoked) {
-    log.warn(
-      { key_id: old, replaced_by: id },
-      'previous bootstrap admin key revoked: the configured key replaced it',
-    );
-  }
-  if (generatedKey === undefined) return;
-  // Printed once, on stdout beside the logs, the only place it ever appears in clear.
-  process.stdout.write(
-    `\nVoiceReel admin API key (shown once, store it now): ${generatedKey}\n  key id: ${id}, project: default\n\n`,
-  );
 }
 
 /** A directory only this user can enter, whatever the uploads inside it are created with. */

@@ -164,6 +164,11 @@ const jobs = z
     concurrency: z.number().int().min(1).max(64).default(2),
     /** Attempts before a job interrupted by a crash is failed. */
     max_attempts: z.number().int().min(1).max(10).default(2),
+    /**
+     * Nodes sharing PostgreSQL: a running job's lease, renewed every third of it. A job whose node
+     * stopped renewing (it died) goes back to the queue this long after its last renewal.
+     */
+    lease_seconds: z.number().int().min(5).max(3600).default(30),
   })
   .strict();
 

@@ -37,6 +37,11 @@ export interface JobRunnerOptions {
   pollMs?: number;
   /** Frees the space held for a full disk's bookkeeping (services/space-reserve.ts). */
   releaseSpace?: () => void;
+  /**
+   * Nodes sharing one database: this node's stable name and how long its hold on a job lasts
+   * unrenewed. Absent (a single node): every job left running is this node's own at start.
+   */
+  lease?: { owner: string; ttlMs: number };
 }
 
 /**
@@ -52,6 +57,7 @@ export class JobRunner {
   private pumping = false;
   private pumpAgain = false;
   private timer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly jobs: JobsRepo,
@@ -64,9 +70,25 @@ export class JobRunner {
 
   /** Jobs left running by a crash or kill: retried while attempts remain, otherwise failed with a reason. */
   async recover(): Promise<{ requeued: number; failed: number }> {
+    const lease = this.opts.lease;
+    // With leases, only this node's own jobs (from before its restart) and those whose node died.
+    const left = lease
+      ? [
+          ...(await this.jobs.running()).filter((j) => j.lease_owner === lease.owner),
+          ...(await this.jobs.expiredLeases(this.clock.now())).filter((j) => j.lease_owner !== lease.owner),
+        ]
+      : await this.jobs.running();
+    const outcome = await this.giveBack(left);
+    if (outcome.requeued + outcome.failed > 0)
+      this.log.warn(outcome, 'recovered jobs interrupted by a restart');
+    return outcome;
+  }
+
+  /** Interrupted jobs: retried while attempts remain, otherwise failed with a reason. */
+  private async giveBack(left: JobRow[]): Promise<{ requeued: number; failed: number }> {
     let requeued = 0;
     let failed = 0;
-    for (const job of await this.jobs.running()) {
+    for (const job of left) {
       if (job.attempts < this.opts.maxAttempts) {
         await this.jobs.requeue(job.id);
         requeued++;
@@ -77,7 +99,6 @@ export class JobRunner {
         failed++;
       }
     }
-    if (requeued + failed > 0) this.log.warn({ requeued, failed }, 'recovered jobs interrupted by a restart');
     return { requeued, failed };
   }
 
@@ -85,7 +106,40 @@ export class JobRunner {
   start(): void {
     this.timer = setInterval(() => this.pump(), this.opts.pollMs ?? 1000);
     this.timer.unref();
+    if (this.opts.lease) {
+      this.heartbeat = setInterval(() => void this.renew(), Math.max(1000, this.opts.lease.ttlMs / 3));
+      this.heartbeat.unref();
+    }
     this.pump();
+  }
+
+  /**
+   * Keeps this node's leases, stops runs whose job was canceled through another node (the lease is
+   * no longer this node's or the job no longer runs), and takes over jobs of nodes that died.
+   */
+  private async renew(): Promise<void> {
+    const lease = this.opts.lease;
+    if (!lease || this.stopping) return;
+    try {
+      const mine = [...this.running.keys()];
+      const kept = new Set(await this.jobs.renewLeases(lease.owner, mine, this.clock.now() + lease.ttlMs));
+      for (const id of mine) {
+        if (!kept.has(id)) this.running.get(id)?.abort(new JobFailure('CANCELED', 'Canceled by request.'));
+      }
+      const orphaned = (await this.jobs.expiredLeases(this.clock.now())).filter(
+        (j) => !this.running.has(j.id),
+      );
+      if (orphaned.length > 0) {
+        const outcome = await this.giveBack(orphaned);
+        this.log.warn(
+          { ...outcome, from: orphaned.map((j) => j.lease_owner) },
+          'took over jobs of a node that stopped',
+        );
+        this.pump();
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'could not renew job leases');
+    }
   }
 
   /** A job was queued: start it now if there is room. */
@@ -124,6 +178,7 @@ export class JobRunner {
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
     const all = Promise.allSettled([...this.inflight]);
     const timedOut = await Promise.race([
       all.then(() => false),
@@ -157,7 +212,9 @@ export class JobRunner {
 
   private async fill(): Promise<void> {
     while (!this.stopping && this.running.size < this.opts.concurrency) {
-      const job = await this.jobs.claimNext(this.clock.now());
+      const now = this.clock.now();
+      const lease = this.opts.lease;
+      const job = await this.jobs.claimNext(now, lease && { owner: lease.owner, until: now + lease.ttlMs });
       if (!job) return;
       if (this.stopping) {
         // Claimed as the server began to stop: back to the queue for the next start.

@@ -20,6 +20,15 @@ export interface JobRow {
   finished_at: number | null;
   /** Where a signed webhook goes when the job finishes (see webhook-deliveries-repo.ts). */
   callback_url: string | null;
+  /** The node running the job, and until when its lease holds (see the job-leases migration). */
+  lease_owner: string | null;
+  lease_until: number | null;
+}
+
+/** Who claims a job and for how long (nodes sharing a database); none: a single node. */
+export interface Lease {
+  owner: string;
+  until: number;
 }
 
 /** A page of GET /v1/jobs: newest first; `after` is the last row of the previous page. */
@@ -147,17 +156,18 @@ export class JobsRepo {
    * project's own jobs still run in the order they came. One transaction: pick, claim and turn are
    * written together, and the UPDATE's WHERE makes a double claim impossible.
    */
-  claimNext(at: number): Promise<JobRow | undefined> {
+  claimNext(at: number, lease?: Lease): Promise<JobRow | undefined> {
     return this.sql.transaction(async (tx) => {
       const project = await tx.value<string>(PICK_PROJECT);
       if (project === undefined) return undefined;
       const job = await tx.one<JobRow>(
-        `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, progress = 0
+        `UPDATE jobs SET status = 'running', started_at = ?, attempts = attempts + 1, progress = 0,
+           lease_owner = ?, lease_until = ?
          WHERE id = (SELECT id FROM jobs WHERE status = 'queued' AND project = ?
                      ORDER BY created_at, ${tx.dialect.arrival} LIMIT 1 ${tx.dialect.skipLocked})
            AND status = 'queued'
          RETURNING *`,
-        [at, project],
+        [at, lease?.owner ?? null, lease?.until ?? null, project],
       );
       await tx.run(
         `INSERT INTO queue_turns (project, last_turn)
@@ -209,8 +219,32 @@ export class JobsRepo {
   /** A running job given back to the queue (graceful stop, or recovery after a crash). */
   async requeue(id: string): Promise<void> {
     await this.sql.run(
-      "UPDATE jobs SET status = 'queued', started_at = NULL, progress = 0 WHERE id = ? AND status = 'running'",
+      `UPDATE jobs SET status = 'queued', started_at = NULL, progress = 0, lease_owner = NULL, lease_until = NULL
+       WHERE id = ? AND status = 'running'`,
       [id],
+    );
+  }
+
+  /**
+   * Extends `owner`'s leases on the given jobs; returns the ids still running under its lease. A job
+   * missing from the answer was canceled (or taken over) elsewhere, and its run should stop.
+   */
+  async renewLeases(owner: string, ids: readonly string[], until: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const marks = ids.map(() => '?').join(', ');
+    const rows = await this.sql.all<{ id: string }>(
+      `UPDATE jobs SET lease_until = ? WHERE lease_owner = ? AND status = 'running' AND id IN (${marks})
+       RETURNING id`,
+      [until, owner, ...ids],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Running jobs whose lease ran out before `at` (their node stopped renewing: it died). */
+  expiredLeases(at: number): Promise<JobRow[]> {
+    return this.sql.all<JobRow>(
+      "SELECT * FROM jobs WHERE status = 'running' AND lease_until IS NOT NULL AND lease_until < ?",
+      [at],
     );
   }
 

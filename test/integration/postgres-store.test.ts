@@ -2,6 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { JobRunner } from '../../src/jobs/queue.js';
+import { systemClock } from '../../src/lib/clock.js';
 import { JobAdmission } from '../../src/services/admission.js';
 import { openDatabase } from '../../src/store/db.js';
 import { createStore, type Store } from '../../src/store/index.js';
@@ -208,4 +211,71 @@ describe('two nodes on one PostgreSQL', () => {
     expect(results.filter(Boolean).length).toBe(5);
     expect((await one.jobs.activeCounts('cap', 'key_cap')).key).toBe(5);
   });
+
+  it('takes over the jobs of a node that stopped renewing its leases, and stops a run canceled through another node', async () => {
+    const { store: one, url } = await pgStore();
+    const { store: two } = await pgStore(url);
+    const log = pino({ level: 'silent' });
+    const ran: string[] = [];
+    const aborted: string[] = [];
+    const handler = {
+      run: (job: { id: string }, ctx: { signal: AbortSignal }) =>
+        new Promise<unknown>((resolve, reject) => {
+          ran.push(job.id);
+          if (job.id.endsWith('quick')) return resolve({ ok: true });
+          ctx.signal.addEventListener('abort', () => {
+            aborted.push(job.id);
+            reject(ctx.signal.reason as Error);
+          });
+        }),
+    };
+    const runner = (store: Store, owner: string) =>
+      new JobRunner(
+        store.jobs,
+        { synthesize: handler, register_speaker: handler },
+        { concurrency: 2, maxAttempts: 3, pollMs: 100, lease: { owner, ttlMs: 3000 } },
+        systemClock,
+        log,
+      );
+    // A node died holding this job: its lease runs out and the other node runs it.
+    await one.jobs.insert({
+      id: 'job_orphaned_quick',
+      project: 'l',
+      key_id: 'k',
+      type: 'synthesize',
+      payload_json: '{}',
+      created_at: 1,
+    });
+    const dead = await one.jobs.claimNext(Date.now(), { owner: 'dead-node', until: Date.now() + 300 });
+    expect(dead?.id).toBe('job_orphaned_quick');
+    const b = runner(two, 'node-b');
+    await b.recover();
+    b.start();
+    const until = Date.now() + 10_000;
+    while ((await two.jobs.get('job_orphaned_quick'))?.status !== 'succeeded') {
+      if (Date.now() > until) throw new Error('the orphaned job was never taken over');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await two.jobs.get('job_orphaned_quick'))?.attempts).toBe(2);
+
+    // A long job runs on node B; canceling it through node A's store stops the run on B.
+    await one.jobs.insert({
+      id: 'job_long_running',
+      project: 'l',
+      key_id: 'k',
+      type: 'synthesize',
+      payload_json: '{}',
+      created_at: 2,
+    });
+    b.notify();
+    while (!ran.includes('job_long_running')) await new Promise((r) => setTimeout(r, 20));
+    expect((await one.jobs.cancel('job_long_running', Date.now()))?.status).toBe('canceled');
+    const stopBy = Date.now() + 5_000;
+    while (!aborted.includes('job_long_running')) {
+      if (Date.now() > stopBy) throw new Error('the canceled run was never stopped');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await two.jobs.get('job_long_running'))?.status).toBe('canceled');
+    await b.stop(1000);
+  }, 30_000);
 });
