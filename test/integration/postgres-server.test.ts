@@ -8,7 +8,7 @@ import type { Job, SynthesisResult } from '../../src/client/index.js';
 import { Api } from '../helpers/api.js';
 import { ffprobe, librivoxReference } from '../helpers/fixtures.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { removeDir, startServer, type TestServer } from '../helpers/server.js';
+import { removeDir, startServer, type TestServer, waitReady } from '../helpers/server.js';
 
 /**
  * The real server with `[database] url` on a real PostgreSQL: registration, synthesis, downloads,
@@ -27,8 +27,11 @@ const toml = () =>
   `[database]\nurl = "${url}"\npool_size = 4\n[engine]\nworkers = 1\n[jobs]\nconcurrency = 1\n`;
 
 async function restart(): Promise<void> {
-  server = await startServer({ config: toml(), dataDir, adminKey });
+  server = await startServer({ config: toml(), dataDir, adminKey, waitReady: false });
   api = new Api(server.url, adminKey);
+  await waitReady(server.url).catch((err: Error) => {
+    throw new Error(`${err.message}:\n${server?.logs.join('\n')}`);
+  });
 }
 
 beforeAll(async () => {
