@@ -18,6 +18,10 @@ export interface ScheduleDeps {
   log: Logger;
 }
 
+const CLEANUP_TASK = 'retention-cleanup';
+/** Ticks of the sweep closer than this are one tick seen by several nodes (or a start-up run). */
+const CLEANUP_MIN_GAP_MS = 30_000;
+
 /**
  * The server's cron table: the retention sweep and the monthly usage report. Both run once now, so
  * what fell due while the server was down is done at start (a failed report is logged, not fatal),
@@ -26,13 +30,18 @@ export interface ScheduleDeps {
 export async function startSchedule(deps: ScheduleDeps): Promise<{ stop(): void }> {
   const { store, files, usage, clock, storage, log } = deps;
   const cleanup = async () => {
+    // Nodes sharing a database fire together: the first to claim the tick sweeps, the others skip.
+    if (!(await store.cronRuns.claimTick(CLEANUP_TASK, clock.now(), CLEANUP_MIN_GAP_MS))) return;
     await runCleanup(store, files, clock, storage.retention_hours, log);
   };
   await cleanup();
   const usageReport = async () => {
     await usage.flush();
     const reports = new FileStore(storage.reports_dir);
-    await runMonthlyUsageReport({ usage: store.usage, runs: store.cronRuns, files: reports, clock, log });
+    // Checked, written and recorded under one cluster-wide lock: one node writes each month's report.
+    await store.sql.exclusive(USAGE_REPORT_TASK, () =>
+      runMonthlyUsageReport({ usage: store.usage, runs: store.cronRuns, files: reports, clock, log }),
+    );
   };
   // Catch-up: last month's report is written now if the server was down when it was due.
   try {
@@ -42,7 +51,7 @@ export async function startSchedule(deps: ScheduleDeps): Promise<{ stop(): void 
   }
   return startCron(
     [
-      { name: 'retention-cleanup', schedule: storage.cleanup_schedule, run: cleanup },
+      { name: CLEANUP_TASK, schedule: storage.cleanup_schedule, run: cleanup },
       { name: USAGE_REPORT_TASK, schedule: storage.usage_report_schedule, run: usageReport },
     ],
     log,

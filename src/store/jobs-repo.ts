@@ -20,7 +20,7 @@ export interface JobRow {
   finished_at: number | null;
   /** Where a signed webhook goes when the job finishes (see webhook-deliveries-repo.ts). */
   callback_url: string | null;
-  /** The node running the job, and until when its lease holds (see the job-leases migration). */
+  /** The node running the job, and until when its lease holds (see the cluster migration). */
   lease_owner: string | null;
   lease_until: number | null;
 }

@@ -151,6 +151,14 @@ describe.each([
     expect(await store.lexicons.count('p')).toBe(1);
   });
 
+  it('gives each tick of a periodic task to one caller only', async () => {
+    const store = await make();
+    const claims = await Promise.all([1, 2, 3].map(() => store.cronRuns.claimTick('sweep', 100_000, 30_000)));
+    expect(claims.filter(Boolean)).toEqual([true]);
+    expect(await store.cronRuns.claimTick('sweep', 120_000, 30_000)).toBe(false);
+    expect(await store.cronRuns.claimTick('sweep', 130_000, 30_000)).toBe(true);
+  });
+
   it('rolls a failed transaction back whole', async () => {
     const store = await make();
     const id = await job(store, 'rb');

@@ -8,7 +8,7 @@ import * as lexicons from './2026-12-05-lexicons.js';
 import * as jobList from './2026-12-06-job-list.js';
 import * as idempotency from './2026-12-07-idempotency.js';
 import * as consoleSessions from './2026-12-08-console-sessions.js';
-import * as jobLeases from './2026-12-09-job-leases.js';
+import * as cluster from './2026-12-09-cluster.js';
 
 export interface Migration {
   id: string;
@@ -33,5 +33,5 @@ export const migrations: Migration[] = [
   jobList,
   idempotency,
   consoleSessions,
-  jobLeases,
+  cluster,
 ];

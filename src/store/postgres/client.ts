@@ -96,6 +96,11 @@ abstract class PgStatements implements Sql {
     await query(this.on, 'SELECT pg_advisory_xact_lock(hashtext(?))', [name]);
   }
 
+  /** On one connection already (a session or a transaction): the caller holds what it needs. */
+  exclusive<T>(_name: string, fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
   abstract transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
 }
 
@@ -125,6 +130,10 @@ export class PgSql extends PgStatements {
 
   async close(): Promise<void> {
     await this.on.end();
+  }
+
+  override exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.withSessionLock(name, () => fn());
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {

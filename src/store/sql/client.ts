@@ -48,6 +48,11 @@ export interface Sql {
    * transactions already do, one writer at a time.
    */
   lock(name: string): Promise<void>;
+  /**
+   * Runs `fn` while holding the lock `name` across every process sharing the database (scheduled
+   * tasks that must run once per cluster). SQLite has one server process: `fn` simply runs.
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /**

@@ -61,6 +61,10 @@ export class SqliteSql implements Sql {
     // Transactions on this handle take turns already.
   }
 
+  exclusive<T>(_name: string, fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     // The check and the claim happen in one synchronous step, so two waiters cannot both begin.
     while (this.open) await this.open;
@@ -131,6 +135,10 @@ class SqliteTx implements Sql {
 
   async lock(): Promise<void> {
     // The write lock is held from BEGIN IMMEDIATE on.
+  }
+
+  exclusive<T>(_name: string, fn: () => Promise<T>): Promise<T> {
+    return fn();
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
