@@ -61,7 +61,9 @@ export class WebhookSender {
   }
 
   private async round(): Promise<void> {
-    const due = await this.outbox.due(this.clock.now(), BATCH);
+    const now = this.clock.now();
+    // Held for longer than an attempt can take (timeout plus margin): only this node sends them.
+    const due = await this.outbox.claimDue(now, BATCH, now + this.opts.timeoutMs * 2 + 5_000);
     await Promise.all(due.map((d) => this.attempt(d)));
   }
 

@@ -24,13 +24,27 @@ export class WebhookDeliveriesRepo {
     return this.sql.one<DeliveryRow>('SELECT * FROM webhook_deliveries WHERE job_id = ?', [jobId]);
   }
 
-  /** Pending deliveries whose time has come, oldest first. */
-  due(now: number, limit: number): Promise<DeliveryRow[]> {
-    return this.sql.all<DeliveryRow>(
-      `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
-       ORDER BY next_attempt_at LIMIT ?`,
-      [now, limit],
-    );
+  /**
+   * Takes the pending deliveries whose time has come, oldest first, and holds them until `holdUntil`
+   * (their next attempt time moves there), so another node reading the outbox meanwhile skips them.
+   * The attempt's outcome then sets the real next time; a node that dies mid-attempt leaves the
+   * delivery due again once the hold passes.
+   */
+  claimDue(now: number, limit: number, holdUntil: number): Promise<DeliveryRow[]> {
+    return this.sql.transaction(async (tx) => {
+      const due = await tx.all<DeliveryRow>(
+        `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
+         ORDER BY next_attempt_at LIMIT ? ${tx.dialect.skipLocked}`,
+        [now, limit],
+      );
+      if (due.length === 0) return due;
+      const marks = due.map(() => '?').join(', ');
+      await tx.run(`UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id IN (${marks})`, [
+        holdUntil,
+        ...due.map((d) => d.id),
+      ]);
+      return due;
+    });
   }
 
   async delivered(id: string, at: number): Promise<void> {

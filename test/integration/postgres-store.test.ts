@@ -191,6 +191,26 @@ describe('two nodes on one PostgreSQL', () => {
     expect(new Set(taken)).toEqual(ids);
   });
 
+  it('sends each due webhook from one node only', async () => {
+    const { store: one, url } = await pgStore();
+    const { store: two } = await pgStore(url);
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const id = await job(one, 'hooks', { callback: 'https://hooks.example/x' });
+      await one.jobs.claimNext(2_000);
+      await one.jobs.succeed(id, {}, 3_000);
+      ids.push(id);
+    }
+    const taken = (
+      await Promise.all(
+        [0, 1, 2, 3, 4, 5].map((i) => (i % 2 ? one : two).webhooks.claimDue(10_000, 8, 60_000)),
+      )
+    ).flat();
+    expect(taken.length).toBe(30);
+    expect(new Set(taken.map((d) => d.job_id))).toEqual(new Set(ids));
+    expect(await one.webhooks.claimDue(10_000, 8, 60_000)).toEqual([]);
+  });
+
   it('admits exactly up to the per-key cap when both nodes admit at once', async () => {
     const { store: one, url } = await pgStore();
     const { store: two } = await pgStore(url);
