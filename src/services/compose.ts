@@ -9,6 +9,7 @@ import { IdempotencyService } from './idempotency.js';
 import { JobService } from './jobs.js';
 import type { Presigner } from './presign.js';
 import type { QueuePort } from './queue-port.js';
+import { memoryRateLimiter, type RateLimiter, sharedRateLimiter } from './rate-limit.js';
 import { SpeakerService } from './speakers.js';
 import { SpeechService } from './speech.js';
 import { SynthesisService } from './synthesis.js';
@@ -46,6 +47,7 @@ export function createServices(d: ServiceDeps): {
   jobService: JobService;
   downloads: DownloadService;
   idempotency: IdempotencyService;
+  rateLimiter: RateLimiter;
 } {
   const { config, store, files, backend, clock, catalog } = d;
   const webhooks = new WebhookService(d.webhookKey, config.webhooks.allowed_hosts);
@@ -96,6 +98,12 @@ export function createServices(d: ServiceDeps): {
   const jobService = new JobService({ store, files, presigner: d.presigner, runner: d.queue });
   const downloads = new DownloadService(d.presigner, store.files, files);
   const idempotency = new IdempotencyService(store.idempotency, clock);
+  // One node keeps the budgets in memory; nodes sharing PostgreSQL keep them in it.
+  const perMinute = config.limits.rate_limit_per_minute;
+  const rateLimiter =
+    store.sql.dialect.name === 'postgres'
+      ? sharedRateLimiter(store.rateBuckets, perMinute, clock)
+      : memoryRateLimiter(perMinute, clock);
   return {
     usage,
     admission,
@@ -108,5 +116,6 @@ export function createServices(d: ServiceDeps): {
     jobService,
     downloads,
     idempotency,
+    rateLimiter,
   };
 }

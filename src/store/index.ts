@@ -7,6 +7,7 @@ import { KeysRepo } from './keys-repo.js';
 import { LexiconsRepo } from './lexicons-repo.js';
 import { SessionsRepo } from './sessions-repo.js';
 import { PresetProfilesRepo } from './preset-profiles-repo.js';
+import { RateBucketsRepo } from './rate-buckets-repo.js';
 import { SignaturesRepo } from './signatures-repo.js';
 import { SpeakersRepo } from './speakers-repo.js';
 import { UsageRepo } from './usage-repo.js';
@@ -28,6 +29,7 @@ export interface Repos {
   idempotency: IdempotencyRepo;
   sessions: SessionsRepo;
   cronRuns: CronRunsRepo;
+  rateBuckets: RateBucketsRepo;
 }
 
 export interface Store extends Repos {
@@ -54,6 +56,7 @@ function reposOver(sql: Sql): Repos {
     idempotency: new IdempotencyRepo(sql),
     sessions: new SessionsRepo(sql),
     cronRuns: new CronRunsRepo(sql),
+    rateBuckets: new RateBucketsRepo(sql),
   };
 }
 

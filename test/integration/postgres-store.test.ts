@@ -6,6 +6,7 @@ import pino from 'pino';
 import { JobRunner } from '../../src/jobs/queue.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { JobAdmission } from '../../src/services/admission.js';
+import { sharedRateLimiter } from '../../src/services/rate-limit.js';
 import { openDatabase } from '../../src/store/db.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import { migrations } from '../../src/store/migrations/index.js';
@@ -189,6 +190,27 @@ describe('two nodes on one PostgreSQL', () => {
     await Promise.all([drain(one), drain(two), drain(one), drain(two)]);
     expect(taken.length).toBe(200);
     expect(new Set(taken)).toEqual(ids);
+  });
+
+  it('spends one per-key request budget whichever node the requests reach', async () => {
+    const { store: one, url } = await pgStore();
+    const { store: two } = await pgStore(url);
+    const at = { now: () => 1_000_000 };
+    const limiters = [sharedRateLimiter(one.rateBuckets, 10, at), sharedRateLimiter(two.rateBuckets, 10, at)];
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        limiters[i % 2]!.take('key_busy').then(
+          () => 'ok',
+          (err: { code?: string; message?: string }) => err.code ?? err.message,
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'ok').length, outcomes.join()).toBe(10);
+    expect(outcomes.filter((o) => o === 'RATE_LIMITED').length).toBe(10);
+    // Six seconds later one token (10 a minute) has come back, on either node.
+    const later = sharedRateLimiter(two.rateBuckets, 10, { now: () => 1_006_000 });
+    await later.take('key_busy');
+    await expect(later.take('key_busy')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
   });
 
   it('sends each due webhook from one node only', async () => {

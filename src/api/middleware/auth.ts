@@ -54,7 +54,7 @@ export interface AuthDeps {
   requireSignature: boolean;
   windowSeconds: number;
   /** Spends one request of the key's rate limit; throws RATE_LIMITED. */
-  rateLimit: (keyId: string) => void;
+  rateLimit: (keyId: string) => Promise<void>;
   /** Console sessions (the HttpOnly cookie); absent when the console is off. */
   sessions?: SessionService;
 }
@@ -73,7 +73,7 @@ export function createAuth(deps: AuthDeps): {
   verified: Middleware<AppState>;
 } {
   const touched = new Map<string, number>();
-  const admit = (state: AppState, principal: Principal) => {
+  const admit = async (state: AppState, principal: Principal): Promise<void> => {
     state.principal = principal;
     deps.usage.countRequest(principal);
     // last_used_at is informational: one write per key per minute is plenty.
@@ -82,15 +82,16 @@ export function createAuth(deps: AuthDeps): {
       touched.set(principal.keyId, now);
       deps.keys.touch(principal.keyId).catch(() => undefined);
     }
-    deps.rateLimit(principal.keyId);
+    await deps.rateLimit(principal.keyId);
   };
 
   const authenticate: Middleware<AppState> = async (ctx, next) => {
     const header = ctx.get('x-vr-signature');
-    if (!header) admit(ctx.state, (await sessionFromCookie(ctx, deps)) ?? (await keyFromHeaders(ctx, deps)));
+    if (!header)
+      await admit(ctx.state, (await sessionFromCookie(ctx, deps)) ?? (await keyFromHeaders(ctx, deps)));
     else {
       const proven = await startSignedRequest(ctx, header, deps);
-      if (proven) admit(ctx.state, proven);
+      if (proven) await admit(ctx.state, proven);
     }
     await next();
   };
@@ -106,7 +107,7 @@ export function createAuth(deps: AuthDeps): {
           throw errors.unauthorized('The request body does not match its X-VR-Content-SHA256.');
       } else {
         await checkSignature(deps.signatures, signed.expected(digest), signed.given, signed.expiresAt);
-        if (!ctx.state.principal) admit(ctx.state, signed.claimed);
+        if (!ctx.state.principal) await admit(ctx.state, signed.claimed);
         if (signed.adminOnly && !signed.claimed.admin) throw errors.forbidden();
       }
     }
