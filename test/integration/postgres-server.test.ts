@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job, SynthesisResult } from '../../src/client/index.js';
 import { Api } from '../helpers/api.js';
+import { cli } from '../helpers/cli.js';
 import { ffprobe, librivoxReference } from '../helpers/fixtures.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { removeDir, startServer, type TestServer, waitReady } from '../helpers/server.js';
@@ -115,4 +116,26 @@ describe('a node on PostgreSQL', () => {
     expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
     await expectWav(done);
   }, 150_000);
+
+  it('is checked by voicereel doctor: the database answers and is up to date, and a wrong URL fails naming why', async () => {
+    const good = join(scratch, 'doctor.toml');
+    writeFileSync(good, toml());
+    const res = await cli(['doctor', '--json', '--config', good, '--data-dir', dataDir]);
+    const checks = (
+      JSON.parse(res.stdout) as { checks: Array<{ id: string; status: string; message: string }> }
+    ).checks;
+    const db = checks.find((c) => c.id === 'database');
+    expect(db?.status, db?.message).toBe('ok');
+    expect(db?.message).toMatch(/PostgreSQL \d+.*up to date/);
+
+    const badToml = join(scratch, 'doctor-bad.toml');
+    writeFileSync(badToml, toml().replace(/127\.0\.0\.1:\d+/, '127.0.0.1:1'));
+    const failed = await cli(['doctor', '--json', '--config', badToml, '--data-dir', dataDir]);
+    expect(failed.code).not.toBe(0);
+    const bad = (
+      JSON.parse(failed.stdout) as { checks: Array<{ id: string; status: string; message: string }> }
+    ).checks.find((c) => c.id === 'database');
+    expect(bad?.status).toBe('fail');
+    expect(bad?.message).toMatch(/cannot be reached/);
+  }, 60_000);
 });
