@@ -342,6 +342,7 @@ function shutdown(p: RunningParts): Lifecycle {
       p.server.closeAllConnections();
       await closed;
       await p.notes.events.settled();
+      await p.notes.stopListening();
       await p.db.close();
       p.log.info('stopped');
     })());

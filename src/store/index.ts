@@ -39,6 +39,11 @@ export interface Store extends Repos {
    * the repositories handed to `fn` may be used inside (the store's own wait for it to end).
    */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /**
+   * Calls `fn` with the job id whenever any process sharing the database records an event of that
+   * job; returns what stops it. SQLite serves one process, whose own bus already knows: a no-op.
+   */
+  onJobEvent(fn: (jobId: string) => void): () => Promise<void>;
 }
 
 function reposOver(sql: Sql): Repos {
@@ -60,10 +65,16 @@ function reposOver(sql: Sql): Repos {
   };
 }
 
-export function createStore(sql: Sql): Store {
+/** Where a dialect can push notifications between processes (PostgreSQL's LISTEN). */
+export interface Listener {
+  listen(channel: string, fn: (payload: string) => void): () => Promise<void>;
+}
+
+export function createStore(sql: Sql, listener?: Listener): Store {
   return {
     ...reposOver(sql),
     sql,
     transaction: (fn) => sql.transaction((tx) => fn(reposOver(tx))),
+    onJobEvent: (fn) => (listener ? listener.listen('voicereel_job_events', fn) : async () => undefined),
   };
 }

@@ -213,6 +213,26 @@ describe('two nodes on one PostgreSQL', () => {
     await expect(later.take('key_busy')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
   });
 
+  it('wakes the followers of a job on the other node when one node records its event', async () => {
+    const { store: one, url } = await pgStore();
+    const { store: two } = await pgStore(url);
+    const heard: string[] = [];
+    const stop = two.onJobEvent((jobId) => heard.push(jobId));
+    // The LISTEN is in place once a notification sent after it arrives: send until one does.
+    const first = await job(one, 'ev');
+    for (const until = Date.now() + 5_000; !heard.includes(first);) {
+      if (Date.now() > until) throw new Error('no notification reached the other node');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const second = await job(one, 'ev');
+    await one.jobEvents.append(second, 'log', { level: 'info', message: 'hi' }, 1, 100);
+    for (const until = Date.now() + 5_000; heard.filter((id) => id === second).length < 2;) {
+      if (Date.now() > until) throw new Error(`heard only ${heard.join()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await stop();
+  });
+
   it('sends each due webhook from one node only', async () => {
     const { store: one, url } = await pgStore();
     const { store: two } = await pgStore(url);

@@ -35,4 +35,13 @@ CREATE TABLE rate_buckets (
   tokens DOUBLE PRECISION NOT NULL,
   updated_at BIGINT NOT NULL
 );
+-- A job's new event wakes its followers on every node (LISTEN voicereel_job_events), not only on the
+-- node that wrote it; each node still polls as a fallback.
+CREATE FUNCTION voicereel_job_event_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('voicereel_job_events', NEW.job_id);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER job_events_notify AFTER INSERT ON job_events
+  FOR EACH ROW EXECUTE FUNCTION voicereel_job_event_notify();
 `;

@@ -129,7 +129,48 @@ export class PgSql extends PgStatements {
   }
 
   async close(): Promise<void> {
+    await Promise.all([...this.listeners].map((stop) => stop()));
     await this.on.end();
+  }
+
+  private readonly listeners = new Set<() => Promise<void>>();
+
+  /**
+   * Calls `fn` with the payload of every NOTIFY on `channel`, from any node, on a connection of its
+   * own (a pooled one would be handed to others). A dropped connection is opened again after a pause;
+   * notifications sent meanwhile are lost, which the callers' polling covers.
+   */
+  listen(channel: string, fn: (payload: string) => void): () => Promise<void> {
+    let client: pg.PoolClient | undefined;
+    let stopped = false;
+    let retry: NodeJS.Timeout | undefined;
+    const connect = async () => {
+      if (stopped) return;
+      try {
+        client = await this.on.connect();
+        client.on('notification', (n) => n.channel === channel && fn(n.payload ?? ''));
+        client.on('error', () => reconnect());
+        await client.query(`LISTEN ${channel}`);
+      } catch {
+        reconnect();
+      }
+    };
+    const reconnect = () => {
+      client?.release(true);
+      client = undefined;
+      if (!stopped) retry = setTimeout(() => void connect(), 1000).unref();
+    };
+    void connect();
+    const stop = async () => {
+      stopped = true;
+      clearTimeout(retry);
+      const c = client;
+      client = undefined;
+      // Released as broken: the connection is closed rather than pooled with its LISTEN.
+      c?.release(true);
+    };
+    this.listeners.add(stop);
+    return stop;
   }
 
   override exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {

@@ -66,5 +66,5 @@ export async function openPostgresStore(
     await pool.end();
     throw err;
   }
-  return { store: createStore(sql), sql };
+  return { store: createStore(sql, sql), sql };
 }
