@@ -51,7 +51,10 @@ export class WebhookSender {
   /** Reads the outbox now (a job just finished), unless a round is already running. */
   wake(): void {
     if (this.stopped || this.busy) return;
-    this.busy = this.round().finally(() => (this.busy = undefined));
+    this.busy = this.round()
+      // The outbox unreachable (the database down): the next wake-up tries again.
+      .catch((err: unknown) => this.log.warn({ err }, 'could not read the webhook outbox'))
+      .finally(() => (this.busy = undefined));
   }
 
   async stop(): Promise<void> {

@@ -31,13 +31,24 @@ export async function openStore(opts: OpenStoreOptions): Promise<OpenStore> {
   if (opts.database?.url) {
     const { store, sql } = await openPostgresStore(opts.database);
     let open = true;
+    // /readyz reports the database as this probe last found it: a node whose database went away
+    // leaves the load balancer's rotation until it answers again.
+    let answering = true;
+    const probe = setInterval(() => {
+      sql.value('SELECT 1').then(
+        () => (answering = true),
+        () => (answering = false),
+      );
+    }, 2000);
+    probe.unref();
     return {
       store,
       dialect: 'postgres',
-      isOpen: () => open,
+      isOpen: () => open && answering,
       close: async () => {
         if (!open) return;
         open = false;
+        clearInterval(probe);
         await sql.close();
       },
     };

@@ -14,6 +14,9 @@ import pg from 'pg';
 export interface TestPostgres {
   /** postgres:// URL of a fresh database made for the caller (see `database`). */
   database(name?: string): Promise<string>;
+  /** Stops the server, keeping its data (an outage); `resume` starts it again on the same port. */
+  halt(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -75,7 +78,9 @@ export async function startPostgres(): Promise<TestPostgres> {
     '-c synchronous_commit=off',
     '-c max_connections=200',
   ].join(' ');
-  run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+  const startCluster = () =>
+    run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+  startCluster();
   const base = `postgres://voicereel@127.0.0.1:${port}`;
   return {
     async database(name = `vr_${randomBytes(6).toString('hex')}`) {
@@ -88,6 +93,8 @@ export async function startPostgres(): Promise<TestPostgres> {
       }
       return `${base}/${name}`;
     },
+    halt: () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+    resume: startCluster,
     async stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);

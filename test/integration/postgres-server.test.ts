@@ -138,4 +138,31 @@ describe('a node on PostgreSQL', () => {
     expect(bad?.status).toBe('fail');
     expect(bad?.message).toMatch(/cannot be reached/);
   }, 60_000);
+
+  it('answers 503 and leaves the rotation while PostgreSQL is down, and recovers by itself', async () => {
+    const ready = async () => (await fetch(`${server?.url}/readyz`)).status;
+    expect(await ready()).toBe(200);
+    pgServer.halt();
+    try {
+      const res = await fetch(`${server?.url}/v1/jobs`, { headers: { 'X-VR-APIKEY': adminKey } });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBeTruthy();
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('UNAVAILABLE');
+      expect(body.error.message).toMatch(/database/);
+      expect(body.error.message).not.toMatch(/ECONN|57P|terminat/);
+      for (const until = Date.now() + 10_000; (await ready()) !== 503;) {
+        if (Date.now() > until) throw new Error('/readyz kept answering 200 with the database down');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      pgServer.resume();
+    }
+    for (const until = Date.now() + 15_000; (await ready()) !== 200;) {
+      if (Date.now() > until) throw new Error('/readyz never came back');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const again = await fetch(`${server?.url}/v1/jobs`, { headers: { 'X-VR-APIKEY': adminKey } });
+    expect(again.status).toBe(200);
+  }, 60_000);
 });
