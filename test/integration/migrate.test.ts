@@ -221,7 +221,7 @@ describe('voicereel migrate --to', () => {
     expect(again.report?.files.copied).toBe(1);
   }, 120_000);
 
-  it('refuses a target whose schema a newer version migrated, copying nothing', async () => {
+  it('refuses a target whose schema a newer version migrated, or that names no PostgreSQL, copying nothing', async () => {
     const target = await newTarget('newer');
     await query(
       target.url,
@@ -233,6 +233,13 @@ describe('voicereel migrate --to', () => {
     expect(run.stderr).toContain("the target database's schema differs from the source's");
     expect(run.stderr).toContain('only the target has 2099-01-01-future');
     expect(await query(target.url, 'SELECT id FROM api_keys')).toEqual([]);
+    expect(existsSync(join(target.dataDir, 'master.key'))).toBe(false);
+
+    const sqliteTarget = join(scratch, 'sqlite.toml');
+    writeFileSync(sqliteTarget, `[storage]\ndata_dir = "${join(scratch, 'sqlite')}"\n`);
+    const none = await migrate(sqliteTarget);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(`the target (${sqliteTarget}) names no PostgreSQL database`);
   }, 60_000);
 
   it('moves a job the source was running when it died; the first node on the target runs it', async () => {

@@ -63,12 +63,9 @@ export const migrateCommand: CommandModule<object, MigrateArgs> = {
     if (!target.database.url) refuse(`the target (${args.to}) names no PostgreSQL database ([database] url)`);
     const sourceFile = existingDatabaseFile(source);
     const sqliteAddon = resolveAppPaths().sqliteAddon;
-    let db;
-    try {
-      db = await openStore({ dataDir: target.storage.data_dir, database: target.database });
-    } catch (err) {
-      refuse(`cannot open the target database: ${(err as Error).message}`);
-    }
+    const db = await openStore({ dataDir: target.storage.data_dir, database: target.database }).catch(
+      (err: Error) => refuse(`cannot open the target database: ${err.message}`),
+    );
     try {
       const report = await migrateAppliance({
         sourceFile,

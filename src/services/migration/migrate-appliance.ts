@@ -5,7 +5,7 @@ import { transferFiles } from './file-steps.js';
 import { copyMasterSecret } from './master-secret.js';
 import type { ObjectTarget } from './objects.js';
 import { type Progress, ProgressNote } from './progress.js';
-import { type MigrationReport, secretOk } from './report.js';
+import { type MigrationReport, migrationReport } from './report.js';
 import { checkedTables, copyTables, verifyTables } from './table-steps.js';
 
 export interface MigrationInput {
@@ -52,8 +52,7 @@ async function copyAppliance(input: MigrationInput, work: ProgressNote): Promise
     const tallies = await copyTables(snap.sql, input, specs, progress, save);
     const files = await transferFiles(snap.sql, input, { copy: true, progress: progress.objects, save });
     const tables = await verifyTables(snap.sql, input, specs, tallies);
-    report = {
-      ok: tables.every((t) => t.ok) && files.ok && secretOk(secret),
+    report = migrationReport({
       mode: 'copy',
       resumed: earlier !== undefined,
       snapshot_taken_at: progress.takenAt,
@@ -61,7 +60,7 @@ async function copyAppliance(input: MigrationInput, work: ProgressNote): Promise
       master_secret: secret,
       tables,
       files,
-    };
+    });
   } finally {
     snap.close();
   }
@@ -91,8 +90,7 @@ async function verifyAppliance(input: MigrationInput, work: ProgressNote): Promi
     const progress = { after: null, missingAtSource: [], mismatched: [] };
     const files = await transferFiles(snap.sql, input, { copy: false, progress, save: () => undefined });
     const tables = await verifyTables(snap.sql, input, specs, new Map());
-    return {
-      ok: tables.every((t) => t.ok) && files.ok && secretOk(secret),
+    return migrationReport({
       mode: 'verify',
       resumed: false,
       snapshot_taken_at: takenAt,
@@ -100,7 +98,7 @@ async function verifyAppliance(input: MigrationInput, work: ProgressNote): Promi
       master_secret: secret,
       tables,
       files,
-    };
+    });
   } finally {
     snap.close();
     removeSnapshot(file);

@@ -46,4 +46,10 @@ export interface MigrationReport {
   files: FilesReport;
 }
 
-export const secretOk = (s: SecretOutcome) => s === 'copied' || s === 'present' || s === 'none at source';
+const secretOk = (s: SecretOutcome) => s === 'copied' || s === 'present' || s === 'none at source';
+
+/** The report, `ok` when every table, every file and the master secret match. */
+export function migrationReport(parts: Omit<MigrationReport, 'ok'>): MigrationReport {
+  const ok = parts.tables.every((t) => t.ok) && parts.files.ok && secretOk(parts.master_secret);
+  return { ok, ...parts };
+}
