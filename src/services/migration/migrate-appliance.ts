@@ -1,10 +1,15 @@
 import type { Clock } from '../../lib/clock.js';
 import type { Sql } from '../../store/sql/client.js';
-import { openSnapshot, removeSnapshot, snapshotSource } from '../../store/transfer/source.js';
+import {
+  openSnapshot,
+  removeSnapshot,
+  type SourceSnapshot,
+  snapshotSource,
+} from '../../store/transfer/source.js';
 import { transferFiles } from './file-steps.js';
 import { copyMasterSecret } from './master-secret.js';
 import type { ObjectTarget } from './objects.js';
-import { type Progress, ProgressNote } from './progress.js';
+import { blankProgress, type Progress, ProgressNote } from './progress.js';
 import { type MigrationReport, migrationReport } from './report.js';
 import { checkedTables, copyTables, verifyTables } from './table-steps.js';
 
@@ -42,32 +47,17 @@ async function copyAppliance(input: MigrationInput, work: ProgressNote): Promise
   const earlier = work.resumable(input.sourceFile);
   if (earlier) input.note(`resuming the copy of the snapshot taken at ${earlier.takenAt}`);
   const progress = earlier ?? (await freshSnapshot(input, work));
-  const save = () => work.save(progress);
   const snap = openSnapshot(work.snapshotFile, input.sqliteAddon);
   let report: MigrationReport;
   try {
-    const { specs, schema } = await checkedTables(snap, input.target);
-    // Before any row: a target holding another master secret is refused here.
-    const secret = copyMasterSecret(input.sourceDataDir, input.targetDataDir, { copy: true });
-    const tallies = await copyTables(snap.sql, input, specs, progress, save);
-    const files = await transferFiles(snap.sql, input, { copy: true, progress: progress.objects, save });
-    const tables = await verifyTables(snap.sql, input, specs, tallies);
-    report = migrationReport({
-      mode: 'copy',
-      resumed: earlier !== undefined,
-      snapshot_taken_at: progress.takenAt,
-      schema,
-      master_secret: secret,
-      tables,
-      files,
-    });
+    report = await pass(input, snap, { copy: true, progress, save: () => work.save(progress) });
   } finally {
     snap.close();
   }
   // The pass reached its end, equal or not: the next run starts from a new snapshot and writes
   // whatever differs again.
   work.clear();
-  return report;
+  return { ...report, resumed: earlier !== undefined };
 }
 
 async function freshSnapshot(input: MigrationInput, work: ProgressNote): Promise<Progress> {
@@ -75,32 +65,47 @@ async function freshSnapshot(input: MigrationInput, work: ProgressNote): Promise
   const takenAt = new Date(input.clock.now()).toISOString();
   input.note(`taking a snapshot of ${input.sourceFile}`);
   await snapshotSource(input.sourceFile, work.snapshotFile, input.sqliteAddon);
-  return work.fresh(input.sourceFile, takenAt);
+  const progress = blankProgress(input.sourceFile, takenAt);
+  work.save(progress);
+  return progress;
 }
 
+/** Compares a snapshot of its own with the target; nothing is written to the target. */
 async function verifyAppliance(input: MigrationInput, work: ProgressNote): Promise<MigrationReport> {
-  const secret = copyMasterSecret(input.sourceDataDir, input.targetDataDir, { copy: false });
   const file = work.scratchFile('verify.db');
   removeSnapshot(file);
   const takenAt = new Date(input.clock.now()).toISOString();
   await snapshotSource(input.sourceFile, file, input.sqliteAddon);
   const snap = openSnapshot(file, input.sqliteAddon);
   try {
-    const { specs, schema } = await checkedTables(snap, input.target);
-    const progress = { after: null, missingAtSource: [], mismatched: [] };
-    const files = await transferFiles(snap.sql, input, { copy: false, progress, save: () => undefined });
-    const tables = await verifyTables(snap.sql, input, specs, new Map());
-    return migrationReport({
-      mode: 'verify',
-      resumed: false,
-      snapshot_taken_at: takenAt,
-      schema,
-      master_secret: secret,
-      tables,
-      files,
-    });
+    const progress = blankProgress(input.sourceFile, takenAt);
+    return await pass(input, snap, { copy: false, progress, save: () => undefined });
   } finally {
     snap.close();
     removeSnapshot(file);
   }
+}
+
+/** One pass over an open snapshot: the schemas checked, then (copying) tables, secret and files, then both sides compared. */
+async function pass(
+  input: MigrationInput,
+  snap: SourceSnapshot,
+  opts: { copy: boolean; progress: Progress; save: () => void },
+): Promise<MigrationReport> {
+  const { copy, progress, save } = opts;
+  const { specs, schema } = await checkedTables(snap, input.target);
+  // Before any row: a target holding another master secret is refused here.
+  const secret = copyMasterSecret(input.sourceDataDir, input.targetDataDir, { copy });
+  const tallies = copy ? await copyTables(snap.sql, input, specs, progress, save) : new Map();
+  const files = await transferFiles(snap.sql, input, { copy, progress: progress.objects, save });
+  const tables = await verifyTables(snap.sql, input, specs, tallies);
+  return migrationReport({
+    mode: copy ? 'copy' : 'verify',
+    resumed: false,
+    snapshot_taken_at: progress.takenAt,
+    schema,
+    master_secret: secret,
+    tables,
+    files,
+  });
 }

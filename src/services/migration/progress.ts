@@ -65,17 +65,6 @@ export class ProgressNote {
     }
   }
 
-  fresh(source: string, takenAt: string): Progress {
-    const progress: Progress = {
-      source,
-      takenAt,
-      tables: {},
-      objects: { after: null, missingAtSource: [], mismatched: [] },
-    };
-    this.save(progress);
-    return progress;
-  }
-
   save(progress: Progress): void {
     this.dir.write(NOTE, `${JSON.stringify(progress)}\n`);
   }
@@ -85,4 +74,9 @@ export class ProgressNote {
     this.dir.remove(NOTE);
     removeSnapshot(this.snapshotFile);
   }
+}
+
+/** A copy not yet begun: nothing done, no file checked. */
+export function blankProgress(source: string, takenAt: string): Progress {
+  return { source, takenAt, tables: {}, objects: { after: null, missingAtSource: [], mismatched: [] } };
 }
