@@ -21,6 +21,8 @@ export const TRANSFER_ORDER = [
   'lexicons',
   'idempotency_keys',
   'console_sessions',
+  'task_ticks',
+  'rate_buckets',
 ] as const;
 
 /**
