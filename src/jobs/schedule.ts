@@ -19,8 +19,14 @@ export interface ScheduleDeps {
 }
 
 const CLEANUP_TASK = 'retention-cleanup';
-/** Ticks of the sweep closer than this are one tick seen by several nodes (or a start-up run). */
-const CLEANUP_MIN_GAP_MS = 30_000;
+
+/**
+ * Ticks of the sweep closer than this are one tick seen by several nodes (whose clocks differ by a
+ * little): half a second for a schedule with a seconds field, else 30 s (cron ticks are minutes apart).
+ */
+function sameTickWithin(schedule: string): number {
+  return schedule.trim().split(/\s+/).length === 6 ? 500 : 30_000;
+}
 
 /**
  * The server's cron table: the retention sweep and the monthly usage report. Both run once now, so
@@ -31,7 +37,10 @@ export async function startSchedule(deps: ScheduleDeps): Promise<{ stop(): void 
   const { store, files, usage, clock, storage, log } = deps;
   const cleanup = async () => {
     // Nodes sharing a database fire together: the first to claim the tick sweeps, the others skip.
-    if (!(await store.cronRuns.claimTick(CLEANUP_TASK, clock.now(), CLEANUP_MIN_GAP_MS))) return;
+    if (
+      !(await store.cronRuns.claimTick(CLEANUP_TASK, clock.now(), sameTickWithin(storage.cleanup_schedule)))
+    )
+      return;
     await runCleanup(store, files, clock, storage.retention_hours, log);
   };
   await cleanup();
