@@ -92,10 +92,14 @@ function installNodeModules() {
 
 installDebianPackages();
 installNodeModules();
+const only = process.argv.slice(2);
 const steps = [
   ['npm', ['run', 'lint']],
   ['npm', ['run', 'typecheck']],
-  ['npx', ['vitest', 'run', ...process.argv.slice(2)]],
+  ['npx', ['vitest', 'run', ...only]],
+  // The API suite once more with every server on PostgreSQL (vitest.backends.config.ts); skipped
+  // when the command names tests of its own.
+  ...(only.length === 0 ? [['npx', ['vitest', 'run', '--config', 'vitest.backends.config.ts']]] : []),
 ];
 for (const [cmd, args] of steps) {
   const status = run(cmd, args);

@@ -12,6 +12,8 @@ import pg from 'pg';
  * `postgres` user (runuser); otherwise to the caller.
  */
 export interface TestPostgres {
+  /** postgres://user@host:port, without a database name. */
+  base: string;
   /** postgres:// URL of a fresh database made for the caller (see `database`). */
   database(name?: string): Promise<string>;
   /** Stops the server, keeping its data (an outage); `resume` starts it again on the same port. */
@@ -49,6 +51,21 @@ function uidOf(user: string): { uid: number; gid: number } {
   return { uid: Number(out), gid: Number(gid) };
 }
 
+/** A new, empty database on the cluster at `base`; its URL. */
+export async function createDatabase(
+  base: string,
+  name = `vr_${randomBytes(6).toString('hex')}`,
+): Promise<string> {
+  const client = new pg.Client({ connectionString: `${base}/postgres` });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  return `${base}/${name}`;
+}
+
 export async function startPostgres(): Promise<TestPostgres> {
   const bin = binDir();
   const asRoot = userInfo().uid === 0;
@@ -83,16 +100,8 @@ export async function startPostgres(): Promise<TestPostgres> {
   startCluster();
   const base = `postgres://voicereel@127.0.0.1:${port}`;
   return {
-    async database(name = `vr_${randomBytes(6).toString('hex')}`) {
-      const client = new pg.Client({ connectionString: `${base}/postgres` });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
-      return `${base}/${name}`;
-    },
+    base,
+    database: (name) => createDatabase(base, name),
     halt: () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
     resume: startCluster,
     async stop() {
