@@ -134,6 +134,18 @@ export default tseslint.config(
     },
   },
   { files: ['test/**', 'scripts/**', 'bench/**'], rules: { 'no-console': 'off' } },
+  // The store answers with promises: one not awaited is a write that may land after its caller moved
+  // on, or a row checked for truth that is always truthy. These rules read the types to catch both.
+  {
+    files: ['src/**/*.ts', 'test/**/*.ts'],
+    ignores: ['src/console/**'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
   ...floorRules,
   ...islandRules,
   ...consoleRules,

@@ -26,6 +26,7 @@ const DEBIAN_PACKAGES = {
   'python3-onnx': 'builds the small ONNX graphs the engine tests run',
   chromium: 'the browser the console tests drive (playwright-core, no browser download)',
   'fonts-noto-cjk': 'Korean and Japanese glyphs in the console screenshots',
+  postgresql: 'a real PostgreSQL for the scale-out tests (each test file starts its own cluster)',
 };
 
 function run(cmd, args, opts = {}) {
@@ -91,10 +92,14 @@ function installNodeModules() {
 
 installDebianPackages();
 installNodeModules();
+const only = process.argv.slice(2);
 const steps = [
   ['npm', ['run', 'lint']],
   ['npm', ['run', 'typecheck']],
-  ['npx', ['vitest', 'run', ...process.argv.slice(2)]],
+  ['npx', ['vitest', 'run', ...only]],
+  // The API suite once more with every server on PostgreSQL (vitest.backends.config.ts); skipped
+  // when the command names tests of its own.
+  ...(only.length === 0 ? [['npx', ['vitest', 'run', '--config', 'vitest.backends.config.ts']]] : []),
 ];
 for (const [cmd, args] of steps) {
   const status = run(cmd, args);

@@ -129,6 +129,14 @@ export const errors = {
     ),
   internal: () => new ApiError(500, 'INTERNAL_ERROR', 'Internal error.'),
   storageFull: () => new ApiError(503, 'UNAVAILABLE', STORAGE_FULL, undefined, retryAfter(60)),
+  databaseUnavailable: () =>
+    new ApiError(
+      503,
+      'UNAVAILABLE',
+      'The database is unavailable; try again shortly.',
+      undefined,
+      retryAfter(5),
+    ),
 };
 
 const STORAGE_FULL = 'The server has run out of disk space; try again once an operator has freed some.';
@@ -137,6 +145,27 @@ const STORAGE_FULL = 'The server has run out of disk space; try again once an op
 export function isStorageFull(err: unknown): boolean {
   const code = (err as { code?: unknown } | null | undefined)?.code;
   return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
+}
+
+/** Connection-level failures of a database server (PostgreSQL down, restarting or unreachable). */
+const DATABASE_DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+
+/** The database cannot be reached right now: the server's condition (503), never the client's fault. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null | undefined;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (DATABASE_DOWN_CODES.has(code) || code.startsWith('08')) return true;
+  // node-postgres says these in words only: a dropped connection and a pool that could not connect.
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect/.test(message);
 }
 
 /** A failure recorded on a job row: the same codes, no HTTP. */

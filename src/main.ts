@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { DestinationStream, Logger } from 'pino';
-import { ConfigError } from './config/loader.js';
 import type { Config } from './config/schema.js';
 import { createApp } from './api/app.js';
 import { SessionService } from './services/sessions.js';
@@ -15,12 +15,14 @@ import { type DevicePlan, type Engines, startEngines } from './engine/backend.js
 import { planDevices } from './engine/devices.js';
 import type { PackRef } from './engine/packs/manifest.js';
 import { jobHandlers } from './jobs/handlers.js';
-import { JobRunner } from './jobs/queue.js';
+import { JobRunner, type JobRunnerOptions } from './jobs/queue.js';
 import { createNotifications, type Notifications } from './jobs/notifications.js';
 import { sweepOrphans, UPLOAD_TMP_DIR } from './jobs/orphans.js';
 import { startSchedule } from './jobs/schedule.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
+import { nodeName } from './runtime/node-name.js';
+import { settleBootstrapKey } from './services/bootstrap-key.js';
 import { makePrivate, PRIVATE_DIR } from './lib/private-files.js';
 import { Metrics } from './observability/metrics.js';
 import { type AppPaths, resolveAppPaths } from './runtime/paths.js';
@@ -30,7 +32,7 @@ import { createServices } from './services/compose.js';
 import { LateQueue } from './services/queue-port.js';
 import { SpaceReserve } from './services/space-reserve.js';
 import { FileStore } from './services/file-store.js';
-import { BootstrapKeyError, type BootstrapOutcome, KeyService } from './services/keys.js';
+import { KeyService } from './services/keys.js';
 import { Presigner } from './services/presign.js';
 import { loadOrCreateSecrets } from './services/secrets.js';
 import { usablePacks } from './services/models/usable.js';
@@ -39,9 +41,8 @@ import type { SynthesisService } from './services/synthesis.js';
 import type { UsageMeter } from './services/usage.js';
 import { VoiceCatalog } from './services/voices/catalog.js';
 import { measurePresets } from './services/voices/measure.js';
-import { CronRunsRepo } from './store/cron-runs-repo.js';
-import { closeDatabase, databaseFileIn, type Db, openDatabase } from './store/db.js';
-import { createStore, type Store } from './store/index.js';
+import { type OpenStore, openStore } from './store/open.js';
+import type { Store } from './store/index.js';
 
 export interface RunningServer {
   url: string;
@@ -70,16 +71,22 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const devices = planDevices(config.engine, paths.onnxRuntime, availableParallelism(), log);
   const packs = await usablePacks(packsDir(config), log);
 
-  const { db, store } = openStore(dataDir, paths.sqliteAddon, log);
+  const db = await openStore({
+    dataDir,
+    database: config.database,
+    sqliteAddon: paths.sqliteAddon,
+    onBackup: (backup, pending) => log.info({ backup, pending }, 'database backed up before migrations'),
+  });
+  const { store } = db;
   const secrets = loadOrCreateSecrets(dataDir);
   const files = new FileStore(dataDir);
   const reserve = new SpaceReserve(dataDir);
   reserve.ensure();
   const keys = new KeyService(store.keys, secrets, clock);
   try {
-    bootstrapAdminKey(keys, config, log);
+    await settleBootstrapKey(keys, config.security.api_key, log);
   } catch (err) {
-    closeDatabase(db);
+    await db.close();
     throw err;
   }
 
@@ -95,7 +102,6 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const queue = new LateQueue();
   const services = createServices({
     config,
-    db,
     store,
     files,
     backend: engines.backend,
@@ -107,7 +113,21 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     queue,
   });
   const notes = createNotifications(config, store, services.webhooks, presigner, clock, log);
-  const jobs = createJobRunner(config, store, metrics, services, clock, log, notes.events, files, reserve);
+  const jobs = await createJobRunner(
+    config,
+    store,
+    metrics,
+    services,
+    clock,
+    log,
+    notes.events,
+    files,
+    reserve,
+    // Nodes sharing PostgreSQL hold leases on the jobs they run; a node that dies loses them.
+    db.dialect === 'postgres'
+      ? { owner: nodeName(dataDir), ttlMs: config.jobs.lease_seconds * 1000 }
+      : undefined,
+  );
   queue.bind(jobs);
   let presetsMeasured = false;
   const inFlight = new InFlightRequests();
@@ -121,7 +141,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     events: notes.events,
     files,
     ready: () => engines.backend.ready() && presetsMeasured,
-    databaseOpen: () => db.open,
+    databaseOpen: () => db.isOpen(),
     catalog,
     log,
     uploadTmpDir: privateDir(join(dataDir, UPLOAD_TMP_DIR)),
@@ -135,13 +155,12 @@ export async function start(config: Config, options: StartOptions = {}): Promise
 
   const { usage } = services;
   const usageFlush = setInterval(() => {
-    flushUsage(usage, log);
+    void flushUsage(usage, log);
     reserve.ensure();
   }, 1000);
   usageFlush.unref();
-  const crons = startSchedule({
+  const crons = await startSchedule({
     store,
-    runs: new CronRunsRepo(db),
     files,
     usage,
     clock,
@@ -149,8 +168,10 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     log,
   });
 
-  const server = createHttpServer(app.callback(), connectionLimits(config), refusalLog(log, clock), tls);
-  answerOutsideTheApp(server, app.callback(), log);
+  const callback = app.callback();
+  const handle = (req: IncomingMessage, res: ServerResponse) => void callback(req, res);
+  const server = createHttpServer(handle, connectionLimits(config), refusalLog(log, clock), tls);
+  answerOutsideTheApp(server, handle, log);
   const lifecycle = shutdown({
     server,
     crons,
@@ -171,14 +192,6 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     presetsMeasured = true;
   });
   return { url, stop: lifecycle.stop };
-}
-
-/** The database, migrated (with a backup first when an upgrade has migrations to run). */
-function openStore(dataDir: string, sqliteAddon: string | undefined, log: Logger): { db: Db; store: Store } {
-  const db = openDatabase(databaseFileIn(dataDir), sqliteAddon, {
-    onBackup: (backup, pending) => log.info({ backup, pending }, 'database backed up before migrations'),
-  });
-  return { db, store: createStore(db) };
 }
 
 function synthThreads(devices: readonly DevicePlan[]): number {
@@ -213,7 +226,7 @@ function startEngineLayer(
 }
 
 /** The job queue, with rows a crash left running settled before anyone can read them through the API. */
-function createJobRunner(
+async function createJobRunner(
   config: Config,
   store: Store,
   metrics: Metrics,
@@ -223,7 +236,8 @@ function createJobRunner(
   events: Notifications['events'],
   files: FileStore,
   reserve: SpaceReserve,
-): JobRunner {
+  lease: JobRunnerOptions['lease'],
+): Promise<JobRunner> {
   const jobs = new JobRunner(
     store.jobs,
     metrics.instrumentJobs(jobHandlers(services.speakers, services.synthesis)),
@@ -231,6 +245,7 @@ function createJobRunner(
       concurrency: config.jobs.concurrency,
       maxAttempts: config.jobs.max_attempts,
       releaseSpace: () => reserve.release(),
+      lease,
     },
     clock,
     log,
@@ -239,12 +254,12 @@ function createJobRunner(
 
   // Rows left running by a crash are settled before anyone can read them through the API, and so
   // are speakers whose registration job finished without them.
-  jobs.recover();
-  const settled = services.speakers.settleStalledRegistrations();
+  await jobs.recover();
+  const settled = await services.speakers.settleStalledRegistrations();
   if (settled > 0)
     log.warn({ speakers: settled }, 'settled speakers left pending by a finished registration');
   // Then what the interrupted requests and jobs left on disk, before anything can write there again.
-  sweepOrphans(store, files, log);
+  await sweepOrphans(store, files, log);
   return jobs;
 }
 
@@ -298,7 +313,7 @@ interface RunningParts {
   usageFlush: NodeJS.Timeout;
   usage: UsageMeter;
   engines: Engines;
-  db: Db;
+  db: OpenStore;
   log: Logger;
   config: Config;
   notes: Notifications;
@@ -322,18 +337,20 @@ function shutdown(p: RunningParts): Lifecycle {
       await Promise.all([p.jobs.stop(graceMs), p.inFlight.drain(graceMs)]);
       await p.notes.sender.stop();
       clearInterval(p.usageFlush);
-      p.usage.flush();
+      await flushUsage(p.usage, p.log);
       await p.engines.close();
       p.server.closeAllConnections();
       await closed;
-      closeDatabase(p.db);
+      await p.notes.events.settled();
+      await p.notes.stopListening();
+      await p.db.close();
       p.log.info('stopped');
     })());
   const release = async () => {
     p.crons.stop();
     clearInterval(p.usageFlush);
     await p.engines.destroy();
-    closeDatabase(p.db);
+    await p.db.close();
   };
   return { stop, stopping: () => stopping !== undefined, release };
 }
@@ -352,33 +369,6 @@ async function listenOrRelease(
   }
 }
 
-/**
- * The configured bootstrap key replaces the previous one (revoked, logged by id); none configured
- * keeps the current one; a first start with no admin at all generates one and prints it once.
- */
-function bootstrapAdminKey(keys: KeyService, config: Config, log: Logger): void {
-  let outcome: BootstrapOutcome;
-  try {
-    outcome = keys.settleBootstrap(config.security.api_key);
-  } catch (err) {
-    if (!(err instanceof BootstrapKeyError)) throw err;
-    throw new ConfigError(`the configured bootstrap key (VR_API_KEY or security.api_key) ${err.message}`);
-  }
-  const { id, registered, revoked, generatedKey } = outcome;
-  if (registered) log.info({ key_id: id }, 'bootstrap admin key registered from VR_API_KEY or api_key');
-  for (const old of revoked) {
-    log.warn(
-      { key_id: old, replaced_by: id },
-      'previous bootstrap admin key revoked: the configured key replaced it',
-    );
-  }
-  if (generatedKey === undefined) return;
-  // Printed once, on stdout beside the logs, the only place it ever appears in clear.
-  process.stdout.write(
-    `\nVoiceReel admin API key (shown once, store it now): ${generatedKey}\n  key id: ${id}, project: default\n\n`,
-  );
-}
-
 /** A directory only this user can enter, whatever the uploads inside it are created with. */
 function privateDir(dir: string): string {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
@@ -391,9 +381,9 @@ function packsDir(config: Config): string {
 }
 
 /** Request counts reach the database every second; one that cannot (a full disk) keeps them for later. */
-function flushUsage(usage: UsageMeter, log: Logger): void {
+async function flushUsage(usage: UsageMeter, log: Logger): Promise<void> {
   try {
-    usage.flush();
+    await usage.flush();
   } catch (err) {
     log.warn({ err }, 'usage counts not written yet; kept for the next flush');
   }

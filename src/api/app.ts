@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
 import type { SessionService } from '../services/sessions.js';
 import type { SystemReport } from '../services/system.js';
+import type { RateLimiter } from '../services/rate-limit.js';
 import type { UsageMeter } from '../services/usage.js';
 import { consoleHeaders, consoleRoutes } from './console.js';
 import type { AppState } from './context.js';
@@ -15,7 +16,6 @@ import { bodyDeadline } from './middleware/body-deadline.js';
 import { errorHandler } from './middleware/errors.js';
 import { requireHost } from './middleware/host.js';
 import { idempotency } from './middleware/idempotency.js';
-import { keyRateLimiter } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
 import { documentDrift } from './openapi/coverage.js';
 import { buildOpenApi } from './openapi/document.js';
@@ -60,6 +60,8 @@ const ROUTE_DOCS: RouteDoc[] = [
 export type AppDeps = Omit<RouteDeps, 'signed' | 'admitted' | 'bodies'> & {
   log: Logger;
   usage: UsageMeter;
+  /** Spends a request of a proven caller's per-key budget (services/rate-limit.ts). */
+  rateLimiter: RateLimiter;
   uploadTmpDir: string;
   /** When given: HTTP metrics middleware and GET /metrics. */
   metrics?: Metrics;
@@ -86,7 +88,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     clock: deps.clock,
     requireSignature: config.security.require_signature,
     windowSeconds: config.security.signature_window_seconds,
-    rateLimit: keyRateLimiter(config.limits.rate_limit_per_minute, deps.clock),
+    rateLimit: (keyId) => deps.rateLimiter.take(keyId),
     sessions: deps.console?.sessions,
   });
   const idempotent = idempotency(deps.idempotency);

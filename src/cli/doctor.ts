@@ -10,6 +10,7 @@ import { DeviceError, planDevices } from '../engine/devices.js';
 import { probeOnnxRuntime } from '../engine/onnx/probe.js';
 import {
   checkOnnxRuntime,
+  checkPostgres,
   type DevicesInput,
   doctorPassed,
   formatDoctor,
@@ -50,12 +51,15 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
       loaded instanceof Error ? fallbackDataDir(args.config, args['data-dir']) : loaded.storage.data_dir;
     const paths = resolveAppPaths();
     const onnxRuntime = await checkOnnxRuntime(() => probeOnnxRuntime(paths));
+    const pgConfig = loaded instanceof Error ? undefined : loaded.database;
+    const database = pgConfig?.url ? await checkPostgres(pgConfig) : undefined;
     const results = runDoctor({
       configFile: args.config,
       loaded,
       dataDir,
       paths,
       onnxRuntime,
+      database,
       devices: loaded instanceof Error ? undefined : planOrError(loaded, paths.onnxRuntime),
     });
     const passed = doctorPassed(results);

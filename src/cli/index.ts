@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import { dbCommand } from './db.js';
 import { doctorCommand } from './doctor.js';
 import { keysCommand } from './keys.js';
+import { migrateCommand } from './migrate/command.js';
 import { modelsCommand } from './models.js';
 import { jobsCommand } from './remote/jobs.js';
 import { sayCommand } from './remote/say.js';
@@ -30,6 +31,7 @@ export async function runCli(argv: string[]): Promise<void> {
     .command(dbCommand)
     .command(modelsCommand)
     .command(doctorCommand)
+    .command(migrateCommand)
     // Against a running server (--url / VR_URL), through the client library.
     .command(sayCommand)
     .command(synthCommand)

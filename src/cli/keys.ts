@@ -5,19 +5,22 @@ import { PRIVATE_DIR } from '../lib/private-files.js';
 import { resolveAppPaths } from '../runtime/paths.js';
 import { DEFAULT_PROJECT, KeyService, PROJECT_PATTERN } from '../services/keys.js';
 import { loadOrCreateSecrets } from '../services/secrets.js';
-import { closeDatabase, databaseFileIn, openDatabase } from '../store/db.js';
-import { KeysRepo } from '../store/keys-repo.js';
+import { openStore } from '../store/open.js';
 import { type ConfigArgs, configFromArgs, withConfigOptions } from './options.js';
 
 /** Opens the same database the server uses (WAL lets both work at once) for one admin action. */
-function withKeys<T>(args: ConfigArgs, fn: (keys: KeyService) => T): T {
+async function withKeys<T>(args: ConfigArgs, fn: (keys: KeyService) => Promise<T>): Promise<T> {
   const config = configFromArgs(args);
   mkdirSync(config.storage.data_dir, { recursive: true, mode: PRIVATE_DIR });
-  const db = openDatabase(databaseFileIn(config.storage.data_dir), resolveAppPaths().sqliteAddon);
+  const db = await openStore({
+    dataDir: config.storage.data_dir,
+    database: config.database,
+    sqliteAddon: resolveAppPaths().sqliteAddon,
+  });
   try {
-    return fn(new KeyService(new KeysRepo(db), loadOrCreateSecrets(config.storage.data_dir), systemClock));
+    return await fn(new KeyService(db.store.keys, loadOrCreateSecrets(config.storage.data_dir), systemClock));
   } finally {
-    closeDatabase(db);
+    await db.close();
   }
 }
 
@@ -31,12 +34,12 @@ const create: CommandModule<object, CreateArgs> = {
       .option('name', { type: 'string', demandOption: true, describe: 'a label for the key' })
       .option('project', { type: 'string', default: DEFAULT_PROJECT })
       .option('admin', { type: 'boolean', default: false }) as Argv<CreateArgs>,
-  handler: (args) => {
+  handler: async (args) => {
     if (!PROJECT_PATTERN.test(args.project)) {
       console.error('voicereel: --project must be lowercase letters, digits, "-" or "_"');
       process.exit(2);
     }
-    const created = withKeys(args, (k) =>
+    const created = await withKeys(args, (k) =>
       k.create({ name: args.name, project: args.project, admin: args.admin }),
     );
     process.stdout.write(
@@ -49,8 +52,8 @@ const list: CommandModule<object, ConfigArgs> = {
   command: 'list',
   describe: 'List API keys (never their secrets)',
   builder: (y) => withConfigOptions(y),
-  handler: (args) => {
-    const items = withKeys(args, (k) => k.list());
+  handler: async (args) => {
+    const items = await withKeys(args, (k) => k.list());
     process.stdout.write(`${JSON.stringify({ items }, null, 2)}\n`);
   },
 };
@@ -62,8 +65,12 @@ const revoke: CommandModule<object, RevokeArgs> = {
   describe: 'Revoke an API key; it stops working at once',
   builder: (y) =>
     withConfigOptions(y).positional('id', { type: 'string', demandOption: true }) as Argv<RevokeArgs>,
-  handler: (args) => {
-    const ok = withKeys(args, (k) => (k.get(args.id) ? (k.revoke(args.id), true) : false));
+  handler: async (args) => {
+    const ok = await withKeys(args, async (k) => {
+      if (!(await k.get(args.id))) return false;
+      await k.revoke(args.id);
+      return true;
+    });
     if (!ok) {
       console.error(`voicereel: no key with id ${args.id}`);
       process.exit(1);

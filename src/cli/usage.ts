@@ -5,6 +5,7 @@ import { resolveAppPaths } from '../runtime/paths.js';
 import { FileStore } from '../services/file-store.js';
 import { buildUsageReport } from '../services/usage.js';
 import { openDatabase } from '../store/db.js';
+import { SqliteSql } from '../store/sql/sqlite.js';
 import { UsageRepo } from '../store/usage-repo.js';
 import { type ConfigArgs, configFromArgs, existingDatabaseFile, withConfigOptions } from './options.js';
 
@@ -25,7 +26,7 @@ const report: CommandModule<object, ReportArgs> = {
       .option('format', { choices: ['json', 'csv'] as const, default: 'json' as ReportFormat })
       .option('out', { type: 'string', describe: 'write to this file (atomically) instead of stdout' })
       .option('project', { type: 'string', describe: 'only this project' }) as Argv<ReportArgs>,
-  handler: (args) => {
+  handler: async (args) => {
     if (!MONTH.test(args.month)) {
       console.error('voicereel: --month must be YYYY-MM');
       process.exit(2);
@@ -37,7 +38,7 @@ const report: CommandModule<object, ReportArgs> = {
     let text: string;
     try {
       text = renderUsageReport(
-        buildUsageReport(new UsageRepo(db), args.month, args.project),
+        await buildUsageReport(new UsageRepo(new SqliteSql(db)), args.month, args.project),
         args.format,
         Date.now(),
       );

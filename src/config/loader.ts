@@ -40,6 +40,7 @@ export function loadConfig(
   );
   override(['storage', 'data_dir'], env.VR_DATA_DIR, 'VR_DATA_DIR');
   override(['security', 'api_key'], env.VR_API_KEY, 'VR_API_KEY');
+  override(['database', 'url'], env.VR_DATABASE_URL, 'VR_DATABASE_URL');
   override(['server', 'host'], flags.host, '--host');
   override(['server', 'port'], flags.port, '--port');
   override(['storage', 'data_dir'], flags.dataDir, '--data-dir');

@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { OUTPUT_SAMPLE_RATES } from '../audio/types.js';
+import { database } from './database.js';
 import { KEY_ADVICE, keyWeakness } from './key-strength.js';
 
 /**
@@ -163,6 +164,11 @@ const jobs = z
     concurrency: z.number().int().min(1).max(64).default(2),
     /** Attempts before a job interrupted by a crash is failed. */
     max_attempts: z.number().int().min(1).max(10).default(2),
+    /**
+     * Nodes sharing PostgreSQL: a running job's lease, renewed every third of it. A job whose node
+     * stopped renewing (it died) goes back to the queue this long after its last renewal.
+     */
+    lease_seconds: z.number().int().min(5).max(3600).default(30),
   })
   .strict();
 
@@ -249,6 +255,7 @@ export const configSchema = z
   .object({
     server: server.default(server.parse({})),
     storage: storage.default(storage.parse({})),
+    database: database.default(database.parse({})),
     security: security.default(security.parse({})),
     limits: limits.default(limits.parse({})),
     engine: engine.default(engine.parse({})),

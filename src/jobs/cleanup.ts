@@ -22,25 +22,29 @@ export interface CleanupReport {
  * Speakers keep their voice profile; only the recording is deleted, and only once the registration
  * that analyses it has finished. A canceled registration's recording is deleted whatever the retention. The log line names what was deleted (paths under the data dir).
  */
-export function runCleanup(
+export async function runCleanup(
   store: Store,
   files: FileStore,
   clock: Clock,
   retentionHours: number,
   log: Logger,
-): CleanupReport {
+): Promise<CleanupReport> {
   const now = clock.now();
   const report: CleanupReport = {
     files: 0,
     references: 0,
-    signatures: store.signatures.purge(now),
+    signatures: await store.signatures.purge(now),
     events: 0,
-    idempotency: store.idempotency.purge(now),
+    idempotency: await store.idempotency.purge(now),
   };
   const deleted: string[] = [];
-  const attempt = (path: string, what: Record<string, string>, fn: () => void): boolean => {
+  const attempt = async (
+    path: string,
+    what: Record<string, string>,
+    fn: () => void | Promise<void>,
+  ): Promise<boolean> => {
     try {
-      fn();
+      await fn();
       return true;
     } catch (err) {
       log.warn({ err, path, ...what }, 'retention cleanup could not delete');
@@ -48,28 +52,32 @@ export function runCleanup(
     }
   };
   if (retentionHours > 0) {
-    report.events = store.jobEvents.purgeFinishedBefore(now - retentionHours * 3600_000);
-    for (const f of store.files.expired(now)) {
-      const gone = attempt(f.rel_path, { job_id: f.job_id }, () => {
+    report.events = await store.jobEvents.purgeFinishedBefore(now - retentionHours * 3600_000);
+    for (const f of await store.files.expired(now)) {
+      const gone = await attempt(f.rel_path, { job_id: f.job_id }, async () => {
         files.remove(f.rel_path);
-        store.files.delete(f.id);
+        await store.files.delete(f.id);
       });
       if (!gone) continue;
       report.files++;
       deleted.push(f.rel_path);
-      attempt(dirname(f.rel_path), { job_id: f.job_id }, () => files.removeDirIfEmpty(dirname(f.rel_path)));
+      await attempt(dirname(f.rel_path), { job_id: f.job_id }, () =>
+        files.removeDirIfEmpty(dirname(f.rel_path)),
+      );
     }
   }
   // Whatever the retention: a canceled registration's recording is deleted when it is canceled; one
   // left behind by a failed delete or a crash just after the cancel goes at the next sweep.
   const references = [
-    ...(retentionHours > 0 ? store.speakers.referencesCreatedBefore(now - retentionHours * 3600_000) : []),
-    ...store.speakers.canceledReferences(),
+    ...(retentionHours > 0
+      ? await store.speakers.referencesCreatedBefore(now - retentionHours * 3600_000)
+      : []),
+    ...(await store.speakers.canceledReferences()),
   ];
   for (const s of new Map(references.map((r) => [r.id, r])).values()) {
-    const gone = attempt(s.reference_file, { speaker_id: s.id }, () => {
+    const gone = await attempt(s.reference_file, { speaker_id: s.id }, async () => {
       files.remove(s.reference_file);
-      store.speakers.clearReference(s.id, now);
+      await store.speakers.clearReference(s.id, now);
     });
     if (!gone) continue;
     report.references++;

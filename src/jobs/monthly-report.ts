@@ -51,20 +51,20 @@ export type MonthlyReportOutcome =
  * it and the other does nothing. The run is recorded only after both files are in place: a crash in
  * between rewrites the same files at the next start, never skips them.
  */
-export function runMonthlyUsageReport(deps: MonthlyReportDeps): MonthlyReportOutcome {
+export async function runMonthlyUsageReport(deps: MonthlyReportDeps): Promise<MonthlyReportOutcome> {
   const now = deps.clock.now();
   const month = previousMonth(now);
-  if (deps.runs.has(USAGE_REPORT_TASK, month)) {
+  if (await deps.runs.has(USAGE_REPORT_TASK, month)) {
     deps.log.debug({ month }, 'monthly usage report already written');
     return { month, written: false };
   }
-  const report = buildUsageReport(deps.usage, month);
+  const report = await buildUsageReport(deps.usage, month);
   const files = (['json', 'csv'] as const).map((format) => {
     const name = reportFileName(month, format);
     deps.files.write(name, renderUsageReport(report, format, now));
     return name;
   });
-  deps.runs.record(USAGE_REPORT_TASK, month, now);
+  await deps.runs.record(USAGE_REPORT_TASK, month, now);
   deps.log.info(
     { month, files, keys: report.keys.length, projects: report.projects.length, total: report.total },
     'monthly usage report written',

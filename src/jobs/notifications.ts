@@ -12,6 +12,8 @@ export interface Notifications {
   events: JobEvents;
   webhooks: WebhookService;
   sender: WebhookSender;
+  /** Stops following other nodes' job events. */
+  stopListening(): Promise<void>;
 }
 
 /**
@@ -27,7 +29,10 @@ export function createNotifications(
   log: Logger,
 ): Notifications {
   const view = viewJob.bind(null, store, presigner);
-  const events = new JobEvents(store, new JobEventBus(), view, clock, {
+  const bus = new JobEventBus();
+  // Events recorded by another node wake this node's streams at once (PostgreSQL); SQLite: no-op.
+  const stopListening = store.onJobEvent((jobId) => bus.changed(jobId));
+  const events = new JobEvents(store, bus, view, clock, {
     maxPerJob: config.events.max_per_job,
     heartbeatMs: config.events.heartbeat_seconds * 1000,
   });
@@ -44,5 +49,5 @@ export function createNotifications(
     clock,
     log.child({ component: 'webhooks' }),
   );
-  return { events, webhooks, sender };
+  return { events, webhooks, sender, stopListening };
 }

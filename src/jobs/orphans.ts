@@ -13,8 +13,8 @@ export const UPLOAD_TMP_DIR = 'tmp';
  * recovery and before the API and the job runner start, so nothing it removes can be in use; a file
  * some row names is never touched.
  */
-export function sweepOrphans(store: Store, files: FileStore, log: Logger): string[] {
-  const kept = new Set([...store.files.allPaths(), ...store.speakers.referenceFiles()]);
+export async function sweepOrphans(store: Store, files: FileStore, log: Logger): Promise<string[]> {
+  const kept = new Set([...(await store.files.allPaths()), ...(await store.speakers.referenceFiles())]);
   const removed = files.listFiles(UPLOAD_TMP_DIR);
   files.remove(UPLOAD_TMP_DIR);
   for (const rel of [...files.listFiles('references'), ...files.listFiles('jobs')]) {

@@ -3,7 +3,6 @@ import type { Config } from '../config/schema.js';
 import type { Clock } from '../lib/clock.js';
 import { FileStore } from '../services/file-store.js';
 import type { UsageMeter } from '../services/usage.js';
-import type { CronRunsRepo } from '../store/cron-runs-repo.js';
 import type { Store } from '../store/index.js';
 import { runCleanup } from './cleanup.js';
 import { startCron } from './cron.js';
@@ -11,7 +10,6 @@ import { runMonthlyUsageReport, USAGE_REPORT_TASK } from './monthly-report.js';
 
 export interface ScheduleDeps {
   store: Store;
-  runs: CronRunsRepo;
   /** The data dir's files (job audio, references), which the retention sweep deletes. */
   files: FileStore;
   usage: UsageMeter;
@@ -20,29 +18,49 @@ export interface ScheduleDeps {
   log: Logger;
 }
 
+const CLEANUP_TASK = 'retention-cleanup';
+
+/**
+ * Ticks of the sweep closer than this are one tick seen by several nodes (whose clocks differ by a
+ * little): half a second for a schedule with a seconds field, else 30 s (cron ticks are minutes apart).
+ */
+function sameTickWithin(schedule: string): number {
+  return schedule.trim().split(/\s+/).length === 6 ? 500 : 30_000;
+}
+
 /**
  * The server's cron table: the retention sweep and the monthly usage report. Both run once now, so
  * what fell due while the server was down is done at start (a failed report is logged, not fatal),
  * then on their configured schedules.
  */
-export function startSchedule(deps: ScheduleDeps): { stop(): void } {
+export async function startSchedule(deps: ScheduleDeps): Promise<{ stop(): void }> {
   const { store, files, usage, clock, storage, log } = deps;
-  const cleanup = () => runCleanup(store, files, clock, storage.retention_hours, log);
-  cleanup();
-  const usageReport = () => {
-    usage.flush();
+  const cleanup = async () => {
+    // Nodes sharing a database fire together: the first to claim the tick sweeps, the others skip.
+    if (
+      !(await store.cronRuns.claimTick(CLEANUP_TASK, clock.now(), sameTickWithin(storage.cleanup_schedule)))
+    )
+      return;
+    await runCleanup(store, files, clock, storage.retention_hours, log);
+  };
+  await cleanup();
+  const usageReport = async () => {
+    await usage.flush();
     const reports = new FileStore(storage.reports_dir);
-    runMonthlyUsageReport({ usage: store.usage, runs: deps.runs, files: reports, clock, log });
+    // Checked, written and recorded under one cluster-wide lock: one node writes each month's report.
+    await store.sql.exclusive(USAGE_REPORT_TASK, () =>
+      runMonthlyUsageReport({ usage: store.usage, runs: store.cronRuns, files: reports, clock, log }),
+    );
   };
   // Catch-up: last month's report is written now if the server was down when it was due.
   try {
-    usageReport();
+    await usageReport();
   } catch (err) {
     log.error({ err, task: USAGE_REPORT_TASK }, 'scheduled task failed');
   }
   return startCron(
     [
-      { name: 'retention-cleanup', schedule: storage.cleanup_schedule, run: () => void cleanup() },
+      { name: CLEANUP_TASK, schedule: storage.cleanup_schedule, run: cleanup },
       { name: USAGE_REPORT_TASK, schedule: storage.usage_report_schedule, run: usageReport },
     ],
     log,

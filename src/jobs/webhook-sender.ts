@@ -24,7 +24,7 @@ const BATCH = 8;
  * (what GET /v1/jobs/{id} answers at that moment).
  * A 2xx answer delivers it; anything else (a 3xx included: redirects are never followed), a timeout
  * or a network error schedules the next attempt with exponential backoff until the attempts run
- * out. The outbox is in SQLite, so deliveries pending at a stop go out after the next start; a crash
+ * out. The outbox is in the database, so deliveries pending at a stop go out after the next start; a crash
  * mid-attempt means the receiver may see the same `webhook-id` twice, which it deduplicates by.
  */
 export class WebhookSender {
@@ -34,8 +34,8 @@ export class WebhookSender {
 
   constructor(
     private readonly outbox: WebhookDeliveriesRepo,
-    private readonly job: (id: string) => JobRow | undefined,
-    private readonly view: (job: JobRow) => JobView,
+    private readonly job: (id: string) => Promise<JobRow | undefined>,
+    private readonly view: (job: JobRow) => Promise<JobView>,
     private readonly webhooks: WebhookService,
     private readonly opts: WebhookSenderOptions,
     private readonly clock: Clock,
@@ -51,7 +51,10 @@ export class WebhookSender {
   /** Reads the outbox now (a job just finished), unless a round is already running. */
   wake(): void {
     if (this.stopped || this.busy) return;
-    this.busy = this.round().finally(() => (this.busy = undefined));
+    this.busy = this.round()
+      // The outbox unreachable (the database down): the next wake-up tries again.
+      .catch((err: unknown) => this.log.warn({ err }, 'could not read the webhook outbox'))
+      .finally(() => (this.busy = undefined));
   }
 
   async stop(): Promise<void> {
@@ -61,22 +64,24 @@ export class WebhookSender {
   }
 
   private async round(): Promise<void> {
-    const due = this.outbox.due(this.clock.now(), BATCH);
+    const now = this.clock.now();
+    // Held for longer than an attempt can take (timeout plus margin): only this node sends them.
+    const due = await this.outbox.claimDue(now, BATCH, now + this.opts.timeoutMs * 2 + 5_000);
     await Promise.all(due.map((d) => this.attempt(d)));
   }
 
   private async attempt(d: DeliveryRow): Promise<void> {
-    const job = this.job(d.job_id);
+    const job = await this.job(d.job_id);
     if (!job) return this.outbox.attemptFailed(d.id, 'The job no longer exists.', null);
     if (!this.webhooks.stillAllowed(d.url)) {
       return this.outbox.attemptFailed(d.id, 'The host is no longer in [webhooks] allowed_hosts.', null);
     }
-    const body = JSON.stringify(this.view(job));
+    const body = JSON.stringify(await this.view(job));
     const headers = this.webhooks.headers(d.project, d.id, Math.floor(this.clock.now() / 1000), body);
     const error = await this.post(d.url, headers, body);
     const log = this.log.child({ job_id: d.job_id, webhook_id: d.id, attempt: d.attempts + 1 });
     if (error === undefined) {
-      this.outbox.delivered(d.id, this.clock.now());
+      await this.outbox.delivered(d.id, this.clock.now());
       log.info('webhook delivered');
       return;
     }
@@ -85,7 +90,7 @@ export class WebhookSender {
       attempts >= this.opts.maxAttempts
         ? null
         : this.clock.now() + this.opts.retryBaseMs * 2 ** (attempts - 1);
-    this.outbox.attemptFailed(d.id, error, next);
+    await this.outbox.attemptFailed(d.id, error, next);
     log.warn({ error, gave_up: next === null }, 'webhook delivery failed');
   }
 

@@ -17,7 +17,7 @@ export type PoolName = (typeof POOL_NAMES)[number];
 /** What the gauges read at scrape time; nothing is polled in the background. */
 export interface MetricsSources {
   /** Job rows grouped by type and status (the database is the truth, so the numbers survive restarts). */
-  jobCounts(): Array<{ type: string; status: string; count: number }>;
+  jobCounts(): Promise<Array<{ type: string; status: string; count: number }>>;
   /** The worker pools, absent while they start. */
   pools(): Partial<Record<PoolName, PoolStats>>;
   /** Job event streams (SSE) open now. */
@@ -77,21 +77,19 @@ export class Metrics {
       help: 'Jobs in the database by type and status.',
       labelNames: ['type', 'status'],
       registers,
-      collect() {
+      async collect() {
+        const rows = await sources.jobCounts();
         for (const type of JOB_TYPES) for (const status of JOB_STATUSES) this.set({ type, status }, 0);
-        for (const row of sources.jobCounts()) this.set({ type: row.type, status: row.status }, row.count);
+        for (const row of rows) this.set({ type: row.type, status: row.status }, row.count);
       },
     });
     new Gauge({
       name: 'voicereel_queue_depth',
       help: 'Jobs waiting in the queue (status queued).',
       registers,
-      collect() {
+      async collect() {
         this.set(
-          sources
-            .jobCounts()
-            .filter((r) => r.status === 'queued')
-            .reduce((n, r) => n + r.count, 0),
+          (await sources.jobCounts()).filter((r) => r.status === 'queued').reduce((n, r) => n + r.count, 0),
         );
       },
     });

@@ -1,7 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Engines } from '../engine/backend.js';
 import type { Clock } from '../lib/clock.js';
-import type { Db } from '../store/db.js';
 import type { Store } from '../store/index.js';
 import { JobAdmission } from './admission.js';
 import { DownloadService } from './downloads.js';
@@ -10,6 +9,7 @@ import { IdempotencyService } from './idempotency.js';
 import { JobService } from './jobs.js';
 import type { Presigner } from './presign.js';
 import type { QueuePort } from './queue-port.js';
+import { memoryRateLimiter, type RateLimiter, sharedRateLimiter } from './rate-limit.js';
 import { SpeakerService } from './speakers.js';
 import { SpeechService } from './speech.js';
 import { SynthesisService } from './synthesis.js';
@@ -21,7 +21,6 @@ import { WebhookService } from './webhooks.js';
 
 export interface ServiceDeps {
   config: Config;
-  db: Db;
   store: Store;
   files: FileStore;
   backend: Engines['backend'];
@@ -48,10 +47,11 @@ export function createServices(d: ServiceDeps): {
   jobService: JobService;
   downloads: DownloadService;
   idempotency: IdempotencyService;
+  rateLimiter: RateLimiter;
 } {
   const { config, store, files, backend, clock, catalog } = d;
   const webhooks = new WebhookService(d.webhookKey, config.webhooks.allowed_hosts);
-  const usage = new UsageMeter(store.usage, clock, (fn) => d.db.transaction(fn)());
+  const usage = new UsageMeter(store, clock);
   const admission = new JobAdmission(store.jobs, {
     queueMaxDepth: config.limits.queue_max_depth,
     perProject: config.limits.max_active_jobs_per_project,
@@ -98,6 +98,12 @@ export function createServices(d: ServiceDeps): {
   const jobService = new JobService({ store, files, presigner: d.presigner, runner: d.queue });
   const downloads = new DownloadService(d.presigner, store.files, files);
   const idempotency = new IdempotencyService(store.idempotency, clock);
+  // One node keeps the budgets in memory; nodes sharing PostgreSQL keep them in it.
+  const perMinute = config.limits.rate_limit_per_minute;
+  const rateLimiter =
+    store.sql.dialect.name === 'postgres'
+      ? sharedRateLimiter(store.rateBuckets, perMinute, clock)
+      : memoryRateLimiter(perMinute, clock);
   return {
     usage,
     admission,
@@ -110,5 +116,6 @@ export function createServices(d: ServiceDeps): {
     jobService,
     downloads,
     idempotency,
+    rateLimiter,
   };
 }

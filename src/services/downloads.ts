@@ -22,9 +22,9 @@ export class DownloadService {
     private readonly files: Pick<FileStore, 'resolve'>,
   ) {}
 
-  open(id: string, exp: unknown, sig: unknown): Download {
+  async open(id: string, exp: unknown, sig: unknown): Promise<Download> {
     if (!this.presigner.verify(id, exp, sig)) throw errors.notFound('File (or the link expired)');
-    const file = this.rows.get(id);
+    const file = await this.rows.get(id);
     if (!file) throw errors.notFound('File');
     const path = this.files.resolve(file.rel_path);
     let size: number;

@@ -27,9 +27,9 @@ export class IdempotencyService {
   ) {}
 
   /** Undefined: this request runs (and must then `complete` or `release`); else the answer to replay. */
-  begin(keyId: string, idemKey: string, requestSha: string): StoredAnswer | undefined {
+  async begin(keyId: string, idemKey: string, requestSha: string): Promise<StoredAnswer | undefined> {
     const now = this.clock.now();
-    const row = this.repo.claim(
+    const row = await this.repo.claim(
       {
         key_id: keyId,
         idem_key: idemKey,
@@ -54,11 +54,11 @@ export class IdempotencyService {
     return { status: row.status, body: JSON.parse(row.response_json) as unknown, location: row.location };
   }
 
-  complete(keyId: string, idemKey: string, answer: StoredAnswer): void {
-    this.repo.complete(keyId, idemKey, answer.status, JSON.stringify(answer.body), answer.location);
+  complete(keyId: string, idemKey: string, answer: StoredAnswer): Promise<void> {
+    return this.repo.complete(keyId, idemKey, answer.status, JSON.stringify(answer.body), answer.location);
   }
 
-  release(keyId: string, idemKey: string): void {
-    this.repo.release(keyId, idemKey);
+  release(keyId: string, idemKey: string): Promise<void> {
+    return this.repo.release(keyId, idemKey);
   }
 }

@@ -63,11 +63,13 @@ const TERMINAL = new Set<JobEventType>(['succeeded', 'failed', 'canceled']);
  */
 export class JobEvents {
   private streams = 0;
+  /** Each job's appends in the order they were made: the last one written, per job. */
+  private readonly tails = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Pick<Store, 'jobs' | 'jobEvents'>,
     private readonly bus: JobEventBus,
-    private readonly view: (job: JobRow) => JobView,
+    private readonly view: (job: JobRow) => Promise<JobView>,
     private readonly clock: Clock,
     private readonly opts: JobEventOptions,
   ) {}
@@ -95,11 +97,13 @@ export class JobEvents {
    * The caller's job, or 404 (another project's job is not found either). `done` when the job has
    * finished and the client has already seen its terminal event (the terminal event is always last).
    */
-  check(who: Principal, jobId: string, lastEventId: number): { done: boolean } {
+  async check(who: Principal, jobId: string, lastEventId: number): Promise<{ done: boolean }> {
     if (!isWellFormedId(jobId, 'job')) throw errors.notFound('Job');
-    const job = this.store.jobs.get(jobId, who.admin ? undefined : who.project);
+    const job = await this.store.jobs.get(jobId, who.admin ? undefined : who.project);
     if (!job) throw errors.notFound('Job');
-    return { done: isTerminal(job) && this.store.jobEvents.after(jobId, lastEventId, 1).length === 0 };
+    return {
+      done: isTerminal(job) && (await this.store.jobEvents.after(jobId, lastEventId, 1)).length === 0,
+    };
   }
 
   /**
@@ -110,21 +114,38 @@ export class JobEvents {
   follow(jobId: string, lastEventId: number, sink: EventSink): () => void {
     let cursor = lastEventId;
     let closed = false;
-    const pump = () => {
-      try {
-        while (!closed) {
-          const batch = this.store.jobEvents.after(jobId, cursor, 200);
-          if (batch.length === 0) return;
-          for (const row of batch) {
-            cursor = row.id;
-            sink.send(this.streamed(row));
-            if (TERMINAL.has(row.type)) return close();
-          }
+    // One read at a time, so events go out once and in order; a wake-up meanwhile reads again after.
+    let reading = false;
+    let again = false;
+    const read = async () => {
+      while (!closed) {
+        const batch = await this.store.jobEvents.after(jobId, cursor, 200);
+        if (batch.length === 0) return;
+        for (const row of batch) {
+          const event = await this.streamed(row);
+          if (closed) return;
+          cursor = row.id;
+          sink.send(event);
+          if (TERMINAL.has(row.type)) return close();
         }
-      } catch {
-        // The store is gone (the server is stopping): the client reconnects and resumes elsewhere.
-        close();
       }
+    };
+    const pump = () => {
+      if (reading) {
+        again = true;
+        return;
+      }
+      reading = true;
+      read()
+        // The store is gone (the server is stopping): the client reconnects and resumes elsewhere.
+        .catch(() => close())
+        .finally(() => {
+          reading = false;
+          if (again && !closed) {
+            again = false;
+            pump();
+          }
+        });
     };
     const off = this.bus.on(jobId, pump);
     const poll = setInterval(pump, this.opts.pollMs ?? 1000);
@@ -143,18 +164,34 @@ export class JobEvents {
     return close;
   }
 
-  private streamed(row: JobEventRow): StreamedEvent {
+  private async streamed(row: JobEventRow): Promise<StreamedEvent> {
     if (TERMINAL.has(row.type)) {
-      const job = this.store.jobs.get(row.job_id);
-      if (job) return { id: row.id, event: row.type, data: this.view(job) };
+      const job = await this.store.jobs.get(row.job_id);
+      if (job) return { id: row.id, event: row.type, data: await this.view(job) };
     }
     return { id: row.id, event: row.type, data: JSON.parse(row.data_json) as unknown };
   }
 
+  /** Written behind the job's previous append; a failed write loses that line, never the job. */
   private append(jobId: string, type: 'progress' | 'log', data: unknown): void {
-    if (this.store.jobEvents.append(jobId, type, data, this.clock.now(), this.opts.maxPerJob)) {
-      this.bus.changed(jobId);
-    }
+    const at = this.clock.now();
+    const write = (this.tails.get(jobId) ?? Promise.resolve())
+      .then(() => this.store.jobEvents.append(jobId, type, data, at, this.opts.maxPerJob))
+      .then(
+        (added) => {
+          if (added) this.bus.changed(jobId);
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        if (this.tails.get(jobId) === write) this.tails.delete(jobId);
+      });
+    this.tails.set(jobId, write);
+  }
+
+  /** Resolves once every append made so far has been written (tests, and a stopping server). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.tails.values()]);
   }
 }
 

@@ -55,13 +55,16 @@ export function toJobView(
 }
 
 /** The one view of a job: GET /v1/jobs/{id}, the terminal event of its stream and its webhook body. */
-export function viewJob(
+export async function viewJob(
   store: Pick<Store, 'files' | 'webhooks'>,
   presigner: Presigner,
   job: JobRow,
-): JobView {
-  const delivery = job.callback_url ? store.webhooks.forJob(job.id) : undefined;
-  return toJobView(job, store.files.forJob(job.id), presigner, delivery);
+): Promise<JobView> {
+  const [files, delivery] = await Promise.all([
+    store.files.forJob(job.id),
+    job.callback_url ? store.webhooks.forJob(job.id) : undefined,
+  ]);
+  return toJobView(job, files, presigner, delivery);
 }
 
 function callbackView(url: string, d: DeliveryRow | undefined): CallbackView {

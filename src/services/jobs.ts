@@ -21,21 +21,21 @@ export class JobService {
       files: FileStore;
       presigner: Presigner;
       /** The queue's cancel (jobs/ sits above services): aborts a running job, drops a queued one. */
-      runner: { cancel(jobId: string): unknown };
+      runner: { cancel(jobId: string): Promise<unknown> };
     },
   ) {}
 
-  get(who: Principal, id: string | undefined): JobView {
-    return this.view(this.find(who, id));
+  async get(who: Principal, id: string | undefined): Promise<JobView> {
+    return this.view(await this.find(who, id));
   }
 
   /** Newest first; the cursor is opaque to clients (the last row's time and id). */
-  list(who: Principal, q: JobListQuery): JobPage {
+  async list(who: Principal, q: JobListQuery): Promise<JobPage> {
     if (!who.admin && q.project !== undefined && q.project !== who.project) {
       throw errors.forbidden('A project key lists only its own project’s jobs.');
     }
     const limit = q.limit ?? 20;
-    const rows = this.deps.store.jobs.list({
+    const rows = await this.deps.store.jobs.list({
       project: who.admin ? q.project : who.project,
       status: q.status,
       type: q.type,
@@ -47,27 +47,27 @@ export class JobService {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      items: page.map((row) => this.view(row)),
+      items: await Promise.all(page.map((row) => this.view(row))),
       next_cursor: rows.length > limit && last ? encodeCursor(last) : null,
     };
   }
 
   /** Cancels a queued or running job and deletes whatever files it has; finished jobs just lose their files. */
-  cancel(who: Principal, id: string | undefined): void {
-    const job = this.find(who, id);
-    this.deps.runner.cancel(job.id);
-    this.deps.store.files.deleteForJob(job.id);
+  async cancel(who: Principal, id: string | undefined): Promise<void> {
+    const job = await this.find(who, id);
+    await this.deps.runner.cancel(job.id);
+    await this.deps.store.files.deleteForJob(job.id);
     this.deps.files.remove(`jobs/${job.id}`);
   }
 
-  private find(who: Principal, id: string | undefined): JobRow {
+  private async find(who: Principal, id: string | undefined): Promise<JobRow> {
     if (!id || !isWellFormedId(id, 'job')) throw errors.notFound('Job');
-    const job = this.deps.store.jobs.get(id, projectScope(who));
+    const job = await this.deps.store.jobs.get(id, projectScope(who));
     if (!job) throw errors.notFound('Job');
     return job;
   }
 
-  private view(job: JobRow): JobView {
+  private view(job: JobRow): Promise<JobView> {
     return viewJob(this.deps.store, this.deps.presigner, job);
   }
 }

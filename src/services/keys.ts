@@ -61,9 +61,13 @@ export class KeyService {
     private readonly clock: Clock,
   ) {}
 
-  create(input: { name: string; project: string; admin: boolean }): { id: string; key: string } {
+  async create(input: {
+    name: string;
+    project: string;
+    admin: boolean;
+  }): Promise<{ id: string; key: string }> {
     const key = generateKey();
-    const id = this.insert(key, { ...input, bootstrap: false });
+    const id = await this.insert(key, { ...input, bootstrap: false });
     return { id, key };
   }
 
@@ -73,22 +77,23 @@ export class KeyService {
    * (which is revoked), no configured key keeps the current one as it is, and a first start with
    * neither (and no other admin) generates one, returned here to be shown once.
    */
-  settleBootstrap(configured: string): BootstrapOutcome {
+  async settleBootstrap(configured: string): Promise<BootstrapOutcome> {
     if (configured) {
-      const { id, registered } = this.adoptConfigured(configured);
-      return { id, registered, revoked: this.revokeBootstrapsExcept(id) };
+      const { id, registered } = await this.adoptConfigured(configured);
+      return { id, registered, revoked: await this.revokeBootstrapsExcept(id) };
     }
-    const [newest] = this.repo.activeBootstrap();
-    if (newest) return { id: newest.id, registered: false, revoked: this.revokeBootstrapsExcept(newest.id) };
-    if (this.repo.countActiveAdmins() > 0) return { registered: false, revoked: [] };
+    const [newest] = await this.repo.activeBootstrap();
+    if (newest)
+      return { id: newest.id, registered: false, revoked: await this.revokeBootstrapsExcept(newest.id) };
+    if ((await this.repo.countActiveAdmins()) > 0) return { registered: false, revoked: [] };
     const generatedKey = generateKey();
-    const id = this.insert(generatedKey, { ...BOOTSTRAP, bootstrap: true });
+    const id = await this.insert(generatedKey, { ...BOOTSTRAP, bootstrap: true });
     return { id, registered: false, revoked: [], generatedKey };
   }
 
-  private adoptConfigured(key: string): { id: string; registered: boolean } {
-    const row = this.repo.byHash(this.hash(key));
-    if (!row) return { id: this.insert(key, { ...BOOTSTRAP, bootstrap: true }), registered: true };
+  private async adoptConfigured(key: string): Promise<{ id: string; registered: boolean }> {
+    const row = await this.repo.byHash(this.hash(key));
+    if (!row) return { id: await this.insert(key, { ...BOOTSTRAP, bootstrap: true }), registered: true };
     // A revoked key never comes back, and a project key must not silently become the admin key.
     if (row.revoked_at !== null) {
       throw new BootstrapKeyError(`is the key ${row.id}, which was revoked; configure a new key`);
@@ -98,64 +103,65 @@ export class KeyService {
         `is the key ${row.id} of project "${row.project}", not an admin key of "${DEFAULT_PROJECT}"; configure a new key`,
       );
     }
-    if (!row.bootstrap) this.repo.markBootstrap(row.id);
+    if (!row.bootstrap) await this.repo.markBootstrap(row.id);
     return { id: row.id, registered: false };
   }
 
-  private revokeBootstrapsExcept(id: string): string[] {
+  private async revokeBootstrapsExcept(id: string): Promise<string[]> {
     const now = this.clock.now();
-    return this.repo
-      .activeBootstrap()
-      .filter((row) => row.id !== id && this.repo.revoke(row.id, now))
-      .map((row) => row.id);
+    const revoked: string[] = [];
+    for (const row of await this.repo.activeBootstrap()) {
+      if (row.id !== id && (await this.repo.revoke(row.id, now))) revoked.push(row.id);
+    }
+    return revoked;
   }
 
-  authenticate(key: string): Principal | undefined {
-    const row = this.repo.byHash(this.hash(key));
+  async authenticate(key: string): Promise<Principal | undefined> {
+    const row = await this.repo.byHash(this.hash(key));
     return row && row.revoked_at === null ? this.principal(row) : undefined;
   }
 
   /** The caller an active key id stands for (console sessions keep the id, never the key). */
-  principalById(id: string): Principal | undefined {
-    const row = this.repo.byId(id);
+  async principalById(id: string): Promise<Principal | undefined> {
+    const row = await this.repo.byId(id);
     return row && row.revoked_at === null ? this.principal(row) : undefined;
   }
 
   /** The key string behind an id, for checking a request signature; undefined when unknown or revoked. */
-  signingKey(id: string): { principal: Principal; key: string } | undefined {
-    const row = this.repo.byId(id);
+  async signingKey(id: string): Promise<{ principal: Principal; key: string } | undefined> {
+    const row = await this.repo.byId(id);
     if (!row || row.revoked_at !== null) return undefined;
     return { principal: this.principal(row), key: unseal(this.secrets.sealKey, row.key_sealed) };
   }
 
-  touch(keyId: string): void {
+  async touch(keyId: string): Promise<void> {
     try {
-      this.repo.touch(keyId, this.clock.now());
+      await this.repo.touch(keyId, this.clock.now());
     } catch (err) {
       // Informational only: a full disk must not turn reads into errors.
       if (!isStorageFull(err)) throw err;
     }
   }
 
-  list(): KeyView[] {
-    return this.repo.list().map(toView);
+  async list(): Promise<KeyView[]> {
+    return (await this.repo.list()).map(toView);
   }
 
-  get(id: string): KeyView | undefined {
-    const row = this.repo.byId(id);
+  async get(id: string): Promise<KeyView | undefined> {
+    const row = await this.repo.byId(id);
     return row ? toView(row) : undefined;
   }
 
-  revoke(id: string): boolean {
+  revoke(id: string): Promise<boolean> {
     return this.repo.revoke(id, this.clock.now());
   }
 
-  private insert(
+  private async insert(
     key: string,
     input: { name: string; project: string; admin: boolean; bootstrap: boolean },
-  ): string {
+  ): Promise<string> {
     const id = newId('key');
-    this.repo.insert({
+    await this.repo.insert({
       id,
       name: input.name,
       project: input.project,

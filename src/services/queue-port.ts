@@ -1,7 +1,7 @@
 /** What services need of the job queue, which sits above them (jobs/): wake it for a new row, cancel one. */
 export interface QueuePort {
   notify(): void;
-  cancel(jobId: string): unknown;
+  cancel(jobId: string): Promise<unknown>;
 }
 
 /**
@@ -19,7 +19,7 @@ export class LateQueue implements QueuePort {
     this.runner?.notify();
   }
 
-  cancel(jobId: string): unknown {
+  async cancel(jobId: string): Promise<unknown> {
     if (!this.runner) throw new Error('job queue used before it was bound');
     return this.runner.cancel(jobId);
   }

@@ -7,16 +7,18 @@ import type { Principal } from './keys.js';
  * The monthly character quota of a key (0: none), checked before any work for a request is done.
  * Jobs accepted but not finished count too, or quick requests could overrun the quota.
  */
-export function ensureCharacterQuota(
+export async function ensureCharacterQuota(
   store: Pick<Store, 'usage' | 'jobs'>,
   clock: Clock,
   quota: number,
   who: Principal,
   characters: number,
-): void {
+): Promise<void> {
   if (quota <= 0) return;
   const now = clock.now();
-  const used = store.usage.charactersFor(who.keyId, monthOf(now)) + store.jobs.pendingCharacters(who.keyId);
+  const used =
+    (await store.usage.charactersFor(who.keyId, monthOf(now))) +
+    (await store.jobs.pendingCharacters(who.keyId));
   if (used + characters > quota) {
     throw errors.quotaExceeded(
       msUntilNextMonth(now) / 1000,

@@ -47,15 +47,15 @@ export class SessionService {
   }
 
   /** undefined when the key is unknown or revoked. */
-  signIn(key: string): { token: string; session: ConsoleSession } | undefined {
-    const principal = this.keys.authenticate(key);
+  async signIn(key: string): Promise<{ token: string; session: ConsoleSession } | undefined> {
+    const principal = await this.keys.authenticate(key);
     if (!principal) return undefined;
     const now = this.clock.now();
-    this.repo.purge(now, now - this.idleMs);
+    await this.repo.purge(now, now - this.idleMs);
     const token = newToken();
     const csrfToken = newToken();
     const expiresAt = now + this.maxMs;
-    this.repo.insert({
+    await this.repo.insert({
       token_hash: hashToken(token),
       key_id: principal.keyId,
       csrf_token: csrfToken,
@@ -67,22 +67,22 @@ export class SessionService {
   }
 
   /** The live session behind a cookie's token, or undefined (and an ended one is deleted). */
-  resolve(token: string): ConsoleSession | undefined {
+  async resolve(token: string): Promise<ConsoleSession | undefined> {
     const tokenHash = hashToken(token);
-    const row = this.repo.get(tokenHash);
+    const row = await this.repo.get(tokenHash);
     if (!row) return undefined;
     const now = this.clock.now();
-    const principal = this.keys.principalById(row.key_id);
+    const principal = await this.keys.principalById(row.key_id);
     if (!principal || now >= row.expires_at || now - row.last_seen_at >= this.idleMs) {
-      this.repo.delete(tokenHash);
+      await this.repo.delete(tokenHash);
       return undefined;
     }
-    if (now - row.last_seen_at >= TOUCH_EVERY_MS) this.repo.touch(tokenHash, now);
+    if (now - row.last_seen_at >= TOUCH_EVERY_MS) await this.repo.touch(tokenHash, now);
     return { principal, csrfToken: row.csrf_token, expiresAt: this.deadline(now, row.expires_at) };
   }
 
-  signOut(token: string): void {
-    this.repo.delete(hashToken(token));
+  async signOut(token: string): Promise<void> {
+    await this.repo.delete(hashToken(token));
   }
 
   private deadline(now: number, hardExpiry: number): number {

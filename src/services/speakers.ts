@@ -5,7 +5,7 @@ import { errors, JobFailure } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { round2 } from '../lib/round.js';
-import type { Store } from '../store/index.js';
+import type { Repos, Store } from '../store/index.js';
 import type { SpeakerRow } from '../store/speakers-repo.js';
 import type { AudioBackend } from '../engine/contract.js';
 import type { JobAdmission } from './admission.js';
@@ -87,7 +87,7 @@ export class SpeakerService {
       });
     }
     // Refused before the upload is inspected, and checked again below where the job row is written.
-    this.admission.ensureRoom(who);
+    await this.admission.ensureRoom(who);
     // The headers alone can show a recording is too long: refused here, without waiting for a worker.
     const limits = this.decodeLimits();
     refuseOutOfLimits(input.audio, limits);
@@ -109,10 +109,11 @@ export class SpeakerService {
     const now = this.clock.now();
     this.files.write(relPath, input.audio);
     try {
-      this.store.db.transaction(() => {
+      await this.store.transaction(async (tx) => {
         // Other requests may have been admitted while this upload was inspected.
-        this.admission.ensureRoom(who);
-        this.store.speakers.insert({
+        await tx.jobs.lockAdmission();
+        await this.admission.ensureRoom(who, tx.jobs);
+        await tx.speakers.insert({
           id: speakerId,
           project: who.project,
           name,
@@ -128,7 +129,7 @@ export class SpeakerService {
           created_at: now,
         });
         const payload: RegisterJobPayload = { speaker_id: speakerId };
-        this.store.jobs.insert({
+        await tx.jobs.insert({
           id: jobId,
           project: who.project,
           key_id: who.keyId,
@@ -137,12 +138,12 @@ export class SpeakerService {
           created_at: now,
           callback_url: callbackUrl,
         });
-      })();
+      });
     } catch (err) {
       this.files.remove(relPath);
       throw err;
     }
-    this.usage.record(who, { registrations: 1 });
+    await this.usage.record(who, { registrations: 1 });
     this.queue.notify();
     return { job_id: jobId, speaker_id: speakerId };
   }
@@ -157,7 +158,7 @@ export class SpeakerService {
     payload: RegisterJobPayload,
     signal: AbortSignal,
   ): Promise<{ speaker_id: string; profile: VoiceProfile }> {
-    const speaker = this.store.speakers.get(payload.speaker_id);
+    const speaker = await this.store.speakers.get(payload.speaker_id);
     if (!speaker)
       throw new JobFailure('NOT_FOUND', 'The speaker was deleted before its registration finished.');
     if (!speaker.reference_file)
@@ -176,23 +177,23 @@ export class SpeakerService {
     const now = this.clock.now();
     if (!analysis.plausibility.ok) {
       const message = `The reference transcript does not match the recording: ${analysis.plausibility.reason ?? 'implausible speaking rate'}.`;
-      this.moveTogether(
-        () => this.store.jobs.fail(jobId, 'SCRIPT_MISMATCH', message, now),
-        () => this.store.speakers.markFailed(speaker.id, 'SCRIPT_MISMATCH', message, now),
+      await this.moveTogether(
+        (tx) => tx.jobs.fail(jobId, 'SCRIPT_MISMATCH', message, now),
+        (tx) => tx.speakers.markFailed(speaker.id, 'SCRIPT_MISMATCH', message, now),
       );
       throw new JobFailure('SCRIPT_MISMATCH', message);
     }
     const result = { speaker_id: speaker.id, profile: analysis.profile };
-    this.moveTogether(
-      () => this.store.jobs.succeed(jobId, result, now),
-      () => this.store.speakers.markReady(speaker.id, analysis.profile, now),
+    await this.moveTogether(
+      (tx) => tx.jobs.succeed(jobId, result, now),
+      (tx) => tx.speakers.markReady(speaker.id, analysis.profile, now),
     );
     return result;
   }
 
   /** Registration jobs that fail for any other reason leave the speaker failed too, never pending forever. */
-  failRegistration(payload: RegisterJobPayload, code: string, message: string): void {
-    this.store.speakers.markFailed(payload.speaker_id, code, message, this.clock.now());
+  failRegistration(payload: RegisterJobPayload, code: string, message: string): Promise<void> {
+    return this.store.speakers.markFailed(payload.speaker_id, code, message, this.clock.now());
   }
 
   /**
@@ -200,14 +201,14 @@ export class SpeakerService {
    * than deleted, so its id still answers and says what happened, and its recording, which was
    * never turned into a voice, is deleted at once instead of waiting for the retention sweep.
    */
-  cancelRegistration(payload: RegisterJobPayload): void {
-    const speaker = this.store.speakers.get(payload.speaker_id);
+  async cancelRegistration(payload: RegisterJobPayload): Promise<void> {
+    const speaker = await this.store.speakers.get(payload.speaker_id);
     if (!speaker || speaker.status !== 'pending') return;
     const now = this.clock.now();
-    this.store.speakers.markFailed(speaker.id, 'CANCELED', REGISTRATION_CANCELED, now);
+    await this.store.speakers.markFailed(speaker.id, 'CANCELED', REGISTRATION_CANCELED, now);
     if (!speaker.reference_file) return;
     this.files.remove(speaker.reference_file);
-    this.store.speakers.clearReference(speaker.id, now);
+    await this.store.speakers.clearReference(speaker.id, now);
   }
 
   /**
@@ -215,54 +216,61 @@ export class SpeakerService {
    * the two updates, or a job canceled before cancels were kept in step) takes the job's outcome.
    * Returns how many were settled; the retention sweep then deletes canceled recordings.
    */
-  settleStalledRegistrations(): number {
-    const stalled = this.store.speakers.pendingWithFinishedRegistration();
+  async settleStalledRegistrations(): Promise<number> {
+    const stalled = await this.store.speakers.pendingWithFinishedRegistration();
     const now = this.clock.now();
     for (const s of stalled) {
       if (s.job_status === 'canceled') {
-        this.store.speakers.markFailed(s.id, 'CANCELED', REGISTRATION_CANCELED, now);
+        await this.store.speakers.markFailed(s.id, 'CANCELED', REGISTRATION_CANCELED, now);
       } else {
         const code = s.job_status === 'failed' ? (s.job_error_code ?? 'INTERNAL_ERROR') : 'INTERNAL_ERROR';
         const message =
           s.job_status === 'failed' && s.job_error_message
             ? s.job_error_message
             : 'The registration was interrupted; register the voice again.';
-        this.store.speakers.markFailed(s.id, code, message, now);
+        await this.store.speakers.markFailed(s.id, code, message, now);
       }
     }
     return stalled.length;
   }
 
-  get(who: Principal, id: string): SpeakerView {
-    return this.toView(this.find(who, id));
+  async get(who: Principal, id: string): Promise<SpeakerView> {
+    return this.toView(await this.find(who, id));
   }
 
-  find(who: Principal, id: string): SpeakerRow {
-    const row = this.store.speakers.get(id, projectScope(who));
+  async find(who: Principal, id: string): Promise<SpeakerRow> {
+    const row = await this.store.speakers.get(id, projectScope(who));
     if (!row) throw errors.notFound('Speaker');
     return row;
   }
 
-  list(who: Principal, page: number, pageSize: number) {
-    const { items, total } = this.store.speakers.list(projectScope(who), pageSize, (page - 1) * pageSize);
+  async list(who: Principal, page: number, pageSize: number) {
+    const { items, total } = await this.store.speakers.list(
+      projectScope(who),
+      pageSize,
+      (page - 1) * pageSize,
+    );
     return { items: items.map((r) => this.toView(r)), page, page_size: pageSize, total };
   }
 
   /** Deletes the voice and its reference audio; pending registration jobs are canceled first. */
-  delete(who: Principal, id: string): void {
-    const row = this.find(who, id);
-    for (const job of this.store.jobs.queuedForSpeaker(row.id)) this.queue.cancel(job.id);
-    this.store.speakers.delete(row.id);
+  async delete(who: Principal, id: string): Promise<void> {
+    const row = await this.find(who, id);
+    for (const job of await this.store.jobs.queuedForSpeaker(row.id)) await this.queue.cancel(job.id);
+    await this.store.speakers.delete(row.id);
     if (row.reference_file) this.files.remove(row.reference_file);
   }
 
   /** Job and speaker change in one transaction; a job no longer running (canceled) moves neither. */
-  private moveTogether(finishJob: () => boolean, updateSpeaker: () => void): void {
-    const moved = this.store.db.transaction(() => {
-      if (!finishJob()) return false;
-      updateSpeaker();
+  private async moveTogether(
+    finishJob: (tx: Repos) => Promise<boolean>,
+    updateSpeaker: (tx: Repos) => Promise<void>,
+  ): Promise<void> {
+    const moved = await this.store.transaction(async (tx) => {
+      if (!(await finishJob(tx))) return false;
+      await updateSpeaker(tx);
       return true;
-    })();
+    });
     if (!moved) throw new JobFailure('CANCELED', 'The registration was canceled while it was analysed.');
   }
 

@@ -94,9 +94,9 @@ export class SpeechService {
   constructor(private readonly d: SpeechDeps) {}
 
   /** Validates and checks the quota at once (throwing before any work); the audio comes from `chunks`. */
-  start(who: Principal, body: unknown, signal: AbortSignal): SpeechAnswer {
-    const plan = this.plan(who, body);
-    ensureCharacterQuota(
+  async start(who: Principal, body: unknown, signal: AbortSignal): Promise<SpeechAnswer> {
+    const plan = await this.plan(who, body);
+    await ensureCharacterQuota(
       this.d.store,
       this.d.clock,
       this.d.config.limits.monthly_character_quota,
@@ -149,7 +149,7 @@ export class SpeechService {
       // A request cut short counts what it was sent; a finished one its whole input.
       const counted = finished ? plan.characters : characters;
       if (counted > 0) {
-        this.d.usage.record(who, {
+        await this.d.usage.record(who, {
           characters: counted,
           synthesized_seconds: samples / SPEECH_SAMPLE_RATE,
         });
@@ -183,7 +183,7 @@ export class SpeechService {
     };
   }
 
-  private plan(who: Principal, body: unknown): SpeechPlan {
+  private async plan(who: Principal, body: unknown): Promise<SpeechPlan> {
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw errors.invalidInput('The body must be a JSON object.');
     }
@@ -218,19 +218,19 @@ export class SpeechService {
         max: SPEED_RANGE.max,
       });
     }
-    const { voice, lang } = this.voice(who, b.voice, text, speed);
+    const { voice, lang } = await this.voice(who, b.voice, text, speed);
     // As a script's `lexicons`: ids of the caller's project, [] for none, absent for the defaults.
-    const lexicon = this.d.lexicons.resolve(who, b.lexicons)[lang] ?? [];
+    const lexicon = (await this.d.lexicons.resolve(who, b.lexicons))[lang] ?? [];
     return { sentences: splitSentences(text, lang), lang, voice, format, characters, lexicon };
   }
 
   /** A catalog voice, a ready speaker of the caller's project, or one of OpenAI's names. */
-  private voice(
+  private async voice(
     who: Principal,
     name: unknown,
     text: string,
     speed: number,
-  ): { voice: LineVoice; lang: Language } {
+  ): Promise<{ voice: LineVoice; lang: Language }> {
     if (typeof name !== 'string' || name === '') {
       throw errors.invalidInput('voice is required (see GET /v1/voices).', { field: 'voice' });
     }
@@ -239,7 +239,7 @@ export class SpeechService {
       : name;
     const named = this.d.catalog.lineVoice(lookup, speed);
     if (named) return named;
-    const speaker = this.d.store.speakers.get(name, who.admin ? undefined : who.project);
+    const speaker = await this.d.store.speakers.get(name, who.admin ? undefined : who.project);
     if (!speaker) {
       throw errors.invalidInput('voice names no installed voice or speaker (see GET /v1/voices).', {
         field: 'voice',

@@ -4,7 +4,7 @@ import type { CaptionFormat } from '../captions/types.js';
 import type { Config } from '../config/schema.js';
 import type { Language, LineLexiconEntry } from '../engine/types.js';
 import { errors } from '../errors.js';
-import type { SpeakersRepo } from '../store/speakers-repo.js';
+import type { SpeakerRow, SpeakersRepo } from '../store/speakers-repo.js';
 import { normalizeText } from '../text/split.js';
 import { type Principal, projectScope } from './keys.js';
 import type { LexiconService } from './text/lexicons.js';
@@ -40,7 +40,11 @@ interface RequestDeps {
 }
 
 /** Validates a synthesis request against the caller's project before anything is queued. */
-export function parseSynthesisRequest(d: RequestDeps, who: Principal, body: unknown): SynthesizePayload {
+export async function parseSynthesisRequest(
+  d: RequestDeps,
+  who: Principal,
+  body: unknown,
+): Promise<SynthesizePayload> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw errors.invalidInput('The body must be a JSON object.');
   }
@@ -57,7 +61,10 @@ export function parseSynthesisRequest(d: RequestDeps, who: Principal, body: unkn
     });
   }
   let characters = 0;
-  const script = b.script.map((line: unknown, i: number): ScriptLine => {
+  const script: ScriptLine[] = [];
+  // Line by line, in order: the first bad line is the one named, whatever it is wrong about.
+  const speakers = new Map<string, Promise<SpeakerRow | undefined>>();
+  for (const [i, line] of (b.script as unknown[]).entries()) {
     const field = `script[${i}]`;
     if (!line || typeof line !== 'object')
       throw errors.invalidInput(`${field} must be an object.`, { field });
@@ -73,9 +80,9 @@ export function parseSynthesisRequest(d: RequestDeps, who: Principal, body: unkn
     }
     const speed = validSpeed(l.speed, `${field}.speed`);
     characters += [...text].length;
-    const source = lineVoice(d, who, l, field);
-    return { ...source, text, ...(speed === undefined ? {} : { speed }) };
-  });
+    const source = await lineVoice(d, who, l, field, speakers);
+    script.push({ ...source, text, ...(speed === undefined ? {} : { speed }) });
+  }
   if (characters > limits.max_script_chars) {
     throw errors.invalidInput(`script has more than ${limits.max_script_chars} characters.`, {
       field: 'script',
@@ -90,17 +97,18 @@ export function parseSynthesisRequest(d: RequestDeps, who: Principal, body: unkn
       supported: OUTPUT_SAMPLE_RATES,
     });
   }
-  const lexicons = d.lexicons.resolve(who, b.lexicons);
+  const lexicons = await d.lexicons.resolve(who, b.lexicons);
   return { script, output_format, sample_rate, caption_format, characters, lexicons };
 }
 
 /** `speaker_id` (a ready speaker of the caller's project) or `voice` (a catalog voice), not both. */
-function lineVoice(
+async function lineVoice(
   d: RequestDeps,
   who: Principal,
   l: Record<string, unknown>,
   field: string,
-): { speaker_id: string } | { voice: string } {
+  seen: Map<string, Promise<SpeakerRow | undefined>>,
+): Promise<{ speaker_id: string } | { voice: string }> {
   if (l.speaker_id !== undefined && l.voice !== undefined) {
     throw errors.invalidInput(`${field} names both speaker_id and voice; give one.`, { field });
   }
@@ -117,7 +125,9 @@ function lineVoice(
       field: `${field}.speaker_id`,
     });
   }
-  const speaker = d.speakers.get(l.speaker_id, projectScope(who));
+  let lookup = seen.get(l.speaker_id);
+  if (!lookup) seen.set(l.speaker_id, (lookup = d.speakers.get(l.speaker_id, projectScope(who))));
+  const speaker = await lookup;
   if (!speaker) {
     throw errors.invalidInput(`${field}.speaker_id names an unknown speaker.`, {
       field: `${field}.speaker_id`,

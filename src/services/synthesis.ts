@@ -9,7 +9,7 @@ import { JobFailure } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { mapLimited } from '../lib/map-limited.js';
-import type { Store } from '../store/index.js';
+import type { Repos, Store } from '../store/index.js';
 import type { AudioBackend, MixedProgram } from '../engine/contract.js';
 import type { JobAdmission } from './admission.js';
 import type { FileStore } from './file-store.js';
@@ -62,20 +62,20 @@ export class SynthesisService {
   ) {}
 
   /** POST /v1/synthesize: validated, admitted (quota, job caps), queued, and the queue woken. */
-  accept(who: Principal, body: unknown): { job_id: string } {
-    const payload = this.validate(who, body);
+  async accept(who: Principal, body: unknown): Promise<{ job_id: string }> {
+    const payload = await this.validate(who, body);
     // Then the documented schema: the checks above name limits and voices first, and nothing is
     // accepted that GET /v1/openapi.json does not describe.
     parseInput(SynthesizeBody, body);
     const callback = this.webhooks.checkUrl((body as { callback_url?: unknown }).callback_url);
-    this.admit(who, payload);
-    const created = this.enqueue(who, payload, callback);
+    await this.admit(who, payload);
+    const created = await this.enqueue(who, payload, callback);
     this.queue.notify();
     return created;
   }
 
   /** Validates the whole request against the caller's project before anything is queued. */
-  validate(who: Principal, body: unknown): SynthesizePayload {
+  validate(who: Principal, body: unknown): Promise<SynthesizePayload> {
     return parseSynthesisRequest(
       { config: this.config, speakers: this.store.speakers, catalog: this.catalog, lexicons: this.lexicons },
       who,
@@ -84,23 +84,33 @@ export class SynthesisService {
   }
 
   /** Quota and active-job limits, checked before the job row exists. */
-  admit(who: Principal, payload: SynthesizePayload): void {
-    ensureCharacterQuota(
-      this.store,
+  async admit(
+    who: Principal,
+    payload: SynthesizePayload,
+    store: Pick<Repos, 'usage' | 'jobs'> = this.store,
+  ): Promise<void> {
+    await ensureCharacterQuota(
+      store,
       this.clock,
       this.config.limits.monthly_character_quota,
       who,
       payload.characters,
     );
-    this.admission.ensureRoom(who);
+    await this.admission.ensureRoom(who, store.jobs);
   }
 
-  enqueue(who: Principal, payload: SynthesizePayload, callbackUrl?: string): { job_id: string } {
+  async enqueue(
+    who: Principal,
+    payload: SynthesizePayload,
+    callbackUrl?: string,
+  ): Promise<{ job_id: string }> {
     const id = newId('job');
-    // The limits are checked again with the insert, in one transaction, whatever ran since admit().
-    this.store.db.transaction(() => {
-      this.admission.ensureRoom(who);
-      this.store.jobs.insert({
+    // Quota and limits are checked again with the insert, in one transaction that admissions on
+    // every node take in turn, whatever ran since admit().
+    await this.store.transaction(async (tx) => {
+      await tx.jobs.lockAdmission();
+      await this.admit(who, payload, tx);
+      await tx.jobs.insert({
         id,
         project: who.project,
         key_id: who.keyId,
@@ -109,7 +119,7 @@ export class SynthesisService {
         created_at: this.clock.now(),
         callback_url: callbackUrl,
       });
-    })();
+    });
     return { job_id: id };
   }
 
@@ -120,7 +130,7 @@ export class SynthesisService {
     payload: SynthesizePayload,
     ctx: JobContext,
   ): Promise<SynthesisResult> {
-    const voices = this.resolveVoices(payload);
+    const voices = await this.resolveVoices(payload);
     const gapSeconds = this.config.synthesis.sentence_gap_ms / 1000;
     const total = payload.script.length + 1;
     let done = 0;
@@ -161,14 +171,14 @@ export class SynthesisService {
     return this.commit(jobId, owner, payload, mixed.bytes, mixed.durationSeconds, captions);
   }
 
-  private commit(
+  private async commit(
     jobId: string,
     owner: Principal,
     payload: SynthesizePayload,
     audio: Uint8Array,
     duration: number,
     captions: CaptionUnit[],
-  ): SynthesisResult {
+  ): Promise<SynthesisResult> {
     const rendered = renderCaptions(captions, payload.caption_format);
     const audioRel = `jobs/${jobId}/audio.${payload.output_format}`;
     const captionRel = `jobs/${jobId}/captions.${rendered.extension}`;
@@ -189,8 +199,8 @@ export class SynthesisService {
       captions,
     };
     const common = { job_id: jobId, project: owner.project, created_at: now, expires_at: expires };
-    const committed = this.store.db.transaction(() => {
-      this.store.files.insert({
+    const commitRows = async (tx: Repos) => {
+      await tx.files.insert({
         ...common,
         id: audioId,
         kind: 'audio',
@@ -198,7 +208,7 @@ export class SynthesisService {
         content_type: AUDIO_TYPES[payload.output_format],
         bytes: audioBytes,
       });
-      this.store.files.insert({
+      await tx.files.insert({
         ...common,
         id: captionId,
         kind: 'captions',
@@ -206,13 +216,16 @@ export class SynthesisService {
         content_type: rendered.contentType,
         bytes: captionBytes,
       });
-      if (!this.store.jobs.succeed(jobId, result, now))
+      if (!(await tx.jobs.succeed(jobId, result, now)))
         throw new JobFailure('CANCELED', 'The job was canceled.');
-      this.usage.record(owner, { synthesized_seconds: duration, characters: payload.characters });
-      return true;
-    });
+      await this.usage.record(
+        owner,
+        { synthesized_seconds: duration, characters: payload.characters },
+        tx.usage,
+      );
+    };
     try {
-      committed();
+      await this.store.transaction(commitRows);
     } catch (err) {
       this.files.remove(`jobs/${jobId}`);
       throw err;
@@ -221,11 +234,11 @@ export class SynthesisService {
   }
 
   /** Speakers of the script, read once per job (a speaker deleted since acceptance fails the job). */
-  private resolveVoices(payload: SynthesizePayload) {
+  private async resolveVoices(payload: SynthesizePayload) {
     const voices = new Map<string, { lang: Language; profile: VoiceProfile | null; name: string }>();
     for (const { speaker_id } of payload.script) {
       if (speaker_id === undefined || voices.has(speaker_id)) continue;
-      const s = this.store.speakers.get(speaker_id);
+      const s = await this.store.speakers.get(speaker_id);
       if (!s || s.status !== 'ready') {
         throw new JobFailure('INVALID_INPUT', `Speaker ${speaker_id} was deleted or is not ready.`);
       }

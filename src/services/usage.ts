@@ -1,4 +1,5 @@
 import { type Clock, monthOf } from '../lib/clock.js';
+import type { Store } from '../store/index.js';
 import type { UsageDelta, UsageRepo, UsageRow } from '../store/usage-repo.js';
 import { type Principal, projectScope } from './keys.js';
 
@@ -11,9 +12,8 @@ export class UsageMeter {
   private pending = new Map<string, { project: string; month: string; requests: number }>();
 
   constructor(
-    private readonly repo: UsageRepo,
+    private readonly store: Pick<Store, 'usage' | 'transaction'>,
     private readonly clock: Clock,
-    private readonly runInTransaction: (fn: () => void) => void,
   ) {}
 
   countRequest(who: Principal): void {
@@ -24,24 +24,29 @@ export class UsageMeter {
     else this.pending.set(k, { project: who.project, month, requests: 1 });
   }
 
-  record(who: Pick<Principal, 'keyId' | 'project'>, delta: UsageDelta): void {
-    this.repo.add(who.keyId, who.project, monthOf(this.clock.now()), delta);
+  /** Adds billable amounts at once; `usage` is a transaction's repository when the caller is in one. */
+  record(
+    who: Pick<Principal, 'keyId' | 'project'>,
+    delta: UsageDelta,
+    usage: Pick<UsageRepo, 'add'> = this.store.usage,
+  ): Promise<void> {
+    return usage.add(who.keyId, who.project, monthOf(this.clock.now()), delta);
   }
 
   /** A month's usage as the caller may see it (its project; an admin's: all), counted up to now. */
-  report(who: Principal, month: string): UsageReport {
-    this.flush();
-    return buildUsageReport(this.repo, month, projectScope(who));
+  async report(who: Principal, month: string): Promise<UsageReport> {
+    await this.flush();
+    return buildUsageReport(this.store.usage, month, projectScope(who));
   }
 
-  flush(): void {
+  async flush(): Promise<void> {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
     try {
-      this.runInTransaction(() => {
+      await this.store.transaction(async (tx) => {
         for (const [k, v] of batch)
-          this.repo.add(k.split('\u0000')[0] ?? '', v.project, v.month, { requests: v.requests });
+          await tx.usage.add(k.split('\u0000')[0] ?? '', v.project, v.month, { requests: v.requests });
       });
     } catch (err) {
       // Not written (a full disk, say): the counts wait for the next flush instead of being lost.
@@ -79,8 +84,12 @@ function addInto(into: UsageTotals, row: UsageTotals): void {
 }
 
 /** The monthly report: per key, per project and in total. `project` limits it to one project. */
-export function buildUsageReport(repo: UsageRepo, month: string, project?: string): UsageReport {
-  const rows: UsageRow[] = repo.forMonth(month, project);
+export async function buildUsageReport(
+  repo: Pick<UsageRepo, 'forMonth'>,
+  month: string,
+  project?: string,
+): Promise<UsageReport> {
+  const rows: UsageRow[] = await repo.forMonth(month, project);
   const total = zero();
   const byProject = new Map<string, UsageTotals>();
   for (const r of rows) {

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { Sql } from './sql/client.js';
 
 export interface FileRow {
   id: string;
@@ -13,41 +13,41 @@ export interface FileRow {
 }
 
 export class FilesRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
-  insert(row: FileRow): void {
-    this.db
-      .prepare(
-        `INSERT INTO files (id, job_id, project, kind, rel_path, content_type, bytes, created_at, expires_at)
-         VALUES (@id, @job_id, @project, @kind, @rel_path, @content_type, @bytes, @created_at, @expires_at)`,
-      )
-      .run(row);
+  async insert(row: FileRow): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO files (id, job_id, project, kind, rel_path, content_type, bytes, created_at, expires_at)
+       VALUES (@id, @job_id, @project, @kind, @rel_path, @content_type, @bytes, @created_at, @expires_at)`,
+      row,
+    );
   }
 
-  get(id: string): FileRow | undefined {
-    return this.db.prepare('SELECT * FROM files WHERE id = ?').get(id) as FileRow | undefined;
+  get(id: string): Promise<FileRow | undefined> {
+    return this.sql.one<FileRow>('SELECT * FROM files WHERE id = ?', [id]);
   }
 
-  forJob(jobId: string): FileRow[] {
-    return this.db.prepare('SELECT * FROM files WHERE job_id = ?').all(jobId) as FileRow[];
+  forJob(jobId: string): Promise<FileRow[]> {
+    return this.sql.all<FileRow>('SELECT * FROM files WHERE job_id = ? ORDER BY id', [jobId]);
   }
 
   /** Every stored job file path: the start-up orphan sweep keeps these and nothing else under jobs/. */
-  allPaths(): string[] {
-    return this.db.prepare('SELECT rel_path FROM files').pluck().all() as string[];
+  async allPaths(): Promise<string[]> {
+    const rows = await this.sql.all<{ rel_path: string }>('SELECT rel_path FROM files');
+    return rows.map((r) => r.rel_path);
   }
 
-  expired(at: number): FileRow[] {
-    return this.db
-      .prepare('SELECT * FROM files WHERE expires_at IS NOT NULL AND expires_at <= ?')
-      .all(at) as FileRow[];
+  expired(at: number): Promise<FileRow[]> {
+    return this.sql.all<FileRow>('SELECT * FROM files WHERE expires_at IS NOT NULL AND expires_at <= ?', [
+      at,
+    ]);
   }
 
-  delete(id: string): void {
-    this.db.prepare('DELETE FROM files WHERE id = ?').run(id);
+  async delete(id: string): Promise<void> {
+    await this.sql.run('DELETE FROM files WHERE id = ?', [id]);
   }
 
-  deleteForJob(jobId: string): void {
-    this.db.prepare('DELETE FROM files WHERE job_id = ?').run(jobId);
+  async deleteForJob(jobId: string): Promise<void> {
+    await this.sql.run('DELETE FROM files WHERE job_id = ?', [jobId]);
   }
 }

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { Sql } from './sql/client.js';
 
 export interface IdempotencyRow {
   key_id: string;
@@ -12,7 +12,7 @@ export interface IdempotencyRow {
 }
 
 export class IdempotencyRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   /**
    * Claims the key for a first request, or returns the row already there (live at `now`). An
@@ -22,51 +22,52 @@ export class IdempotencyRepo {
   claim(
     row: Omit<IdempotencyRow, 'status' | 'response_json' | 'location'>,
     staleBefore: number,
-  ): IdempotencyRow | undefined {
-    return this.db.transaction(() => {
-      this.db
-        .prepare(
-          `DELETE FROM idempotency_keys WHERE key_id = ? AND idem_key = ?
-             AND (expires_at <= ? OR (status IS NULL AND created_at < ?))`,
-        )
-        .run(row.key_id, row.idem_key, row.created_at, staleBefore);
-      const existing = this.db
-        .prepare('SELECT * FROM idempotency_keys WHERE key_id = ? AND idem_key = ?')
-        .get(row.key_id, row.idem_key) as IdempotencyRow | undefined;
-      if (existing) return existing;
-      this.db
-        .prepare(
-          `INSERT INTO idempotency_keys (key_id, idem_key, request_sha, created_at, expires_at)
-           VALUES (@key_id, @idem_key, @request_sha, @created_at, @expires_at)`,
-        )
-        .run(row);
-      return undefined;
-    })();
+  ): Promise<IdempotencyRow | undefined> {
+    return this.sql.transaction(async (tx) => {
+      await tx.run(
+        `DELETE FROM idempotency_keys WHERE key_id = ? AND idem_key = ?
+           AND (expires_at <= ? OR (status IS NULL AND created_at < ?))`,
+        [row.key_id, row.idem_key, row.created_at, staleBefore],
+      );
+      const inserted = await tx.run(
+        tx.dialect.insertIgnore(
+          'idempotency_keys',
+          'key_id, idem_key, request_sha, created_at, expires_at',
+          '@key_id, @idem_key, @request_sha, @created_at, @expires_at',
+        ),
+        row,
+      );
+      if (inserted > 0) return undefined;
+      return tx.one<IdempotencyRow>('SELECT * FROM idempotency_keys WHERE key_id = ? AND idem_key = ?', [
+        row.key_id,
+        row.idem_key,
+      ]);
+    });
   }
 
-  complete(
+  async complete(
     keyId: string,
     idemKey: string,
     status: number,
     responseJson: string,
     location: string | null,
-  ): void {
-    this.db
-      .prepare(
-        `UPDATE idempotency_keys SET status = ?, response_json = ?, location = ?
-         WHERE key_id = ? AND idem_key = ? AND status IS NULL`,
-      )
-      .run(status, responseJson, location, keyId, idemKey);
+  ): Promise<void> {
+    await this.sql.run(
+      `UPDATE idempotency_keys SET status = ?, response_json = ?, location = ?
+       WHERE key_id = ? AND idem_key = ? AND status IS NULL`,
+      [status, responseJson, location, keyId, idemKey],
+    );
   }
 
   /** Forgets a claim whose request failed, so a retry runs afresh. */
-  release(keyId: string, idemKey: string): void {
-    this.db
-      .prepare('DELETE FROM idempotency_keys WHERE key_id = ? AND idem_key = ? AND status IS NULL')
-      .run(keyId, idemKey);
+  async release(keyId: string, idemKey: string): Promise<void> {
+    await this.sql.run('DELETE FROM idempotency_keys WHERE key_id = ? AND idem_key = ? AND status IS NULL', [
+      keyId,
+      idemKey,
+    ]);
   }
 
-  purge(at: number): number {
-    return this.db.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?').run(at).changes;
+  purge(at: number): Promise<number> {
+    return this.sql.run('DELETE FROM idempotency_keys WHERE expires_at <= ?', [at]);
   }
 }

@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { Sql } from './sql/client.js';
 
 export interface ApiKeyRow {
   id: string;
@@ -19,63 +19,57 @@ const toRow = (r: RawRow | undefined): ApiKeyRow | undefined =>
   r ? { ...r, admin: r.admin === 1, bootstrap: r.bootstrap === 1 } : undefined;
 
 export class KeysRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
-  insert(row: Omit<ApiKeyRow, 'last_used_at' | 'revoked_at'>): void {
-    this.db
-      .prepare(
-        `INSERT INTO api_keys (id, name, project, admin, bootstrap, key_hash, key_sealed, created_at)
-         VALUES (@id, @name, @project, @admin, @bootstrap, @key_hash, @key_sealed, @created_at)`,
-      )
-      .run({ ...row, admin: row.admin ? 1 : 0, bootstrap: row.bootstrap ? 1 : 0 });
-  }
-
-  byHash(hash: string): ApiKeyRow | undefined {
-    return toRow(
-      this.db.prepare('SELECT * FROM api_keys WHERE key_hash = ?').get(hash) as RawRow | undefined,
+  async insert(row: Omit<ApiKeyRow, 'last_used_at' | 'revoked_at'>): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO api_keys (id, name, project, admin, bootstrap, key_hash, key_sealed, created_at)
+       VALUES (@id, @name, @project, @admin, @bootstrap, @key_hash, @key_sealed, @created_at)`,
+      { ...row, admin: row.admin ? 1 : 0, bootstrap: row.bootstrap ? 1 : 0 },
     );
   }
 
-  byId(id: string): ApiKeyRow | undefined {
-    return toRow(this.db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id) as RawRow | undefined);
+  async byHash(hash: string): Promise<ApiKeyRow | undefined> {
+    return toRow(await this.sql.one<RawRow>('SELECT * FROM api_keys WHERE key_hash = ?', [hash]));
   }
 
-  list(): ApiKeyRow[] {
-    return (this.db.prepare('SELECT * FROM api_keys ORDER BY created_at, id').all() as RawRow[]).map(
-      (r) => toRow(r) as ApiKeyRow,
+  async byId(id: string): Promise<ApiKeyRow | undefined> {
+    return toRow(await this.sql.one<RawRow>('SELECT * FROM api_keys WHERE id = ?', [id]));
+  }
+
+  async list(): Promise<ApiKeyRow[]> {
+    const rows = await this.sql.all<RawRow>('SELECT * FROM api_keys ORDER BY created_at, id');
+    return rows.map((r) => toRow(r) as ApiKeyRow);
+  }
+
+  async countActiveAdmins(): Promise<number> {
+    return Number(
+      await this.sql.value('SELECT COUNT(*) FROM api_keys WHERE admin = 1 AND revoked_at IS NULL'),
     );
-  }
-
-  countActiveAdmins(): number {
-    return this.db
-      .prepare('SELECT COUNT(*) FROM api_keys WHERE admin = 1 AND revoked_at IS NULL')
-      .pluck()
-      .get() as number;
   }
 
   /** Active bootstrap keys, newest first (more than one only in a database from before rotation). */
-  activeBootstrap(): ApiKeyRow[] {
-    return (
-      this.db
-        .prepare(
-          'SELECT * FROM api_keys WHERE bootstrap = 1 AND revoked_at IS NULL ORDER BY created_at DESC, id DESC',
-        )
-        .all() as RawRow[]
-    ).map((r) => toRow(r) as ApiKeyRow);
+  async activeBootstrap(): Promise<ApiKeyRow[]> {
+    const rows = await this.sql.all<RawRow>(
+      'SELECT * FROM api_keys WHERE bootstrap = 1 AND revoked_at IS NULL ORDER BY created_at DESC, id DESC',
+    );
+    return rows.map((r) => toRow(r) as ApiKeyRow);
   }
 
-  markBootstrap(id: string): void {
-    this.db.prepare('UPDATE api_keys SET bootstrap = 1 WHERE id = ?').run(id);
+  async markBootstrap(id: string): Promise<void> {
+    await this.sql.run('UPDATE api_keys SET bootstrap = 1 WHERE id = ?', [id]);
   }
 
-  revoke(id: string, at: number): boolean {
+  async revoke(id: string, at: number): Promise<boolean> {
     return (
-      this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id)
-        .changes > 0
+      (await this.sql.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [
+        at,
+        id,
+      ])) > 0
     );
   }
 
-  touch(id: string, at: number): void {
-    this.db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(at, id);
+  async touch(id: string, at: number): Promise<void> {
+    await this.sql.run('UPDATE api_keys SET last_used_at = ? WHERE id = ?', [at, id]);
   }
 }

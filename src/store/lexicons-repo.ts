@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { Sql } from './sql/client.js';
 
 export interface LexiconRow {
   id: string;
@@ -17,64 +17,68 @@ export type LexiconSummaryRow = Omit<LexiconRow, 'entries_json'>;
 const SUMMARY = 'id, project, name, lang, is_default, entry_count, created_at, updated_at';
 
 export class LexiconsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
-  insert(row: LexiconRow): void {
-    this.db
-      .prepare(
-        `INSERT INTO lexicons (id, project, name, lang, is_default, entries_json, entry_count, created_at, updated_at)
-         VALUES (@id, @project, @name, @lang, @is_default, @entries_json, @entry_count, @created_at, @updated_at)`,
-      )
-      .run(row);
+  /** Inserts the lexicon unless its project already holds `max`; false when it was refused. */
+  async insertBelow(row: LexiconRow, max: number): Promise<boolean> {
+    const changed = await this.sql.run(
+      `INSERT INTO lexicons (id, project, name, lang, is_default, entries_json, entry_count, created_at, updated_at)
+       SELECT @id, @project, @name, @lang, @is_default, @entries_json, @entry_count, @created_at, @updated_at
+       WHERE (SELECT COUNT(*) FROM lexicons WHERE project = @project) < @max`,
+      { ...row, max },
+    );
+    return changed > 0;
   }
 
   /** Replaces name, language, default flag and entries; false if the project holds no such lexicon. */
-  replace(row: Omit<LexiconRow, 'created_at'>): boolean {
-    const res = this.db
-      .prepare(
-        `UPDATE lexicons SET name = @name, lang = @lang, is_default = @is_default, entries_json = @entries_json,
-           entry_count = @entry_count, updated_at = @updated_at
-         WHERE id = @id AND project = @project`,
-      )
-      .run(row);
-    return res.changes > 0;
+  async replace(row: Omit<LexiconRow, 'created_at'>): Promise<boolean> {
+    const changed = await this.sql.run(
+      `UPDATE lexicons SET name = @name, lang = @lang, is_default = @is_default, entries_json = @entries_json,
+         entry_count = @entry_count, updated_at = @updated_at
+       WHERE id = @id AND project = @project`,
+      row,
+    );
+    return changed > 0;
   }
 
-  get(id: string, project: string): LexiconRow | undefined {
-    return this.db.prepare('SELECT * FROM lexicons WHERE id = ? AND project = ?').get(id, project) as
-      LexiconRow | undefined;
+  get(id: string, project: string): Promise<LexiconRow | undefined> {
+    return this.sql.one<LexiconRow>('SELECT * FROM lexicons WHERE id = ? AND project = ?', [id, project]);
   }
 
   /** Several lexicons of one project by id (missing ones are simply absent). */
-  getMany(ids: readonly string[], project: string): LexiconRow[] {
+  async getMany(ids: readonly string[], project: string): Promise<LexiconRow[]> {
     if (ids.length === 0) return [];
     const marks = ids.map(() => '?').join(', ');
-    return this.db
-      .prepare(`SELECT * FROM lexicons WHERE project = ? AND id IN (${marks})`)
-      .all(project, ...ids) as LexiconRow[];
+    return this.sql.all<LexiconRow>(`SELECT * FROM lexicons WHERE project = ? AND id IN (${marks})`, [
+      project,
+      ...ids,
+    ]);
   }
 
-  defaults(project: string): LexiconRow[] {
-    return this.db
-      .prepare('SELECT * FROM lexicons WHERE project = ? AND is_default = 1 ORDER BY created_at, id')
-      .all(project) as LexiconRow[];
+  defaults(project: string): Promise<LexiconRow[]> {
+    return this.sql.all<LexiconRow>(
+      'SELECT * FROM lexicons WHERE project = ? AND is_default = 1 ORDER BY created_at, id',
+      [project],
+    );
   }
 
-  list(project: string, limit: number, offset: number): { rows: LexiconSummaryRow[]; total: number } {
-    const rows = this.db
-      .prepare(`SELECT ${SUMMARY} FROM lexicons WHERE project = ? ORDER BY created_at, id LIMIT ? OFFSET ?`)
-      .all(project, limit, offset) as LexiconSummaryRow[];
-    return { rows, total: this.count(project) };
+  async list(
+    project: string,
+    limit: number,
+    offset: number,
+  ): Promise<{ rows: LexiconSummaryRow[]; total: number }> {
+    const rows = await this.sql.all<LexiconSummaryRow>(
+      `SELECT ${SUMMARY} FROM lexicons WHERE project = ? ORDER BY created_at, id LIMIT ? OFFSET ?`,
+      [project, limit, offset],
+    );
+    return { rows, total: await this.count(project) };
   }
 
-  count(project: string): number {
-    const row = this.db.prepare('SELECT COUNT(*) AS n FROM lexicons WHERE project = ?').get(project) as {
-      n: number;
-    };
-    return row.n;
+  async count(project: string): Promise<number> {
+    return Number(await this.sql.value('SELECT COUNT(*) FROM lexicons WHERE project = ?', [project]));
   }
 
-  delete(id: string, project: string): boolean {
-    return this.db.prepare('DELETE FROM lexicons WHERE id = ? AND project = ?').run(id, project).changes > 0;
+  async delete(id: string, project: string): Promise<boolean> {
+    return (await this.sql.run('DELETE FROM lexicons WHERE id = ? AND project = ?', [id, project])) > 0;
   }
 }

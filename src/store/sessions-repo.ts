@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { Sql } from './sql/client.js';
 
 export interface SessionRow {
   token_hash: string;
@@ -11,34 +11,33 @@ export interface SessionRow {
 
 /** Console sessions (services/sessions.ts decides their life; this only stores them). */
 export class SessionsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
-  insert(row: SessionRow): void {
-    this.db
-      .prepare(
-        `INSERT INTO console_sessions (token_hash, key_id, csrf_token, created_at, last_seen_at, expires_at)
-         VALUES (@token_hash, @key_id, @csrf_token, @created_at, @last_seen_at, @expires_at)`,
-      )
-      .run(row);
+  async insert(row: SessionRow): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO console_sessions (token_hash, key_id, csrf_token, created_at, last_seen_at, expires_at)
+       VALUES (@token_hash, @key_id, @csrf_token, @created_at, @last_seen_at, @expires_at)`,
+      row,
+    );
   }
 
-  get(tokenHash: string): SessionRow | undefined {
-    return this.db.prepare('SELECT * FROM console_sessions WHERE token_hash = ?').get(tokenHash) as
-      SessionRow | undefined;
+  get(tokenHash: string): Promise<SessionRow | undefined> {
+    return this.sql.one<SessionRow>('SELECT * FROM console_sessions WHERE token_hash = ?', [tokenHash]);
   }
 
-  touch(tokenHash: string, at: number): void {
-    this.db.prepare('UPDATE console_sessions SET last_seen_at = ? WHERE token_hash = ?').run(at, tokenHash);
+  async touch(tokenHash: string, at: number): Promise<void> {
+    await this.sql.run('UPDATE console_sessions SET last_seen_at = ? WHERE token_hash = ?', [at, tokenHash]);
   }
 
-  delete(tokenHash: string): boolean {
-    return this.db.prepare('DELETE FROM console_sessions WHERE token_hash = ?').run(tokenHash).changes > 0;
+  async delete(tokenHash: string): Promise<boolean> {
+    return (await this.sql.run('DELETE FROM console_sessions WHERE token_hash = ?', [tokenHash])) > 0;
   }
 
   /** Sessions past their hard expiry, or idle since before `idleBefore`. */
-  purge(at: number, idleBefore: number): number {
-    return this.db
-      .prepare('DELETE FROM console_sessions WHERE expires_at <= ? OR last_seen_at < ?')
-      .run(at, idleBefore).changes;
+  purge(at: number, idleBefore: number): Promise<number> {
+    return this.sql.run('DELETE FROM console_sessions WHERE expires_at <= ? OR last_seen_at < ?', [
+      at,
+      idleBefore,
+    ]);
   }
 }

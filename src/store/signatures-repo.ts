@@ -1,18 +1,15 @@
-import type { Db } from './db.js';
+import type { Sql } from './sql/client.js';
 
 export class SignaturesRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   /** Records a signature; false when it was already seen (a replay). */
-  remember(signature: string, expiresAt: number): boolean {
-    return (
-      this.db
-        .prepare('INSERT OR IGNORE INTO seen_signatures (signature, expires_at) VALUES (?, ?)')
-        .run(signature, expiresAt).changes > 0
-    );
+  async remember(signature: string, expiresAt: number): Promise<boolean> {
+    const insert = this.sql.dialect.insertIgnore('seen_signatures', 'signature, expires_at', '?, ?');
+    return (await this.sql.run(insert, [signature, expiresAt])) > 0;
   }
 
-  purge(at: number): number {
-    return this.db.prepare('DELETE FROM seen_signatures WHERE expires_at < ?').run(at).changes;
+  purge(at: number): Promise<number> {
+    return this.sql.run('DELETE FROM seen_signatures WHERE expires_at < ?', [at]);
   }
 }

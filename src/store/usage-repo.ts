@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { Sql } from './sql/client.js';
 
 export interface UsageRow {
   key_id: string;
@@ -15,20 +15,18 @@ export type UsageDelta = Partial<
 >;
 
 export class UsageRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: Sql) {}
 
-  add(keyId: string, project: string, month: string, d: UsageDelta): void {
-    this.db
-      .prepare(
-        `INSERT INTO usage (key_id, project, month, requests, synthesized_seconds, characters, registrations)
-         VALUES (@keyId, @project, @month, @requests, @seconds, @characters, @registrations)
-         ON CONFLICT (key_id, month) DO UPDATE SET
-           requests = requests + excluded.requests,
-           synthesized_seconds = synthesized_seconds + excluded.synthesized_seconds,
-           characters = characters + excluded.characters,
-           registrations = registrations + excluded.registrations`,
-      )
-      .run({
+  async add(keyId: string, project: string, month: string, d: UsageDelta): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO usage (key_id, project, month, requests, synthesized_seconds, characters, registrations)
+       VALUES (@keyId, @project, @month, @requests, @seconds, @characters, @registrations)
+       ON CONFLICT (key_id, month) DO UPDATE SET
+         requests = usage.requests + excluded.requests,
+         synthesized_seconds = usage.synthesized_seconds + excluded.synthesized_seconds,
+         characters = usage.characters + excluded.characters,
+         registrations = usage.registrations + excluded.registrations`,
+      {
         keyId,
         project,
         month,
@@ -36,23 +34,25 @@ export class UsageRepo {
         seconds: d.synthesized_seconds ?? 0,
         characters: d.characters ?? 0,
         registrations: d.registrations ?? 0,
-      });
+      },
+    );
   }
 
-  forMonth(month: string, project?: string): UsageRow[] {
+  forMonth(month: string, project?: string): Promise<UsageRow[]> {
+    return project === undefined
+      ? this.sql.all<UsageRow>('SELECT * FROM usage WHERE month = ? ORDER BY project, key_id', [month])
+      : this.sql.all<UsageRow>('SELECT * FROM usage WHERE month = ? AND project = ? ORDER BY key_id', [
+          month,
+          project,
+        ]);
+  }
+
+  async charactersFor(keyId: string, month: string): Promise<number> {
     return (
-      project === undefined
-        ? this.db.prepare('SELECT * FROM usage WHERE month = ? ORDER BY project, key_id').all(month)
-        : this.db
-            .prepare('SELECT * FROM usage WHERE month = ? AND project = ? ORDER BY key_id')
-            .all(month, project)
-    ) as UsageRow[];
-  }
-
-  charactersFor(keyId: string, month: string): number {
-    return (this.db
-      .prepare('SELECT characters FROM usage WHERE key_id = ? AND month = ?')
-      .pluck()
-      .get(keyId, month) ?? 0) as number;
+      (await this.sql.value<number>('SELECT characters FROM usage WHERE key_id = ? AND month = ?', [
+        keyId,
+        month,
+      ])) ?? 0
+    );
   }
 }

@@ -15,7 +15,7 @@ export type AppServer = Pick<TestServer, 'url' | 'adminKey' | 'dataDir' | 'logs'
 export type AppOptions = Pick<StartOptions, 'dataDir' | 'adminKey' | 'config' | 'waitReady'>;
 
 export async function startApp(opts: AppOptions = {}): Promise<AppServer> {
-  const { dataDir, adminKey, configFile } = serverSetup(opts);
+  const { dataDir, adminKey, configFile } = await serverSetup(opts);
   // As `voicereel serve --config <file> --data-dir <dir>` with VR_API_KEY and no other VR_* variable.
   const config = loadConfig(configFile, { VR_API_KEY: adminKey }, { host: '127.0.0.1', port: 0, dataDir });
   const logs: string[] = [];

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { backendToml } from './backend.js';
 
 export const BUNDLE = resolve('build/voicereel.cjs');
 
@@ -34,20 +35,23 @@ export interface StartOptions {
 }
 
 /** A test server's data dir (a new temp dir unless given), admin key, and config file (from TOML text). */
-export function serverSetup(opts: Pick<StartOptions, 'dataDir' | 'adminKey' | 'config'>) {
+export async function serverSetup(opts: Pick<StartOptions, 'dataDir' | 'adminKey' | 'config'>) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'vr-test-'));
   const adminKey = opts.adminKey ?? `vr_test_${randomBytes(16).toString('hex')}`;
+  // In the backends run the server also gets its database on PostgreSQL (./backend.ts).
+  const backend = await backendToml(dataDir);
+  const config = opts.config === undefined && backend === '' ? undefined : `${opts.config ?? ''}${backend}`;
   let configFile: string | undefined;
-  if (opts.config !== undefined) {
+  if (config !== undefined) {
     configFile = join(dataDir, 'test.toml');
-    writeFileSync(configFile, opts.config);
+    writeFileSync(configFile, config);
   }
   return { dataDir, adminKey, configFile };
 }
 
 /** Starts the real bundled server as a child process on a free loopback port. */
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
-  const { dataDir, adminKey, configFile } = serverSetup(opts);
+  const { dataDir, adminKey, configFile } = await serverSetup(opts);
   const [program, ...leading] = opts.command ?? [process.execPath, BUNDLE];
   const args = [...leading, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir];
   if (configFile !== undefined) args.push('--config', configFile);

@@ -5,12 +5,13 @@ import pino from 'pino';
 import { FileStore } from '../../src/services/file-store.js';
 import { openDatabase } from '../../src/store/db.js';
 import { createStore } from '../../src/store/index.js';
+import { SqliteSql } from '../../src/store/sql/sqlite.js';
 
 /** A fresh data dir: its database and store, its file store, and a logger whose lines are kept. */
 export function storeInTempDir(prefix: string) {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const db = openDatabase(join(dir, 'voicereel.db'));
-  const store = createStore(db);
+  const store = createStore(new SqliteSql(db));
   const files = new FileStore(dir);
   const lines: Array<Record<string, unknown>> = [];
   const log = pino(

@@ -10,7 +10,7 @@ import type { AppState } from '../context.js';
 export function admitBeforeBody(admission: Pick<JobAdmission, 'ensureRoom'>): Middleware<AppState> {
   return async (ctx, next) => {
     // A principal is set only once proven (key header, or a signature over a declared body hash).
-    if (ctx.state.principal) admission.ensureRoom(ctx.state.principal);
+    if (ctx.state.principal) await admission.ensureRoom(ctx.state.principal);
     await next();
   };
 }

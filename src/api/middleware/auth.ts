@@ -54,7 +54,7 @@ export interface AuthDeps {
   requireSignature: boolean;
   windowSeconds: number;
   /** Spends one request of the key's rate limit; throws RATE_LIMITED. */
-  rateLimit: (keyId: string) => void;
+  rateLimit: (keyId: string) => Promise<void>;
   /** Console sessions (the HttpOnly cookie); absent when the console is off. */
   sessions?: SessionService;
 }
@@ -73,24 +73,25 @@ export function createAuth(deps: AuthDeps): {
   verified: Middleware<AppState>;
 } {
   const touched = new Map<string, number>();
-  const admit = (state: AppState, principal: Principal) => {
+  const admit = async (state: AppState, principal: Principal): Promise<void> => {
     state.principal = principal;
     deps.usage.countRequest(principal);
     // last_used_at is informational: one write per key per minute is plenty.
     const now = deps.clock.now();
     if ((touched.get(principal.keyId) ?? 0) < now - 60_000) {
       touched.set(principal.keyId, now);
-      deps.keys.touch(principal.keyId);
+      deps.keys.touch(principal.keyId).catch(() => undefined);
     }
-    deps.rateLimit(principal.keyId);
+    await deps.rateLimit(principal.keyId);
   };
 
   const authenticate: Middleware<AppState> = async (ctx, next) => {
     const header = ctx.get('x-vr-signature');
-    if (!header) admit(ctx.state, sessionFromCookie(ctx, deps) ?? keyFromHeaders(ctx, deps));
+    if (!header)
+      await admit(ctx.state, (await sessionFromCookie(ctx, deps)) ?? (await keyFromHeaders(ctx, deps)));
     else {
-      const proven = startSignedRequest(ctx, header, deps);
-      if (proven) admit(ctx.state, proven);
+      const proven = await startSignedRequest(ctx, header, deps);
+      if (proven) await admit(ctx.state, proven);
     }
     await next();
   };
@@ -105,8 +106,8 @@ export function createAuth(deps: AuthDeps): {
         if (digest !== signed.sha)
           throw errors.unauthorized('The request body does not match its X-VR-Content-SHA256.');
       } else {
-        checkSignature(deps.signatures, signed.expected(digest), signed.given, signed.expiresAt);
-        if (!ctx.state.principal) admit(ctx.state, signed.claimed);
+        await checkSignature(deps.signatures, signed.expected(digest), signed.given, signed.expiresAt);
+        if (!ctx.state.principal) await admit(ctx.state, signed.claimed);
         if (signed.adminOnly && !signed.claimed.admin) throw errors.forbidden();
       }
     }
@@ -121,23 +122,23 @@ export function createAuth(deps: AuthDeps): {
  * sent, always decides. State-changing requests must prove they come from the console's own page
  * (sameOriginWrite).
  */
-function sessionFromCookie(ctx: Ctx, deps: AuthDeps): Principal | undefined {
+async function sessionFromCookie(ctx: Ctx, deps: AuthDeps): Promise<Principal | undefined> {
   const token = ctx.cookies.get(SESSION_COOKIE);
   if (!token || !deps.sessions || ctx.get('x-vr-apikey') || ctx.get('authorization')) return undefined;
-  const session = deps.sessions.resolve(token);
+  const session = await deps.sessions.resolve(token);
   if (!session) throw errors.unauthorized('The console session has ended; sign in again.');
   if (!SAFE_METHODS.has(ctx.method)) sameOriginWrite(ctx, session.csrfToken);
   ctx.state.session = { token, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
   return session.principal;
 }
 
-function keyFromHeaders(ctx: Ctx, deps: AuthDeps): Principal {
+async function keyFromHeaders(ctx: Ctx, deps: AuthDeps): Promise<Principal> {
   if (deps.requireSignature)
     throw errors.unauthorized('This server requires signed requests (X-VR-Signature).');
   const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
   const key = ctx.get('x-vr-apikey') || bearer;
   if (!key) throw errors.unauthorized();
-  const principal = deps.keys.authenticate(key);
+  const principal = await deps.keys.authenticate(key);
   if (!principal) throw errors.unauthorized('The API key is unknown or revoked.');
   return principal;
 }
@@ -146,7 +147,7 @@ function keyFromHeaders(ctx: Ctx, deps: AuthDeps): Principal {
  * Checks what can be checked before the body. Returns the caller when that already proves them:
  * a valid X-VR-APIKEY beside the signature, or a signature over a declared body hash.
  */
-function startSignedRequest(ctx: Ctx, header: string, deps: AuthDeps): Principal | undefined {
+async function startSignedRequest(ctx: Ctx, header: string, deps: AuthDeps): Promise<Principal | undefined> {
   const sig = parseSignatureHeader(header);
   if (!sig)
     throw errors.unauthorized('X-VR-Signature is malformed; expected k=<key id>,t=<unix seconds>,v1=<hex>.');
@@ -154,10 +155,11 @@ function startSignedRequest(ctx: Ctx, header: string, deps: AuthDeps): Principal
   if (Math.abs(nowSeconds - sig.timestamp) > deps.windowSeconds) {
     throw errors.unauthorized('The request signature is stale; check the client clock.');
   }
-  const signing = deps.keys.signingKey(sig.keyId);
+  const signing = await deps.keys.signingKey(sig.keyId);
   if (!signing) throw errors.unauthorized('The signing key is unknown or revoked.');
   const plainKey = ctx.get('x-vr-apikey');
-  const keyProven = plainKey !== '' && deps.keys.authenticate(plainKey)?.keyId === signing.principal.keyId;
+  const keyProven =
+    plainKey !== '' && (await deps.keys.authenticate(plainKey))?.keyId === signing.principal.keyId;
   if (plainKey && !keyProven) {
     throw errors.unauthorized('X-VR-APIKEY and the signature name different keys.');
   }
@@ -172,7 +174,7 @@ function startSignedRequest(ctx: Ctx, header: string, deps: AuthDeps): Principal
       throw errors.unauthorized('X-VR-Content-SHA256 must be the hex SHA-256 of the request body.');
     }
     const sha = declared.toLowerCase();
-    checkSignature(deps.signatures, expected(sha), sig.v1, expiresAt);
+    await checkSignature(deps.signatures, expected(sha), sig.v1, expiresAt);
     ctx.state.signedBody = { kind: 'declared', sha };
     return signing.principal;
   }
@@ -188,9 +190,14 @@ function startSignedRequest(ctx: Ctx, header: string, deps: AuthDeps): Principal
 }
 
 /** Constant-time comparison, then replay protection: a signature is accepted once in its window. */
-function checkSignature(signatures: SignaturesRepo, expected: string, given: string, expiresAt: number) {
+async function checkSignature(
+  signatures: SignaturesRepo,
+  expected: string,
+  given: string,
+  expiresAt: number,
+): Promise<void> {
   if (!signatureMatches(expected, given)) throw errors.unauthorized('The request signature does not match.');
-  if (!signatures.remember(given, expiresAt)) {
+  if (!(await signatures.remember(given, expiresAt))) {
     throw errors.unauthorized('This signed request was already used (replay).');
   }
 }

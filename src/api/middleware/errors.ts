@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { ApiError, errors, isStorageFull } from '../../errors.js';
+import { ApiError, errors, isDatabaseUnavailable, isStorageFull } from '../../errors.js';
 import type { AppState } from '../context.js';
 
 /**
@@ -44,6 +44,7 @@ function throwIfUnanswered(status: number, body: unknown, allow: string): void {
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (isStorageFull(err)) return errors.storageFull();
+  if (isDatabaseUnavailable(err)) return errors.databaseUnavailable();
   const e = err as { status?: number; statusCode?: number; httpCode?: number; type?: string; code?: unknown };
   const status = e.status ?? e.statusCode ?? e.httpCode;
   // co-body (JSON) and formidable (multipart) errors.

@@ -24,7 +24,7 @@ export function idempotency(service: IdempotencyService): Middleware<AppState> {
       });
     }
     const { keyId } = principalOf(ctx.state);
-    const prior = service.begin(keyId, idemKey, await requestSha(ctx));
+    const prior = await service.begin(keyId, idemKey, await requestSha(ctx));
     if (prior) {
       ctx.status = prior.status;
       if (prior.location) ctx.set('Location', prior.location);
@@ -37,7 +37,7 @@ export function idempotency(service: IdempotencyService): Middleware<AppState> {
       await next();
       const body: unknown = ctx.body;
       if (ctx.status >= 200 && ctx.status < 300 && isJson(body)) {
-        service.complete(keyId, idemKey, {
+        await service.complete(keyId, idemKey, {
           status: ctx.status,
           body,
           location: ctx.response.get('Location') || null,
@@ -45,7 +45,7 @@ export function idempotency(service: IdempotencyService): Middleware<AppState> {
         kept = true;
       }
     } finally {
-      if (!kept) service.release(keyId, idemKey);
+      if (!kept) await service.release(keyId, idemKey).catch(() => undefined);
     }
   };
 }

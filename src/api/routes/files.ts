@@ -38,13 +38,13 @@ export const fileDocs = [
 /** Presigned downloads (services/downloads.ts); single byte ranges are served, what audio elements ask for. */
 export function fileRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
-  router.get('/files/:id', (ctx) => {
+  router.get('/files/:id', async (ctx) => {
     const {
       path: abs,
       size,
       contentType,
       name,
-    } = deps.downloads.open(ctx.params.id ?? '', ctx.query.exp, ctx.query.sig);
+    } = await deps.downloads.open(ctx.params.id ?? '', ctx.query.exp, ctx.query.sig);
     ctx.set('Accept-Ranges', 'bytes');
     ctx.set('Cache-Control', 'private, max-age=0, no-store');
     ctx.type = contentType;

@@ -32,11 +32,11 @@ const RETRY_MS = 2000;
 export function jobEventRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
 
-  router.get('/jobs/:id/events', deps.signed, (ctx) => {
+  router.get('/jobs/:id/events', deps.signed, async (ctx) => {
     const jobId = ctx.params.id ?? '';
     const after = lastEventId(ctx.get('Last-Event-ID'));
     // 204 tells an EventSource the stream is over for good: the client saw the terminal event.
-    if (deps.events.check(principalOf(ctx.state), jobId, after).done) {
+    if ((await deps.events.check(principalOf(ctx.state), jobId, after)).done) {
       ctx.status = 204;
       return;
     }

@@ -47,16 +47,16 @@ export function jobRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
   const service = deps.jobService;
 
-  router.get('/jobs', deps.signed, (ctx) => {
-    ctx.body = service.list(principalOf(ctx.state), parseInput(JobListQuery, ctx.query));
+  router.get('/jobs', deps.signed, async (ctx) => {
+    ctx.body = await service.list(principalOf(ctx.state), parseInput(JobListQuery, ctx.query));
   });
 
-  router.get('/jobs/:id', deps.signed, (ctx) => {
-    ctx.body = service.get(principalOf(ctx.state), ctx.params.id);
+  router.get('/jobs/:id', deps.signed, async (ctx) => {
+    ctx.body = await service.get(principalOf(ctx.state), ctx.params.id);
   });
 
-  router.delete('/jobs/:id', deps.signed, (ctx) => {
-    service.cancel(principalOf(ctx.state), ctx.params.id);
+  router.delete('/jobs/:id', deps.signed, async (ctx) => {
+    await service.cancel(principalOf(ctx.state), ctx.params.id);
     ctx.status = 204;
   });
 

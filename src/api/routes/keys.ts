@@ -45,21 +45,25 @@ export function keyRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
   const admin = requireAdmin();
 
-  router.post('/keys', admin, ...deps.bodies.json, deps.signed, (ctx) => {
+  router.post('/keys', admin, ...deps.bodies.json, deps.signed, async (ctx) => {
     const body = parseInput(CreateKeyBody, ctx.request.body ?? {});
-    const created = deps.keys.create({ name: body.name, project: body.project, admin: body.admin === true });
+    const created = await deps.keys.create({
+      name: body.name,
+      project: body.project,
+      admin: body.admin === true,
+    });
     ctx.status = 201;
-    ctx.body = { ...deps.keys.get(created.id), key: created.key };
+    ctx.body = { ...(await deps.keys.get(created.id)), key: created.key };
   });
 
-  router.get('/keys', admin, deps.signed, (ctx) => {
-    ctx.body = { items: deps.keys.list() };
+  router.get('/keys', admin, deps.signed, async (ctx) => {
+    ctx.body = { items: await deps.keys.list() };
   });
 
-  router.delete('/keys/:id', admin, deps.signed, (ctx) => {
+  router.delete('/keys/:id', admin, deps.signed, async (ctx) => {
     const id = ctx.params.id;
-    if (!id || !isWellFormedId(id, 'key') || !deps.keys.get(id)) throw errors.notFound('Key');
-    deps.keys.revoke(id);
+    if (!id || !isWellFormedId(id, 'key') || !(await deps.keys.get(id))) throw errors.notFound('Key');
+    await deps.keys.revoke(id);
     ctx.status = 204;
   });
 

@@ -94,30 +94,30 @@ export function lexiconRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
   const body = jsonOrPlsBody(deps.config.limits.max_json_kb * 1024);
 
-  router.post('/lexicons', ...body, deps.signed, (ctx) => {
-    const created = deps.lexicons.create(principalOf(ctx.state), inputOf(ctx));
+  router.post('/lexicons', ...body, deps.signed, async (ctx) => {
+    const created = await deps.lexicons.create(principalOf(ctx.state), inputOf(ctx));
     ctx.status = 201;
     ctx.set('Location', `/v1/lexicons/${created.id}`);
     ctx.body = created;
   });
-  router.get('/lexicons', deps.signed, (ctx) => {
+  router.get('/lexicons', deps.signed, async (ctx) => {
     const { page, pageSize } = parsePaging(ctx.query);
-    ctx.body = deps.lexicons.list(principalOf(ctx.state), page, pageSize);
+    ctx.body = await deps.lexicons.list(principalOf(ctx.state), page, pageSize);
   });
-  router.get('/lexicons/:id', deps.signed, (ctx) => {
+  router.get('/lexicons/:id', deps.signed, async (ctx) => {
     const who = principalOf(ctx.state);
     if (ctx.accepts('application/json', PLS_TYPE) === PLS_TYPE) {
       ctx.type = PLS_TYPE;
-      ctx.body = deps.lexicons.exportPls(who, ctx.params.id!);
+      ctx.body = await deps.lexicons.exportPls(who, ctx.params.id!);
       return;
     }
-    ctx.body = deps.lexicons.get(who, ctx.params.id!);
+    ctx.body = await deps.lexicons.get(who, ctx.params.id!);
   });
-  router.put('/lexicons/:id', ...body, deps.signed, (ctx) => {
-    ctx.body = deps.lexicons.replace(principalOf(ctx.state), ctx.params.id!, inputOf(ctx));
+  router.put('/lexicons/:id', ...body, deps.signed, async (ctx) => {
+    ctx.body = await deps.lexicons.replace(principalOf(ctx.state), ctx.params.id!, inputOf(ctx));
   });
-  router.delete('/lexicons/:id', deps.signed, (ctx) => {
-    deps.lexicons.delete(principalOf(ctx.state), ctx.params.id!);
+  router.delete('/lexicons/:id', deps.signed, async (ctx) => {
+    await deps.lexicons.delete(principalOf(ctx.state), ctx.params.id!);
     ctx.status = 204;
   });
   return router;

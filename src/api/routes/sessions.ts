@@ -80,14 +80,14 @@ function setCookie(ctx: Context, value: string | null, maxAgeMs?: number): void 
  */
 export function sessionSignInRoutes(deps: RouteDeps, sessions: SessionService): Router<AppState> {
   const router = new Router<AppState>();
-  router.post('/sessions', ...deps.bodies.json, (ctx) => {
+  router.post('/sessions', ...deps.bodies.json, async (ctx) => {
     // Login CSRF: a cross-site page must not sign the browser into someone else's session.
     sameOriginWrite(ctx);
     const key = (ctx.request.body as Record<string, unknown> | undefined)?.key;
     if (typeof key !== 'string' || key.length === 0 || key.length > 512) {
       throw errors.invalidInput('key must be an API key.', { field: 'key' });
     }
-    const made = sessions.signIn(key);
+    const made = await sessions.signIn(key);
     if (!made) throw errors.unauthorized('The API key is unknown or revoked.');
     const s = made.session;
     setCookie(ctx, made.token, deps.config.console.session_max_hours * 3_600_000);
@@ -107,10 +107,10 @@ export function sessionRoutes(sessions: SessionService): Router<AppState> {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = view(principal, session?.csrfToken ?? null, session?.expiresAt ?? null);
   });
-  router.delete('/sessions/current', (ctx) => {
+  router.delete('/sessions/current', async (ctx) => {
     const { session } = ctx.state;
     if (!session) throw errors.notFound('Session');
-    sessions.signOut(session.token);
+    await sessions.signOut(session.token);
     setCookie(ctx, null);
     ctx.status = 204;
   });

@@ -81,17 +81,17 @@ export function speakerRoutes(deps: RouteDeps): Router<AppState> {
     ctx.body = created;
   });
 
-  router.get('/speakers', deps.signed, (ctx) => {
+  router.get('/speakers', deps.signed, async (ctx) => {
     const { page, pageSize } = parsePaging(ctx.query);
-    ctx.body = deps.speakers.list(principalOf(ctx.state), page, pageSize);
+    ctx.body = await deps.speakers.list(principalOf(ctx.state), page, pageSize);
   });
 
-  router.get('/speakers/:id', deps.signed, (ctx) => {
-    ctx.body = deps.speakers.get(principalOf(ctx.state), checkedId(ctx.params.id));
+  router.get('/speakers/:id', deps.signed, async (ctx) => {
+    ctx.body = await deps.speakers.get(principalOf(ctx.state), checkedId(ctx.params.id));
   });
 
-  router.delete('/speakers/:id', deps.signed, (ctx) => {
-    deps.speakers.delete(principalOf(ctx.state), checkedId(ctx.params.id));
+  router.delete('/speakers/:id', deps.signed, async (ctx) => {
+    await deps.speakers.delete(principalOf(ctx.state), checkedId(ctx.params.id));
     ctx.status = 204;
   });
 

@@ -37,7 +37,7 @@ export function speechRoutes(deps: RouteDeps): Router<AppState> {
     // The client going away stops the synthesis of the sentences it would not hear.
     const abort = new AbortController();
     ctx.res.once('close', () => abort.abort());
-    const answer = deps.speech.start(principalOf(ctx.state), body, abort.signal);
+    const answer = await deps.speech.start(principalOf(ctx.state), body, abort.signal);
     // Wait for the first sentence so a failure before any audio is still an ordinary error answer.
     const first = await answer.chunks.next();
     ctx.status = 200;

@@ -23,8 +23,8 @@ export const synthesizeDocs = [
 
 export function synthesizeRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
-  router.post('/synthesize', deps.admitted, ...deps.bodies.json, deps.signed, (ctx) => {
-    const created = deps.synthesis.accept(principalOf(ctx.state), ctx.request.body);
+  router.post('/synthesize', deps.admitted, ...deps.bodies.json, deps.signed, async (ctx) => {
+    const created = await deps.synthesis.accept(principalOf(ctx.state), ctx.request.body);
     ctx.status = 202;
     ctx.set('Location', `/v1/jobs/${created.job_id}`);
     ctx.body = created;

@@ -21,8 +21,8 @@ export const textDocs = [
 /** `POST /v1/text/normalize`: what a text will be said as (no synthesis, counted as a request). */
 export function textRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
-  router.post('/text/normalize', ...deps.bodies.json, deps.signed, (ctx) => {
-    ctx.body = deps.text.preview(principalOf(ctx.state), ctx.request.body);
+  router.post('/text/normalize', ...deps.bodies.json, deps.signed, async (ctx) => {
+    ctx.body = await deps.text.preview(principalOf(ctx.state), ctx.request.body);
   });
   return router;
 }

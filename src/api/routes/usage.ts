@@ -24,9 +24,9 @@ export const usageDocs = [
 
 export function usageRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
-  router.get('/usage', deps.signed, (ctx) => {
+  router.get('/usage', deps.signed, async (ctx) => {
     const month = parseInput(UsageQuery, ctx.query).month ?? monthOf(deps.clock.now());
-    ctx.body = deps.usage.report(principalOf(ctx.state), month);
+    ctx.body = await deps.usage.report(principalOf(ctx.state), month);
   });
   return router;
 }

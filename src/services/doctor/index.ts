@@ -17,6 +17,7 @@ import { bad, type CheckResult, type CheckStatus } from './result.js';
 
 // The onnxruntime check is async and run by the caller (it loads onnxruntime), then passed in.
 export { checkOnnxRuntime, type DevicesInput } from './engine.js';
+export { checkPostgres } from './postgres.js';
 export type { CheckResult, CheckStatus } from './result.js';
 
 export interface DoctorInput {
@@ -25,6 +26,8 @@ export interface DoctorInput {
   /** Where the data lives; undefined when the configuration did not load and no flag named it. */
   dataDir: string | undefined;
   paths: AppPaths;
+  /** The PostgreSQL check (async, run by the caller) when `[database] url` names one. */
+  database?: CheckResult;
   /** The onnxruntime check (async, run by the caller, which loads onnxruntime). */
   onnxRuntime?: CheckResult;
   /** The synthesis devices as the server would plan them (engine/devices.ts), or why it cannot. */
@@ -57,7 +60,7 @@ export function runDoctor(input: DoctorInput): CheckResult[] {
       checkDataDir(dataDir),
       checkMasterKey(dataDir),
       checkDisk(dataDir, input.disk, input.statfs),
-      checkDatabase(dataDir, input.paths.sqliteAddon),
+      input.database ?? checkDatabase(dataDir, input.paths.sqliteAddon),
     );
   }
   results.push(

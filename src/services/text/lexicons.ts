@@ -42,13 +42,8 @@ export class LexiconService {
     private readonly limits: LexiconLimits,
   ) {}
 
-  create(who: Principal, input: LexiconInput): LexiconView {
+  async create(who: Principal, input: LexiconInput): Promise<LexiconView> {
     const parsed = this.parse(input, { name: 'Imported lexicon', is_default: 0 });
-    if (this.repo.count(who.project) >= this.limits.maxPerProject) {
-      throw errors.invalidInput(`A project may keep at most ${this.limits.maxPerProject} lexicons.`, {
-        limit: this.limits.maxPerProject,
-      });
-    }
     const now = this.clock.now();
     const row: LexiconRow = {
       id: newId('lex'),
@@ -57,41 +52,52 @@ export class LexiconService {
       created_at: now,
       updated_at: now,
     };
-    this.repo.insert(row);
+    // The count and the insert are one statement, so concurrent creations cannot pass the cap.
+    if (!(await this.repo.insertBelow(row, this.limits.maxPerProject))) {
+      throw errors.invalidInput(`A project may keep at most ${this.limits.maxPerProject} lexicons.`, {
+        limit: this.limits.maxPerProject,
+      });
+    }
     return view(row, true);
   }
 
-  list(who: Principal, page: number, pageSize: number) {
-    const { rows, total } = this.repo.list(who.project, pageSize, (page - 1) * pageSize);
+  async list(who: Principal, page: number, pageSize: number) {
+    const { rows, total } = await this.repo.list(who.project, pageSize, (page - 1) * pageSize);
     return { items: rows.map((r) => view(r, false)), page, page_size: pageSize, total };
   }
 
-  get(who: Principal, id: string): LexiconView {
-    return view(this.find(who, id), true);
+  async get(who: Principal, id: string): Promise<LexiconView> {
+    return view(await this.find(who, id), true);
   }
 
-  exportPls(who: Principal, id: string): string {
-    const row = this.find(who, id);
+  async exportPls(who: Principal, id: string): Promise<string> {
+    const row = await this.find(who, id);
     return buildPls(row.lang as Language, JSON.parse(row.entries_json) as LexiconEntry[]);
   }
 
-  replace(who: Principal, id: string, input: LexiconInput): LexiconView {
-    const old = this.find(who, id);
+  async replace(who: Principal, id: string, input: LexiconInput): Promise<LexiconView> {
+    const old = await this.find(who, id);
     const row: LexiconRow = { ...old, ...this.parse(input, old), updated_at: this.clock.now() };
-    if (!this.repo.replace(row)) throw errors.notFound('Lexicon');
+    if (!(await this.repo.replace(row))) throw errors.notFound('Lexicon');
     return view(row, true);
   }
 
-  delete(who: Principal, id: string): void {
-    if (!isWellFormedId(id, 'lex') || !this.repo.delete(id, who.project)) throw errors.notFound('Lexicon');
+  async delete(who: Principal, id: string): Promise<void> {
+    if (!isWellFormedId(id, 'lex') || !(await this.repo.delete(id, who.project)))
+      throw errors.notFound('Lexicon');
   }
 
   /**
    * Entries per language from the named lexicons (`ids` absent: the project's defaults), in
    * the order named. Snapshotted into a job, so later edits do not change queued work.
    */
-  resolve(who: Principal, ids: unknown, field = 'lexicons'): Partial<Record<Language, LineLexiconEntry[]>> {
-    const rows = ids === undefined ? this.repo.defaults(who.project) : this.named(who, ids, field);
+  async resolve(
+    who: Principal,
+    ids: unknown,
+    field = 'lexicons',
+  ): Promise<Partial<Record<Language, LineLexiconEntry[]>>> {
+    const rows =
+      ids === undefined ? await this.repo.defaults(who.project) : await this.named(who, ids, field);
     const out: Partial<Record<Language, LineLexiconEntry[]>> = {};
     for (const row of rows) {
       const lang = row.lang as Language;
@@ -100,13 +106,13 @@ export class LexiconService {
     return out;
   }
 
-  private named(who: Principal, ids: unknown, field: string): LexiconRow[] {
+  private async named(who: Principal, ids: unknown, field: string): Promise<LexiconRow[]> {
     if (!Array.isArray(ids) || ids.length > MAX_NAMED_LEXICONS || ids.some((i) => typeof i !== 'string')) {
       throw errors.invalidInput(`${field} must be an array of at most ${MAX_NAMED_LEXICONS} lexicon ids.`, {
         field,
       });
     }
-    const rows = this.repo.getMany(
+    const rows = await this.repo.getMany(
       ids.filter((i: string) => isWellFormedId(i, 'lex')) as string[],
       who.project,
     );
@@ -121,8 +127,8 @@ export class LexiconService {
     });
   }
 
-  private find(who: Principal, id: string): LexiconRow {
-    const row = isWellFormedId(id, 'lex') ? this.repo.get(id, who.project) : undefined;
+  private async find(who: Principal, id: string): Promise<LexiconRow> {
+    const row = isWellFormedId(id, 'lex') ? await this.repo.get(id, who.project) : undefined;
     if (!row) throw errors.notFound('Lexicon');
     return row;
   }

@@ -21,7 +21,7 @@ export interface NormalizePreview {
 export type ResolveLexicons = (
   who: Principal,
   ids: string[],
-) => Partial<Record<Language, LineLexiconEntry[]>>;
+) => Promise<Partial<Record<Language, LineLexiconEntry[]>>>;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -44,7 +44,7 @@ export class TextPreviewService {
     private readonly resolve: ResolveLexicons,
   ) {}
 
-  preview(who: Principal, body: unknown): NormalizePreview {
+  async preview(who: Principal, body: unknown): Promise<NormalizePreview> {
     if (!isRecord(body))
       throw errors.invalidInput('The body must be a JSON object { lang, text, lexicon? }.');
     const lang = parseLanguage(body.lang);
@@ -55,7 +55,7 @@ export class TextPreviewService {
     if (text.length > this.limits.maxChars) {
       throw errors.invalidInput(`text is longer than ${this.limits.maxChars} characters.`, { field: 'text' });
     }
-    const result = normalize(lang, text, { lexicon: this.lexicon(who, lang, body.lexicon) });
+    const result = normalize(lang, text, { lexicon: await this.lexicon(who, lang, body.lexicon) });
     return {
       spoken: result.spoken,
       tokens: result.tokens.map(({ written, spoken }) => ({ written, spoken })),
@@ -66,7 +66,7 @@ export class TextPreviewService {
    * `lexicon`: stored lexicon ids (strings) and inline entries (objects), in any mix. Stored ones
    * come first, in the order named; only those of the text's language apply.
    */
-  private lexicon(who: Principal, lang: Language, value: unknown): LexiconAlias[] {
+  private async lexicon(who: Principal, lang: Language, value: unknown): Promise<LexiconAlias[]> {
     if (value === undefined) return [];
     if (!Array.isArray(value)) {
       throw errors.invalidInput('lexicon must be an array of lexicon ids and entries.', { field: 'lexicon' });
@@ -78,7 +78,7 @@ export class TextPreviewService {
       'lexicon',
     );
     checkPhonemes(lang, inline, 'lexicon');
-    const stored = ids.length === 0 ? [] : (this.resolve(who, ids)[lang] ?? []);
+    const stored = ids.length === 0 ? [] : ((await this.resolve(who, ids))[lang] ?? []);
     return aliasesOf([...stored, ...lineEntriesOf(inline)]);
   }
 }

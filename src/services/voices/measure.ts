@@ -4,8 +4,8 @@ import type { AudioBackend } from '../../engine/contract.js';
 import type { VoiceCatalog } from './catalog.js';
 
 export interface PresetProfileStore {
-  forModel(modelSha256: string): Map<string, VoiceProfile>;
-  put(modelSha256: string, voiceId: string, profile: VoiceProfile, now: number): void;
+  forModel(modelSha256: string): Promise<Map<string, VoiceProfile>>;
+  put(modelSha256: string, voiceId: string, profile: VoiceProfile, now: number): Promise<void>;
 }
 
 /**
@@ -21,13 +21,13 @@ export async function measurePresets(
   log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void },
 ): Promise<number> {
   const todo = catalog.unmeasured();
-  const byModel = new Map<string, Map<string, VoiceProfile>>();
+  const byModel = new Map<string, Promise<Map<string, VoiceProfile>>>();
   let measured = 0;
   await Promise.all(
     todo.map(async (p) => {
       let cached = byModel.get(p.modelSha256);
       if (!cached) byModel.set(p.modelSha256, (cached = cache.forModel(p.modelSha256)));
-      const known = cached.get(p.voiceId);
+      const known = (await cached).get(p.voiceId);
       if (known) return catalog.setProfile(p.id, known);
       let profile: VoiceProfile;
       try {
@@ -41,7 +41,7 @@ export async function measurePresets(
         );
         return;
       }
-      cache.put(p.modelSha256, p.voiceId, profile, clock.now());
+      await cache.put(p.modelSha256, p.voiceId, profile, clock.now());
       catalog.setProfile(p.id, profile);
       measured++;
     }),

@@ -14,3 +14,14 @@ CREATE TABLE preset_profiles (
   PRIMARY KEY (model_sha256, voice_id)
 );
 `;
+
+/** PostgreSQL: the same schema, with 64-bit times, float8 and PL/pgSQL triggers. */
+export const postgres = `
+CREATE TABLE preset_profiles (
+  model_sha256 TEXT NOT NULL,
+  voice_id TEXT NOT NULL,
+  profile_json TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (model_sha256, voice_id)
+);
+`;

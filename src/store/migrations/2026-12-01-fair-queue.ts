@@ -15,3 +15,13 @@ CREATE INDEX jobs_status_project_created ON jobs(status, project, created_at);
 -- The most recently finished jobs, whose run times estimate Retry-After without reading every row.
 CREATE INDEX jobs_finished ON jobs(finished_at);
 `;
+
+/** PostgreSQL: the same schema, with 64-bit times, float8 and PL/pgSQL triggers. */
+export const postgres = `
+CREATE TABLE queue_turns (
+  project TEXT PRIMARY KEY,
+  last_turn BIGINT NOT NULL
+);
+CREATE INDEX jobs_status_project_created ON jobs(status, project, created_at);
+CREATE INDEX jobs_finished ON jobs(finished_at);
+`;

@@ -11,3 +11,10 @@ ALTER TABLE api_keys ADD COLUMN bootstrap INTEGER NOT NULL DEFAULT 0;
 UPDATE api_keys SET bootstrap = 1
   WHERE name = 'bootstrap' AND project = 'default' AND admin = 1 AND revoked_at IS NULL;
 `;
+
+/** PostgreSQL: the same schema, with 64-bit times, float8 and PL/pgSQL triggers. */
+export const postgres = `
+ALTER TABLE api_keys ADD COLUMN bootstrap INTEGER NOT NULL DEFAULT 0;
+UPDATE api_keys SET bootstrap = 1
+  WHERE name = 'bootstrap' AND project = 'default' AND admin = 1 AND revoked_at IS NULL;
+`;

@@ -38,3 +38,38 @@ INSERT INTO job_events (job_id, type, data_json, created_at)
   SELECT id, status, json_object('status', status, 'attempt', attempts), COALESCE(finished_at, created_at) FROM jobs
   WHERE status IN ('succeeded', 'failed', 'canceled') ORDER BY finished_at;
 `;
+
+/** PostgreSQL: the same schema, with 64-bit times, float8 and PL/pgSQL triggers. */
+export const postgres = `
+CREATE TABLE job_events (
+  id BIGSERIAL PRIMARY KEY,
+  job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  type TEXT NOT NULL CHECK (type IN ('queued', 'started', 'progress', 'log', 'succeeded', 'failed', 'canceled')),
+  data_json TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX job_events_job ON job_events(job_id, id);
+
+CREATE FUNCTION voicereel_job_queued() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO job_events (job_id, type, data_json, created_at)
+  VALUES (NEW.id, 'queued', json_build_object('status', 'queued', 'attempt', NEW.attempts)::text, NEW.created_at);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER job_events_on_insert AFTER INSERT ON jobs
+  FOR EACH ROW EXECUTE FUNCTION voicereel_job_queued();
+
+CREATE FUNCTION voicereel_job_status() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO job_events (job_id, type, data_json, created_at)
+  VALUES (
+    NEW.id,
+    CASE NEW.status WHEN 'running' THEN 'started' ELSE NEW.status END,
+    json_build_object('status', NEW.status, 'attempt', NEW.attempts)::text,
+    COALESCE(NEW.finished_at, NEW.started_at, NEW.created_at)
+  );
+  RETURN NULL;
+END $$;
+CREATE TRIGGER job_events_on_status AFTER UPDATE OF status ON jobs
+  FOR EACH ROW WHEN (NEW.status <> OLD.status) EXECUTE FUNCTION voicereel_job_status();
+`;

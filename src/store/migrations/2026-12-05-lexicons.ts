@@ -18,3 +18,19 @@ CREATE TABLE lexicons (
 );
 CREATE INDEX lexicons_project ON lexicons (project, created_at);
 `;
+
+/** PostgreSQL: the same schema, with 64-bit times, float8 and PL/pgSQL triggers. */
+export const postgres = `
+CREATE TABLE lexicons (
+  id TEXT PRIMARY KEY,
+  project TEXT NOT NULL,
+  name TEXT NOT NULL,
+  lang TEXT NOT NULL,
+  is_default INTEGER NOT NULL DEFAULT 0,
+  entries_json TEXT NOT NULL,
+  entry_count INTEGER NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX lexicons_project ON lexicons (project, created_at);
+`;

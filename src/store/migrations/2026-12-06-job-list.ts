@@ -8,3 +8,6 @@ export const sql = `
 CREATE INDEX jobs_project_created_id ON jobs(project, created_at, id);
 CREATE INDEX jobs_created_id ON jobs(created_at, id);
 `;
+
+/** The same statements on PostgreSQL. */
+export const postgres = sql;

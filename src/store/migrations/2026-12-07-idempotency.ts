@@ -19,3 +19,19 @@ CREATE TABLE idempotency_keys (
 ) WITHOUT ROWID;
 CREATE INDEX idempotency_expires ON idempotency_keys(expires_at);
 `;
+
+/** PostgreSQL: the same schema, with 64-bit times, float8 and PL/pgSQL triggers. */
+export const postgres = `
+CREATE TABLE idempotency_keys (
+  key_id TEXT NOT NULL,
+  idem_key TEXT NOT NULL,
+  request_sha TEXT NOT NULL,
+  status INTEGER,
+  response_json TEXT,
+  location TEXT,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (key_id, idem_key)
+);
+CREATE INDEX idempotency_expires ON idempotency_keys(expires_at);
+`;

@@ -8,10 +8,17 @@ import * as lexicons from './2026-12-05-lexicons.js';
 import * as jobList from './2026-12-06-job-list.js';
 import * as idempotency from './2026-12-07-idempotency.js';
 import * as consoleSessions from './2026-12-08-console-sessions.js';
+import * as cluster from './2026-12-09-cluster.js';
 
 export interface Migration {
   id: string;
+  /** The statements on SQLite. */
   sql: string;
+  /**
+   * The same change on PostgreSQL (its types and trigger syntax differ). Every shipped migration has
+   * one (a unit test checks); a test's own list may leave it out when it never runs on PostgreSQL.
+   */
+  postgres?: string;
 }
 
 /** In order of their dated ids; never edit a migration that has shipped, add a new one. */
@@ -26,4 +33,5 @@ export const migrations: Migration[] = [
   jobList,
   idempotency,
   consoleSessions,
+  cluster,
 ];

@@ -30,12 +30,13 @@ function setup() {
 }
 
 /** A finished job with audio and captions that expired an hour ago. */
-function expiredJob(store: Store, files: FileStore, id: string): string[] {
-  insertQueuedJob(store, id, NOW - 50 * HOUR);
-  return (['audio', 'captions'] as const).map((kind, i) => {
+async function expiredJob(store: Store, files: FileStore, id: string): Promise<string[]> {
+  await insertQueuedJob(store, id, NOW - 50 * HOUR);
+  const rels: string[] = [];
+  for (const [i, kind] of (['audio', 'captions'] as const).entries()) {
     const rel = `jobs/${id}/${kind === 'audio' ? 'audio.wav' : 'captions.vtt'}`;
     files.write(rel, 'x');
-    store.files.insert({
+    await store.files.insert({
       id: `file_${id}_${i}`,
       job_id: id,
       project: 'p',
@@ -46,14 +47,15 @@ function expiredJob(store: Store, files: FileStore, id: string): string[] {
       created_at: NOW - 50 * HOUR,
       expires_at: NOW - HOUR,
     });
-    return rel;
-  });
+    rels.push(rel);
+  }
+  return rels;
 }
 
-function speakerWithReference(store: Store, files: FileStore, id: string): string {
+async function speakerWithReference(store: Store, files: FileStore, id: string): Promise<string> {
   const rel = `references/${id}.wav`;
   files.write(rel, 'x');
-  store.speakers.insert({
+  await store.speakers.insert({
     id,
     project: 'p',
     name: id,
@@ -68,29 +70,29 @@ function speakerWithReference(store: Store, files: FileStore, id: string): strin
     speech_seconds: 35,
     created_at: NOW - 50 * HOUR,
   });
-  store.db.prepare("UPDATE speakers SET status = 'ready' WHERE id = ?").run(id);
+  await store.sql.run("UPDATE speakers SET status = 'ready' WHERE id = ?", [id]);
   return rel;
 }
 
-describe('retention cleanup', () => {
-  it('survives files already deleted by hand: no crash, the rows go, the log names them', () => {
+describe('retention cleanup', async () => {
+  it('survives files already deleted by hand: no crash, the rows go, the log names them', async () => {
     const { dir, store, files, lines, log } = setup();
-    const [audio, captions] = expiredJob(store, files, 'job_one');
-    const whole = expiredJob(store, files, 'job_two');
-    const reference = speakerWithReference(store, files, 'spk_one');
+    const [audio, captions] = await expiredJob(store, files, 'job_one');
+    const whole = await expiredJob(store, files, 'job_two');
+    const reference = await speakerWithReference(store, files, 'spk_one');
     rmSync(join(dir, audio as string)); // one file of a job
     rmSync(join(dir, 'jobs', 'job_two'), { recursive: true }); // a whole job folder
     rmSync(join(dir, reference)); // a reference recording
 
-    const report = runCleanup(store, files, clock, 48, log);
+    const report = await runCleanup(store, files, clock, 48, log);
     expect(report).toEqual({ files: 4, references: 1, signatures: 0, events: 0, idempotency: 0 });
-    expect(store.files.expired(NOW)).toEqual([]);
-    expect(store.files.forJob('job_one')).toEqual([]);
-    expect(store.speakers.get('spk_one')?.reference_file).toBeNull();
+    expect(await store.files.expired(NOW)).toEqual([]);
+    expect(await store.files.forJob('job_one')).toEqual([]);
+    expect((await store.speakers.get('spk_one'))?.reference_file).toBeNull();
     expect(existsSync(join(dir, captions as string))).toBe(false);
     expect(existsSync(join(dir, 'jobs', 'job_one'))).toBe(false);
     // Jobs themselves stay on record.
-    expect(store.jobs.get('job_one')?.status).toBe('queued');
+    expect((await store.jobs.get('job_one'))?.status).toBe('queued');
 
     const logged = lines.filter((l) => l.msg === 'retention cleanup deleted expired files');
     expect(logged).toHaveLength(1);
@@ -101,7 +103,7 @@ describe('retention cleanup', () => {
     expect(lines.filter((l) => (l.level as number) >= 40)).toEqual([]);
 
     // A second sweep finds nothing and says nothing.
-    expect(runCleanup(store, files, clock, 48, log)).toEqual({
+    expect(await runCleanup(store, files, clock, 48, log)).toEqual({
       files: 0,
       references: 0,
       signatures: 0,
@@ -111,30 +113,30 @@ describe('retention cleanup', () => {
     expect(lines.filter((l) => l.msg === 'retention cleanup deleted expired files')).toHaveLength(1);
   });
 
-  it('logs a file it cannot delete, keeps its row for the next sweep and goes on with the others', () => {
+  it('logs a file it cannot delete, keeps its row for the next sweep and goes on with the others', async () => {
     const { store, files, lines, log } = setup();
-    const [stuck, other] = expiredJob(store, files, 'job_three');
+    const [stuck, other] = await expiredJob(store, files, 'job_three');
     const flaky = Object.create(files) as FileStore;
     flaky.remove = (rel: string) => {
       if (rel === stuck) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
       files.remove(rel);
     };
-    expect(runCleanup(store, flaky, clock, 48, log)).toMatchObject({ files: 1 });
-    expect(store.files.expired(NOW).map((f) => f.rel_path)).toEqual([stuck]);
+    expect(await runCleanup(store, flaky, clock, 48, log)).toMatchObject({ files: 1 });
+    expect((await store.files.expired(NOW)).map((f) => f.rel_path)).toEqual([stuck]);
     const warned = lines.find((l) => l.msg === 'retention cleanup could not delete');
     expect(warned).toMatchObject({ path: stuck, job_id: 'job_three', level: 40 });
     expect(lines.find((l) => l.msg === 'retention cleanup deleted expired files')).toMatchObject({
       deleted: [other],
     });
     // Once the problem is fixed, the next sweep finishes the job.
-    expect(runCleanup(store, files, clock, 48, log)).toMatchObject({ files: 1 });
-    expect(store.files.expired(NOW)).toEqual([]);
+    expect(await runCleanup(store, files, clock, 48, log)).toMatchObject({ files: 1 });
+    expect(await store.files.expired(NOW)).toEqual([]);
   });
 
-  it('deletes nothing with retention_hours = 0', () => {
+  it('deletes nothing with retention_hours = 0', async () => {
     const { dir, store, files, log } = setup();
-    const rels = expiredJob(store, files, 'job_four');
-    expect(runCleanup(store, files, clock, 0, log)).toEqual({
+    const rels = await expiredJob(store, files, 'job_four');
+    expect(await runCleanup(store, files, clock, 0, log)).toEqual({
       files: 0,
       references: 0,
       signatures: 0,
@@ -144,38 +146,41 @@ describe('retention cleanup', () => {
     for (const rel of rels) expect(existsSync(join(dir, rel))).toBe(true);
   });
 
-  it('deletes the event history of jobs finished before the retention period, keeps recent ones', () => {
+  it('deletes the event history of jobs finished before the retention period, keeps recent ones', async () => {
     const { store, files, log } = setup();
     for (const [id, finished] of [
       ['job_old', NOW - 50 * HOUR],
       ['job_new', NOW - HOUR],
     ] as const) {
-      insertQueuedJob(store, id, finished - HOUR);
-      store.jobs.claimNext(finished - HOUR);
-      store.jobs.succeed(id, {}, finished);
+      await insertQueuedJob(store, id, finished - HOUR);
+      await store.jobs.claimNext(finished - HOUR);
+      await store.jobs.succeed(id, {}, finished);
     }
-    expect(store.jobEvents.after('job_old', 0).map((e) => e.type)).toEqual([
+    expect((await store.jobEvents.after('job_old', 0)).map((e) => e.type)).toEqual([
       'queued',
       'started',
       'succeeded',
     ]);
-    expect(runCleanup(store, files, clock, 48, log)).toMatchObject({ events: 3 });
-    expect(store.jobEvents.after('job_old', 0)).toEqual([]);
-    expect(store.jobEvents.after('job_new', 0)).toHaveLength(3);
+    expect(await runCleanup(store, files, clock, 48, log)).toMatchObject({ events: 3 });
+    expect(await store.jobEvents.after('job_old', 0)).toEqual([]);
+    expect(await store.jobEvents.after('job_new', 0)).toHaveLength(3);
   });
 
-  it("deletes a canceled registration's recording left on disk whatever the retention, and nothing else of it", () => {
+  it("deletes a canceled registration's recording left on disk whatever the retention, and nothing else of it", async () => {
     for (const retention of [0, 48]) {
       const { dir, store, files, log } = setup();
-      const canceled = speakerWithReference(store, files, 'spk_canceled');
-      store.speakers.markFailed('spk_canceled', 'CANCELED', 'canceled', NOW);
-      store.db.prepare('UPDATE speakers SET created_at = ? WHERE id = ?').run(NOW - HOUR, 'spk_canceled');
-      const failed = speakerWithReference(store, files, 'spk_failed');
-      store.speakers.markFailed('spk_failed', 'SCRIPT_MISMATCH', 'no match', NOW);
-      store.db.prepare('UPDATE speakers SET created_at = ? WHERE id = ?').run(NOW - HOUR, 'spk_failed');
-      expect(runCleanup(store, files, clock, retention, log).references, `retention ${retention}`).toBe(1);
+      const canceled = await speakerWithReference(store, files, 'spk_canceled');
+      await store.speakers.markFailed('spk_canceled', 'CANCELED', 'canceled', NOW);
+      await store.sql.run('UPDATE speakers SET created_at = ? WHERE id = ?', [NOW - HOUR, 'spk_canceled']);
+      const failed = await speakerWithReference(store, files, 'spk_failed');
+      await store.speakers.markFailed('spk_failed', 'SCRIPT_MISMATCH', 'no match', NOW);
+      await store.sql.run('UPDATE speakers SET created_at = ? WHERE id = ?', [NOW - HOUR, 'spk_failed']);
+      expect(
+        (await runCleanup(store, files, clock, retention, log)).references,
+        `retention ${retention}`,
+      ).toBe(1);
       expect(existsSync(join(dir, canceled))).toBe(false);
-      expect(store.speakers.get('spk_canceled')?.reference_file).toBeNull();
+      expect((await store.speakers.get('spk_canceled'))?.reference_file).toBeNull();
       // A failed registration keeps its recording for the retention period like any other.
       expect(existsSync(join(dir, failed))).toBe(true);
     }

@@ -15,6 +15,7 @@ import type { Clock } from '../../../src/lib/clock.js';
 import { FileStore } from '../../../src/services/file-store.js';
 import { CronRunsRepo } from '../../../src/store/cron-runs-repo.js';
 import { closeDatabase, type Db, openDatabase } from '../../../src/store/db.js';
+import { SqliteSql } from '../../../src/store/sql/sqlite.js';
 import { UsageRepo } from '../../../src/store/usage-repo.js';
 
 /**
@@ -42,8 +43,8 @@ function setup(at: number) {
   const files = new FileStore(reportsDir);
   const run = (writer: ReportWriter = files) =>
     runMonthlyUsageReport({
-      usage: new UsageRepo(db),
-      runs: new CronRunsRepo(db),
+      usage: new UsageRepo(new SqliteSql(db)),
+      runs: new CronRunsRepo(new SqliteSql(db)),
       files: writer,
       clock,
       log,
@@ -52,7 +53,7 @@ function setup(at: number) {
     reportsDir,
     run,
     setNow: (ms: number) => (now = ms),
-    usage: () => new UsageRepo(db),
+    usage: () => new UsageRepo(new SqliteSql(db)),
     /** A restart: the database is closed and opened again; nothing survives but the files. */
     restart: () => {
       closeDatabase(db);
@@ -76,16 +77,16 @@ describe('previousMonth', () => {
 });
 
 describe('monthly usage report', () => {
-  it('writes last month as JSON and CSV (per key, per project, total) and records the run', () => {
+  it('writes last month as JSON and CSV (per key, per project, total) and records the run', async () => {
     const s = setup(Date.UTC(2026, 11, 1, 0, 5));
     const usage = s.usage();
-    usage.add('key_a', 'p1', '2026-11', { requests: 3, characters: 120, synthesized_seconds: 9.5 });
-    usage.add('key_b', 'p1', '2026-11', { requests: 1, registrations: 1 });
-    usage.add('key_c', 'p2', '2026-11', { requests: 2, characters: 10, synthesized_seconds: 0.25 });
-    usage.add('key_a', 'p1', '2026-10', { requests: 99 }); // another month: not in this report
-    usage.add('key_a', 'p1', '2026-12', { requests: 7 }); // the current month: not yet
+    await usage.add('key_a', 'p1', '2026-11', { requests: 3, characters: 120, synthesized_seconds: 9.5 });
+    await usage.add('key_b', 'p1', '2026-11', { requests: 1, registrations: 1 });
+    await usage.add('key_c', 'p2', '2026-11', { requests: 2, characters: 10, synthesized_seconds: 0.25 });
+    await usage.add('key_a', 'p1', '2026-10', { requests: 99 }); // another month: not in this report
+    await usage.add('key_a', 'p1', '2026-12', { requests: 7 }); // the current month: not yet
 
-    const out = s.run();
+    const out = await s.run();
     expect(out).toEqual({
       month: '2026-11',
       written: true,
@@ -144,28 +145,28 @@ describe('monthly usage report', () => {
     ]);
   });
 
-  it('never writes a month twice: not later that month, not after a restart', () => {
+  it('never writes a month twice: not later that month, not after a restart', async () => {
     const s = setup(Date.UTC(2026, 11, 1, 0, 5));
-    s.usage().add('key_a', 'p1', '2026-11', { requests: 1 });
-    expect(s.run().written).toBe(true);
+    await s.usage().add('key_a', 'p1', '2026-11', { requests: 1 });
+    expect((await s.run()).written).toBe(true);
     const json = join(s.reportsDir, 'usage-2026-11.json');
     const first = statSync(json).mtimeMs;
     const firstText = readFileSync(json, 'utf8');
 
     // Usage that arrives late for November does not trigger a rewrite either.
-    s.usage().add('key_a', 'p1', '2026-11', { requests: 5 });
+    await s.usage().add('key_a', 'p1', '2026-11', { requests: 5 });
     s.setNow(Date.UTC(2026, 11, 1, 0, 6));
-    expect(s.run()).toEqual({ month: '2026-11', written: false });
+    expect(await s.run()).toEqual({ month: '2026-11', written: false });
     s.restart();
     s.setNow(Date.UTC(2026, 11, 20, 9));
-    expect(s.run()).toEqual({ month: '2026-11', written: false });
+    expect(await s.run()).toEqual({ month: '2026-11', written: false });
     expect(statSync(json).mtimeMs).toBe(first);
     expect(readFileSync(json, 'utf8')).toBe(firstText);
     expect(s.runs()).toHaveLength(1);
 
     // The next month's run writes the next report, beside the first.
     s.setNow(Date.UTC(2027, 0, 1, 0, 5));
-    expect(s.run()).toMatchObject({ month: '2026-12', written: true });
+    expect(await s.run()).toMatchObject({ month: '2026-12', written: true });
     expect(listing(s.reportsDir)).toEqual([
       'usage-2026-11.csv',
       'usage-2026-11.json',
@@ -175,14 +176,14 @@ describe('monthly usage report', () => {
     expect(s.runs()).toMatchObject([{ period: '2026-11' }, { period: '2026-12' }]);
   });
 
-  it('catches up at start-up when the server was down on the 1st', () => {
+  it('catches up at start-up when the server was down on the 1st', async () => {
     // The server last ran in November; it comes back on 15 December, when November's report is due.
     const s = setup(Date.UTC(2026, 10, 20));
-    s.usage().add('key_a', 'p1', '2026-11', { requests: 4, characters: 50 });
-    expect(s.run()).toMatchObject({ month: '2026-10', written: true }); // November's own start-up
+    await s.usage().add('key_a', 'p1', '2026-11', { requests: 4, characters: 50 });
+    expect(await s.run()).toMatchObject({ month: '2026-10', written: true }); // November's own start-up
     s.restart();
     s.setNow(Date.UTC(2026, 11, 15, 8, 30));
-    const caught = s.run();
+    const caught = await s.run();
     expect(caught).toMatchObject({ month: '2026-11', written: true });
     const json = JSON.parse(readFileSync(join(s.reportsDir, 'usage-2026-11.json'), 'utf8')) as {
       total: { requests: number; characters: number };
@@ -191,20 +192,20 @@ describe('monthly usage report', () => {
     expect(json.total).toMatchObject({ requests: 4, characters: 50 });
     expect(json.generated_at).toBe('2026-12-15T08:30:00.000Z');
     // The cron entry firing later the same month finds the run recorded.
-    expect(s.run().written).toBe(false);
+    expect((await s.run()).written).toBe(false);
   });
 
-  it('writes an empty month too, so every month has its report', () => {
+  it('writes an empty month too, so every month has its report', async () => {
     const s = setup(Date.UTC(2026, 11, 1, 0, 5));
-    s.run();
+    await s.run();
     expect(readFileSync(join(s.reportsDir, 'usage-2026-11.csv'), 'utf8')).toBe(
       'month,project,key_id,requests,synthesized_seconds,characters,registrations\n2026-11,*,*,0,0,0,0\n',
     );
   });
 
-  it('records nothing when a file cannot be written, so the next run tries again', () => {
+  it('records nothing when a file cannot be written, so the next run tries again', async () => {
     const s = setup(Date.UTC(2026, 11, 1, 0, 5));
-    s.usage().add('key_a', 'p1', '2026-11', { requests: 2 });
+    await s.usage().add('key_a', 'p1', '2026-11', { requests: 2 });
     const written: string[] = [];
     const failing: ReportWriter = {
       write: (name) => {
@@ -212,11 +213,11 @@ describe('monthly usage report', () => {
         written.push(name);
       },
     };
-    expect(() => s.run(failing)).toThrow(/ENOSPC/);
+    await expect(s.run(failing)).rejects.toThrow(/ENOSPC/);
     expect(written).toEqual(['usage-2026-11.json']);
     expect(s.runs()).toEqual([]);
     // Space is back (or the server restarted): both files are written and the run recorded.
-    expect(s.run()).toMatchObject({ month: '2026-11', written: true });
+    expect(await s.run()).toMatchObject({ month: '2026-11', written: true });
     expect(listing(s.reportsDir)).toEqual(['usage-2026-11.csv', 'usage-2026-11.json']);
     expect(s.runs()).toHaveLength(1);
   });

@@ -29,9 +29,9 @@ function setup() {
 }
 
 describe('start-up orphan sweep', () => {
-  it('removes what an interrupted request or job left and keeps every file a row names', () => {
+  it('removes what an interrupted request or job left and keeps every file a row names', async () => {
     const { dir, store, files, log, lines, put } = setup();
-    store.jobs.insert({
+    await store.jobs.insert({
       id: 'job_kept',
       project: 'p',
       key_id: 'k',
@@ -40,7 +40,7 @@ describe('start-up orphan sweep', () => {
       created_at: 1,
     });
     const keptAudio = put('jobs/job_kept/audio.wav');
-    store.files.insert({
+    await store.files.insert({
       id: 'file_1',
       job_id: 'job_kept',
       project: 'p',
@@ -52,7 +52,7 @@ describe('start-up orphan sweep', () => {
       expires_at: null,
     });
     const keptRef = put('references/spk_kept.wav');
-    store.speakers.insert({
+    await store.speakers.insert({
       id: 'spk_kept',
       project: 'p',
       name: 'n',
@@ -75,7 +75,7 @@ describe('start-up orphan sweep', () => {
       put('jobs/job_unfinished/audio.wav'),
     ];
 
-    const removed = sweepOrphans(store, files, log);
+    const removed = await sweepOrphans(store, files, log);
 
     expect(removed.sort()).toEqual(orphans.sort());
     for (const rel of orphans) expect(existsSync(join(dir, rel)), rel).toBe(false);
@@ -89,9 +89,9 @@ describe('start-up orphan sweep', () => {
     });
   });
 
-  it('is silent and harmless on a fresh data dir', () => {
+  it('is silent and harmless on a fresh data dir', async () => {
     const { store, files, log, lines } = setup();
-    expect(sweepOrphans(store, files, log)).toEqual([]);
+    expect(await sweepOrphans(store, files, log)).toEqual([]);
     expect(lines).toEqual([]);
   });
 });

@@ -8,13 +8,14 @@ import { type JobHandler, JobRunner } from '../../../src/jobs/queue.js';
 import { systemClock } from '../../../src/lib/clock.js';
 import { openDatabase } from '../../../src/store/db.js';
 import { JobsRepo } from '../../../src/store/jobs-repo.js';
+import { SqliteSql } from '../../../src/store/sql/sqlite.js';
 
 const log = pino({ level: 'silent' });
 
 function setup(handler: JobHandler, opts = { concurrency: 1, maxAttempts: 2 }) {
   const file = join(mkdtempSync(join(tmpdir(), 'vr-q-')), 'db.sqlite');
   const db = openDatabase(file);
-  const jobs = new JobsRepo(db);
+  const jobs = new JobsRepo(new SqliteSql(db));
   const runner = new JobRunner(
     jobs,
     { synthesize: handler, register_speaker: handler },
@@ -23,9 +24,9 @@ function setup(handler: JobHandler, opts = { concurrency: 1, maxAttempts: 2 }) {
     log,
   );
   let n = 0;
-  const add = (project = 'p') => {
+  const add = async (project = 'p') => {
     const id = `job_${String(++n).padStart(16, '0')}`;
-    jobs.insert({
+    await jobs.insert({
       id,
       project,
       key_id: 'k',
@@ -36,12 +37,13 @@ function setup(handler: JobHandler, opts = { concurrency: 1, maxAttempts: 2 }) {
     runner.notify();
     return id;
   };
-  return { db, file, jobs, runner, add };
+  const status = async (id: string) => (await jobs.get(id))?.status;
+  return { db, file, jobs, runner, add, status };
 }
 
-const until = async (cond: () => boolean, ms = 5000) => {
+const until = async (cond: () => boolean | Promise<boolean>, ms = 5000) => {
   const end = Date.now() + ms;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) throw new Error('condition not met');
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -50,7 +52,7 @@ const until = async (cond: () => boolean, ms = 5000) => {
 describe('JobRunner', () => {
   it('runs queued jobs in order and records success, progress and failures with codes', async () => {
     const order: string[] = [];
-    const { jobs, runner, add } = setup({
+    const { jobs, runner, add, status } = setup({
       run: async (job, ctx) => {
         order.push(job.id);
         ctx.progress(0.5);
@@ -59,18 +61,21 @@ describe('JobRunner', () => {
         return { ok: true };
       },
     });
-    const ids = [add(), add(), add()];
+    const ids = [await add(), await add(), await add()];
     runner.start();
-    await until(() => ids.every((id) => !['queued', 'running'].includes(jobs.get(id)?.status ?? '')));
+    await until(async () => {
+      const states = await Promise.all(ids.map(status));
+      return states.every((s) => !['queued', 'running'].includes(s ?? ''));
+    });
     expect(order).toEqual(ids);
-    expect(jobs.get(ids[0] as string)).toMatchObject({ status: 'succeeded', progress: 1 });
-    expect(JSON.parse(jobs.get(ids[0] as string)?.result_json ?? 'null')).toEqual({ ok: true });
-    expect(jobs.get(ids[1] as string)).toMatchObject({
+    expect(await jobs.get(ids[0] as string)).toMatchObject({ status: 'succeeded', progress: 1 });
+    expect(JSON.parse((await jobs.get(ids[0] as string))?.result_json ?? 'null')).toEqual({ ok: true });
+    expect(await jobs.get(ids[1] as string)).toMatchObject({
       status: 'failed',
       error_code: 'SCRIPT_MISMATCH',
       error_message: 'nope',
     });
-    const third = jobs.get(ids[2] as string);
+    const third = await jobs.get(ids[2] as string);
     expect(third).toMatchObject({ status: 'failed', error_code: 'INTERNAL_ERROR' });
     expect(third?.error_message).not.toContain('secret');
     await runner.stop(1000);
@@ -81,16 +86,16 @@ describe('JobRunner', () => {
     const nospace = (code: string) =>
       Object.assign(new Error(`${code}: no space left on device, write '/var/x'`), { code });
     let n = 0;
-    const { jobs, runner, add } = setup({
+    const { jobs, runner, add, status } = setup({
       run: async () => {
         throw nospace(++n === 1 ? 'ENOSPC' : 'SQLITE_FULL');
       },
     });
-    const ids = [add(), add()];
+    const ids = [await add(), await add()];
     runner.start();
-    await until(() => ids.every((id) => jobs.get(id)?.status === 'failed'));
+    await until(async () => (await Promise.all(ids.map(status))).every((s) => s === 'failed'));
     for (const id of ids) {
-      const job = jobs.get(id);
+      const job = await jobs.get(id);
       expect(job?.error_code).toBe('UNAVAILABLE');
       expect(job?.error_message).toMatch(/disk space/);
       expect(job?.error_message).not.toMatch(/ENOSPC|SQLITE|\/var/);
@@ -98,39 +103,40 @@ describe('JobRunner', () => {
     await runner.stop(1000);
   });
 
-  it('requeues jobs left running by a crash and fails them after max attempts', () => {
-    const { jobs, runner, add } = setup({ run: async () => undefined });
-    const a = add();
-    const b = add();
+  it('requeues jobs left running by a crash and fails them after max attempts', async () => {
+    const { jobs, runner, add, status } = setup({ run: async () => undefined });
+    // Stopped before anything is added: only the test claims jobs here.
+    await runner.stop(0);
+    const a = await add();
+    const b = await add();
     // Simulate a crash mid-run: both claimed; b has already used its attempts.
-    jobs.claimNext(Date.now());
-    jobs.claimNext(Date.now());
-    jobs.requeue(b);
-    jobs.claimNext(Date.now());
-    expect(jobs.get(a)?.status).toBe('running');
-    expect(jobs.get(b)?.attempts).toBe(2);
+    await jobs.claimNext(Date.now());
+    await jobs.claimNext(Date.now());
+    await jobs.requeue(b);
+    await jobs.claimNext(Date.now());
+    expect(await status(a)).toBe('running');
+    expect((await jobs.get(b))?.attempts).toBe(2);
     const failed: string[] = [];
     const r2 = new JobRunner(
       jobs,
       {
-        synthesize: { run: async () => undefined, onFailed: (j) => failed.push(j.id) },
+        synthesize: { run: async () => undefined, onFailed: (j) => void failed.push(j.id) },
         register_speaker: { run: async () => undefined },
       },
       { concurrency: 1, maxAttempts: 2 },
       systemClock,
       log,
     );
-    expect(r2.recover()).toEqual({ requeued: 1, failed: 1 });
-    expect(jobs.get(a)?.status).toBe('queued');
-    expect(jobs.get(b)).toMatchObject({ status: 'failed', error_code: 'INTERNAL_ERROR' });
-    expect(jobs.get(b)?.error_message).toMatch(/restart/);
+    expect(await r2.recover()).toEqual({ requeued: 1, failed: 1 });
+    expect(await status(a)).toBe('queued');
+    expect(await jobs.get(b)).toMatchObject({ status: 'failed', error_code: 'INTERNAL_ERROR' });
+    expect((await jobs.get(b))?.error_message).toMatch(/restart/);
     expect(failed).toEqual([b]);
-    void runner.stop(0);
   });
 
   it('cancels a running job through its abort signal and keeps it canceled', async () => {
     let sawAbort = false;
-    const { jobs, runner, add } = setup({
+    const { jobs, runner, add, status } = setup({
       run: (_job, ctx) =>
         new Promise((_resolve, reject) => {
           ctx.signal.addEventListener('abort', () => {
@@ -139,78 +145,91 @@ describe('JobRunner', () => {
           });
         }),
     });
-    const id = add();
+    const id = await add();
     runner.start();
-    await until(() => jobs.get(id)?.status === 'running');
-    expect(runner.cancel(id)).toBe(true);
+    await until(async () => (await status(id)) === 'running');
+    expect(await runner.cancel(id)).toBe(true);
     await until(() => sawAbort);
     await until(() => runner.activeCount() === 0);
-    expect(jobs.get(id)).toMatchObject({ status: 'canceled', error_code: 'CANCELED' });
+    expect(await jobs.get(id)).toMatchObject({ status: 'canceled', error_code: 'CANCELED' });
     await runner.stop(100);
   });
 
   it('tells the handler once about every cancel that changed a job, queued or running, and never about a finished one', async () => {
     const canceled: string[] = [];
     let release!: () => void;
-    const { jobs, runner, add } = setup({
+    const { runner, add, status } = setup({
       run: (_job, ctx) =>
         new Promise<void>((resolve, reject) => {
           release = resolve;
           ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error));
         }),
-      onCanceled: (job) => {
+      onCanceled: async (job) => {
         // Called after the row says canceled, before the running job is aborted.
-        expect(jobs.get(job.id)?.status).toBe('canceled');
+        expect(await status(job.id)).toBe('canceled');
         canceled.push(job.id);
       },
     });
-    const running = add();
-    const queued = add();
+    const running = await add();
+    const queued = await add();
     runner.start();
-    await until(() => jobs.get(running)?.status === 'running');
-    expect(runner.cancel(queued)).toBe(true);
-    expect(runner.cancel(running)).toBe(true);
-    expect(runner.cancel(running)).toBe(false); // already canceled: no second call
+    await until(async () => (await status(running)) === 'running');
+    expect(await runner.cancel(queued)).toBe(true);
+    expect(await runner.cancel(running)).toBe(true);
+    expect(await runner.cancel(running)).toBe(false); // already canceled: no second call
     await until(() => runner.activeCount() === 0);
     expect(canceled).toEqual([queued, running]);
 
-    const finished = add();
-    await until(() => jobs.get(finished)?.status === 'running');
+    const finished = await add();
+    await until(async () => (await status(finished)) === 'running');
     release();
-    await until(() => jobs.get(finished)?.status === 'succeeded');
-    expect(runner.cancel(finished)).toBe(false);
+    await until(async () => (await status(finished)) === 'succeeded');
+    expect(await runner.cancel(finished)).toBe(false);
     expect(canceled).toEqual([queued, running]);
     await runner.stop(100);
   });
 
   it('still cancels the job when the handler cannot tidy up after it', async () => {
-    const { jobs, runner, add } = setup({
+    const { runner, add, status } = setup({
       run: () => new Promise(() => {}),
       onCanceled: () => {
         throw new Error('disk gone');
       },
     });
-    const id = add();
-    expect(runner.cancel(id)).toBe(true);
-    expect(jobs.get(id)?.status).toBe('canceled');
+    const id = await add();
+    expect(await runner.cancel(id)).toBe(true);
+    expect(await status(id)).toBe('canceled');
+  });
+
+  it('still cancels the job when the handler rejects while tidying up after it', async () => {
+    const { runner, add, status } = setup({
+      run: () => new Promise(() => {}),
+      onCanceled: async () => {
+        await Promise.resolve();
+        throw new Error('disk gone');
+      },
+    });
+    const id = await add();
+    expect(await runner.cancel(id)).toBe(true);
+    expect(await status(id)).toBe('canceled');
   });
 
   it('on stop, gives jobs that outlive the timeout back to the queue', async () => {
-    const { jobs, runner, add } = setup({
+    const { runner, add, status } = setup({
       run: (_job, ctx) =>
         new Promise((_r, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('stopped')))),
     });
-    const id = add();
+    const id = await add();
     runner.start();
-    await until(() => jobs.get(id)?.status === 'running');
+    await until(async () => (await status(id)) === 'running');
     await runner.stop(50);
-    expect(jobs.get(id)?.status).toBe('queued');
+    expect(await status(id)).toBe('queued');
   });
 
   it('respects concurrency', async () => {
     let active = 0;
     let peak = 0;
-    const { jobs, runner, add } = setup(
+    const { runner, add, status } = setup(
       {
         run: async () => {
           peak = Math.max(peak, ++active);
@@ -220,9 +239,10 @@ describe('JobRunner', () => {
       },
       { concurrency: 2, maxAttempts: 1 },
     );
-    const ids = Array.from({ length: 6 }, () => add());
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await add());
     runner.start();
-    await until(() => ids.every((id) => jobs.get(id)?.status === 'succeeded'));
+    await until(async () => (await Promise.all(ids.map(status))).every((s) => s === 'succeeded'));
     expect(peak).toBe(2);
     await runner.stop(100);
   });
@@ -235,48 +255,55 @@ describe('JobRunner', () => {
 describe('JobsRepo.claimNext across projects', () => {
   it('takes turns between projects instead of draining the oldest backlog first', async () => {
     const order: string[] = [];
-    const { jobs, runner, add } = setup({
+    const { jobs, runner, add, status } = setup({
       run: async (job) => {
         order.push(job.project);
       },
     });
     // A's five jobs are all older than B's and C's single jobs.
-    const ids = [...Array.from({ length: 5 }, () => add('a')), add('b'), add('c')];
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await add('a'));
+    ids.push(await add('b'), await add('c'));
     runner.start();
-    await until(() => ids.every((id) => jobs.get(id)?.status === 'succeeded'));
+    await until(async () => (await Promise.all(ids.map(status))).every((s) => s === 'succeeded'));
     expect(order).toEqual(['a', 'b', 'c', 'a', 'a', 'a', 'a']);
     // Within a project jobs still run in the order they came.
-    const started = ids.slice(0, 5).map((id) => jobs.get(id)?.started_at ?? 0);
+    const started = await Promise.all(
+      ids.slice(0, 5).map(async (id) => (await jobs.get(id))?.started_at ?? 0),
+    );
     expect([...started].sort((x, y) => x - y)).toEqual(started);
     await runner.stop(100);
   });
 
-  it('prefers the project with the fewest running jobs when several run at once', () => {
+  it('prefers the project with the fewest running jobs when several run at once', async () => {
     const { jobs, runner, add } = setup({ run: async () => undefined });
-    for (let i = 0; i < 4; i++) add('a');
-    add('b');
-    add('b');
+    // Stopped before anything is added: only the test claims jobs here.
+    await runner.stop(0);
+    for (let i = 0; i < 4; i++) await add('a');
+    await add('b');
+    await add('b');
     const now = Date.now();
-    const claimed = Array.from({ length: 4 }, () => jobs.claimNext(now)?.project);
+    const claimed: Array<string | undefined> = [];
+    for (let i = 0; i < 4; i++) claimed.push((await jobs.claimNext(now))?.project);
     // a, then b (a has one running), then a (both one running, a served longer ago), then b.
     expect(claimed).toEqual(['a', 'b', 'a', 'b']);
-    expect([jobs.claimNext(now)?.project, jobs.claimNext(now)?.project]).toEqual(['a', 'a']);
-    expect(jobs.claimNext(now)).toBeUndefined();
-    void runner.stop(0);
+    expect([(await jobs.claimNext(now))?.project, (await jobs.claimNext(now))?.project]).toEqual(['a', 'a']);
+    expect(await jobs.claimNext(now)).toBeUndefined();
   });
 
-  it('keeps the turn order in the database, so a restart does not hand the next turn back to the same project', () => {
+  it('keeps the turn order in the database, so a restart does not hand the next turn back to the same project', async () => {
     const { db, file, jobs, runner, add } = setup({ run: async () => undefined });
-    const a1 = add('a');
-    add('a');
-    const b1 = add('b');
-    expect(jobs.claimNext(Date.now())?.id).toBe(a1);
-    jobs.succeed(a1, null, Date.now());
-    void runner.stop(0);
+    // Stopped before anything is added: only the test claims jobs here.
+    await runner.stop(0);
+    const a1 = await add('a');
+    await add('a');
+    const b1 = await add('b');
+    expect((await jobs.claimNext(Date.now()))?.id).toBe(a1);
+    await jobs.succeed(a1, null, Date.now());
     db.close();
 
     // A new process: a's second job is older than b's, but a was served last.
-    const reopened = new JobsRepo(openDatabase(file));
-    expect(reopened.claimNext(Date.now())?.id).toBe(b1);
+    const reopened = new JobsRepo(new SqliteSql(openDatabase(file)));
+    expect((await reopened.claimNext(Date.now()))?.id).toBe(b1);
   });
 });

@@ -7,9 +7,9 @@ import { startSchedule } from '../../../src/jobs/schedule.js';
 import type { Clock } from '../../../src/lib/clock.js';
 import { FileStore } from '../../../src/services/file-store.js';
 import { UsageMeter } from '../../../src/services/usage.js';
-import { CronRunsRepo } from '../../../src/store/cron-runs-repo.js';
 import { closeDatabase, type Db, openDatabase } from '../../../src/store/db.js';
 import { createStore } from '../../../src/store/index.js';
+import { SqliteSql } from '../../../src/store/sql/sqlite.js';
 
 /**
  * The server's cron table (main.ts starts it): at start both tasks catch up on what fell due while
@@ -25,18 +25,18 @@ afterEach(() => {
 });
 
 describe('startSchedule', () => {
-  it('sweeps expired files and writes last month’s report at once, then keeps its cron table', () => {
+  it('sweeps expired files and writes last month’s report at once, then keeps its cron table', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vr-schedule-'));
     const db = openDatabase(join(dir, 'voicereel.db'));
     open.push(db);
-    const store = createStore(db);
+    const store = createStore(new SqliteSql(db));
     const files = new FileStore(dir);
     let now = Date.UTC(2026, 10, 30, 12);
     const clock: Clock = { now: () => now };
-    const usage = new UsageMeter(store.usage, clock, (fn) => db.transaction(fn)());
+    const usage = new UsageMeter(store, clock);
     usage.countRequest({ keyId: 'key_a', project: 'p', admin: false });
 
-    store.jobs.insert({
+    await store.jobs.insert({
       id: 'job_old',
       project: 'p',
       key_id: 'key_a',
@@ -45,7 +45,7 @@ describe('startSchedule', () => {
       created_at: now - 50 * HOUR,
     });
     files.write('jobs/job_old/audio.wav', 'x');
-    store.files.insert({
+    await store.files.insert({
       id: 'file_old',
       job_id: 'job_old',
       project: 'p',
@@ -60,9 +60,8 @@ describe('startSchedule', () => {
     now = Date.UTC(2026, 11, 1, 9);
     const reportsDir = join(dir, 'reports');
     stops.push(
-      startSchedule({
+      await startSchedule({
         store,
-        runs: new CronRunsRepo(db),
         files,
         usage,
         clock,
@@ -78,7 +77,7 @@ describe('startSchedule', () => {
     );
 
     expect(existsSync(join(dir, 'jobs/job_old/audio.wav'))).toBe(false);
-    expect(store.files.get('file_old')).toBeUndefined();
+    expect(await store.files.get('file_old')).toBeUndefined();
     expect(readdirSync(reportsDir).sort()).toEqual(['usage-2026-11.csv', 'usage-2026-11.json']);
     const report = JSON.parse(readFileSync(join(reportsDir, 'usage-2026-11.json'), 'utf8')) as {
       total: { requests: number };

@@ -4,7 +4,7 @@ import type { JobHandler } from '../../../src/jobs/queue.js';
 import { matchedRoute, Metrics } from '../../../src/observability/metrics.js';
 import type { JobRow } from '../../../src/store/jobs-repo.js';
 
-const sources = { jobCounts: () => [], pools: () => ({}) };
+const sources = { jobCounts: () => Promise.resolve([]), pools: () => ({}) };
 const job = { id: 'job_1', type: 'synthesize' } as JobRow;
 
 async function value(m: Metrics, name: string, labels: Record<string, string> = {}) {

@@ -8,6 +8,7 @@ import { hmacHex, loadOrCreateSecrets, seal } from '../../../src/services/secret
 import { closeDatabase, type Db, openDatabase } from '../../../src/store/db.js';
 import { KeysRepo } from '../../../src/store/keys-repo.js';
 import { migrations } from '../../../src/store/migrations/index.js';
+import { SqliteSql } from '../../../src/store/sql/sqlite.js';
 
 /** Rotation of the bootstrap admin key (issue 9, finding 7), on a real SQLite file. */
 
@@ -19,71 +20,73 @@ const clock: Clock = { now: () => (tick += 1000) };
 
 function setup(dir = mkdtempSync(join(tmpdir(), 'vr-boot-'))) {
   const db = openDatabase(join(dir, 'voicereel.db'));
-  const keys = new KeyService(new KeysRepo(db), loadOrCreateSecrets(dir), clock);
+  const keys = new KeyService(new KeysRepo(new SqliteSql(db)), loadOrCreateSecrets(dir), clock);
   return { dir, db, keys };
 }
 
-const active = (keys: KeyService) => keys.list().filter((k) => !k.revoked);
+const active = async (keys: KeyService) => (await keys.list()).filter((k) => !k.revoked);
 
 describe('bootstrap admin key', () => {
-  it('replaces the previous configured key, and keeps the current one when none is configured', () => {
+  it('replaces the previous configured key, and keeps the current one when none is configured', async () => {
     const { keys } = setup();
-    const first = keys.settleBootstrap(A);
+    const first = await keys.settleBootstrap(A);
     expect(first).toMatchObject({ registered: true, revoked: [] });
-    expect(keys.authenticate(A)).toEqual({ keyId: first.id, project: 'default', admin: true });
-    expect(keys.settleBootstrap(A)).toEqual({ id: first.id, registered: false, revoked: [] });
+    expect(await keys.authenticate(A)).toEqual({ keyId: first.id, project: 'default', admin: true });
+    expect(await keys.settleBootstrap(A)).toEqual({ id: first.id, registered: false, revoked: [] });
 
-    const second = keys.settleBootstrap(B);
+    const second = await keys.settleBootstrap(B);
     expect(second).toMatchObject({ registered: true, revoked: [first.id] });
-    expect(keys.authenticate(A)).toBeUndefined();
-    expect(keys.signingKey(first.id as string)).toBeUndefined();
-    expect(keys.authenticate(B)?.admin).toBe(true);
-    expect(keys.get(first.id as string)).toMatchObject({ name: 'bootstrap', revoked: true });
+    expect(await keys.authenticate(A)).toBeUndefined();
+    expect(await keys.signingKey(first.id as string)).toBeUndefined();
+    expect((await keys.authenticate(B))?.admin).toBe(true);
+    expect(await keys.get(first.id as string)).toMatchObject({ name: 'bootstrap', revoked: true });
 
     // Configuration removed: the current bootstrap key stays, nothing is generated.
-    expect(keys.settleBootstrap('')).toEqual({ id: second.id, registered: false, revoked: [] });
-    expect(keys.authenticate(B)).toBeDefined();
-    expect(active(keys).map((k) => k.id)).toEqual([second.id]);
+    expect(await keys.settleBootstrap('')).toEqual({ id: second.id, registered: false, revoked: [] });
+    expect(await keys.authenticate(B)).toBeDefined();
+    expect((await active(keys)).map((k) => k.id)).toEqual([second.id]);
   });
 
-  it('generates and returns a key once at first start; configuring one later replaces it', () => {
+  it('generates and returns a key once at first start; configuring one later replaces it', async () => {
     const { keys } = setup();
-    const first = keys.settleBootstrap('');
+    const first = await keys.settleBootstrap('');
     expect(first.generatedKey).toMatch(/^vr_[A-Za-z0-9_-]{43}$/);
-    expect(keys.authenticate(first.generatedKey as string)?.admin).toBe(true);
-    const again = keys.settleBootstrap('');
+    expect((await keys.authenticate(first.generatedKey as string))?.admin).toBe(true);
+    const again = await keys.settleBootstrap('');
     expect(again).toEqual({ id: first.id, registered: false, revoked: [] });
 
-    expect(keys.settleBootstrap(A)).toMatchObject({ registered: true, revoked: [first.id] });
-    expect(keys.authenticate(first.generatedKey as string)).toBeUndefined();
+    expect(await keys.settleBootstrap(A)).toMatchObject({ registered: true, revoked: [first.id] });
+    expect(await keys.authenticate(first.generatedKey as string)).toBeUndefined();
   });
 
-  it('never generates one while another admin key is active, and other keys are never touched', () => {
+  it('never generates one while another admin key is active, and other keys are never touched', async () => {
     const { keys } = setup();
-    const ops = keys.create({ name: 'ops', project: 'default', admin: true });
-    const client = keys.create({ name: 'client', project: 'p1', admin: false });
-    expect(keys.settleBootstrap('')).toEqual({ registered: false, revoked: [] });
-    keys.settleBootstrap(A);
-    keys.settleBootstrap(B);
-    expect(keys.authenticate(ops.key)).toBeDefined();
-    expect(keys.authenticate(client.key)).toBeDefined();
+    const ops = await keys.create({ name: 'ops', project: 'default', admin: true });
+    const client = await keys.create({ name: 'client', project: 'p1', admin: false });
+    expect(await keys.settleBootstrap('')).toEqual({ registered: false, revoked: [] });
+    await keys.settleBootstrap(A);
+    await keys.settleBootstrap(B);
+    expect(await keys.authenticate(ops.key)).toBeDefined();
+    expect(await keys.authenticate(client.key)).toBeDefined();
   });
 
-  it('refuses a configured key that was revoked or that belongs to a project', () => {
+  it('refuses a configured key that was revoked or that belongs to a project', async () => {
     const { keys } = setup();
-    const old = keys.settleBootstrap(A);
-    keys.settleBootstrap(B);
-    expect(() => keys.settleBootstrap(A)).toThrow(BootstrapKeyError);
-    expect(() => keys.settleBootstrap(A)).toThrow(`is the key ${old.id}, which was revoked`);
-    expect(keys.authenticate(A)).toBeUndefined();
-    expect(keys.authenticate(B)).toBeDefined();
+    const old = await keys.settleBootstrap(A);
+    await keys.settleBootstrap(B);
+    await expect(keys.settleBootstrap(A)).rejects.toThrow(BootstrapKeyError);
+    await expect(keys.settleBootstrap(A)).rejects.toThrow(`is the key ${old.id}, which was revoked`);
+    expect(await keys.authenticate(A)).toBeUndefined();
+    expect(await keys.authenticate(B)).toBeDefined();
 
-    const client = keys.create({ name: 'client', project: 'p1', admin: false });
-    expect(() => keys.settleBootstrap(client.key)).toThrow(/of project "p1", not an admin key of "default"/);
-    expect(keys.authenticate(B)).toBeDefined();
+    const client = await keys.create({ name: 'client', project: 'p1', admin: false });
+    await expect(keys.settleBootstrap(client.key)).rejects.toThrow(
+      /of project "p1", not an admin key of "default"/,
+    );
+    expect(await keys.authenticate(B)).toBeDefined();
   });
 
-  it('on upgrade, revokes the bootstrap keys an earlier version left working', () => {
+  it('on upgrade, revokes the bootstrap keys an earlier version left working', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vr-boot-old-'));
     // A database from before rotation: A then B were configured, both still work.
     const old: Db = openDatabase(join(dir, 'voicereel.db'), undefined, {
@@ -99,12 +102,12 @@ describe('bootstrap admin key', () => {
     closeDatabase(old);
 
     const { keys } = setup(dir);
-    expect(keys.settleBootstrap('')).toEqual({
+    expect(await keys.settleBootstrap('')).toEqual({
       id: 'key_BBBBBBBBBBBBBBBB',
       registered: false,
       revoked: ['key_AAAAAAAAAAAAAAAA'],
     });
-    expect(keys.authenticate(A)).toBeUndefined();
-    expect(keys.authenticate(B)).toBeDefined();
+    expect(await keys.authenticate(A)).toBeUndefined();
+    expect(await keys.authenticate(B)).toBeDefined();
   });
 });

@@ -10,6 +10,7 @@ import { hmacHex, loadOrCreateSecrets, seal, unseal } from '../../../src/service
 import { bodyDigest, expectedSignature, parseSignatureHeader } from '../../../src/services/signature.js';
 import { openDatabase } from '../../../src/store/db.js';
 import { KeysRepo } from '../../../src/store/keys-repo.js';
+import { SqliteSql } from '../../../src/store/sql/sqlite.js';
 
 const clockAt = (ms: number): Clock & { set(ms: number): void } => {
   let now = ms;
@@ -39,19 +40,19 @@ describe('secrets', () => {
 });
 
 describe('keys at rest', () => {
-  it('stores neither the key nor anything that authenticates as it', () => {
+  it('stores neither the key nor anything that authenticates as it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vr-keys-'));
     const db = openDatabase(join(dir, 'db.sqlite'));
-    const keys = new KeyService(new KeysRepo(db), loadOrCreateSecrets(dir), clockAt(0));
-    const { id, key } = keys.create({ name: 'a', project: 'p1', admin: false });
+    const keys = new KeyService(new KeysRepo(new SqliteSql(db)), loadOrCreateSecrets(dir), clockAt(0));
+    const { id, key } = await keys.create({ name: 'a', project: 'p1', admin: false });
     const row = db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id) as Record<string, string>;
     expect(JSON.stringify(row)).not.toContain(key);
-    expect(keys.authenticate(row.key_hash as string)).toBeUndefined();
-    expect(keys.authenticate(key)).toEqual({ keyId: id, project: 'p1', admin: false });
-    expect(keys.signingKey(id)?.key).toBe(key);
-    keys.revoke(id);
-    expect(keys.authenticate(key)).toBeUndefined();
-    expect(keys.signingKey(id)).toBeUndefined();
+    expect(await keys.authenticate(row.key_hash as string)).toBeUndefined();
+    expect(await keys.authenticate(key)).toEqual({ keyId: id, project: 'p1', admin: false });
+    expect((await keys.signingKey(id))?.key).toBe(key);
+    await keys.revoke(id);
+    expect(await keys.authenticate(key)).toBeUndefined();
+    expect(await keys.signingKey(id)).toBeUndefined();
   });
 });
 

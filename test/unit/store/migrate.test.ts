@@ -15,6 +15,7 @@ import {
 import { JobsRepo } from '../../../src/store/jobs-repo.js';
 import { migrate, migrationStatus, pendingMigrations } from '../../../src/store/migrate.js';
 import { type Migration, migrations as shipped } from '../../../src/store/migrations/index.js';
+import { SqliteSql } from '../../../src/store/sql/sqlite.js';
 
 /**
  * Upgrades (issue 4: "`voicereel db backup` runs before migrations, migrations are versioned and
@@ -166,7 +167,7 @@ describe('openDatabase() on an upgrade', () => {
 });
 
 describe('the fair-queue migration (2026-12-01)', () => {
-  it('upgrades a database with queued jobs, which are then claimed fairly across projects', () => {
+  it('upgrades a database with queued jobs, which are then claimed fairly across projects', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vr-migrate-'));
     const file = join(dir, 'voicereel.db');
     const before = shipped.filter((m) => m.id < '2026-12-01-fair-queue');
@@ -186,8 +187,10 @@ describe('the fair-queue migration (2026-12-01)', () => {
     const db = track(openDatabase(file, undefined, { onBackup: (f) => backups.push(f) }));
     expect(backups).toHaveLength(1);
     expect(tables(db)).toContain('queue_turns');
-    const jobs = new JobsRepo(db);
-    expect([1, 2, 3].map(() => jobs.claimNext(10)?.id)).toEqual(['job_a1', 'job_b1', 'job_a2']);
+    const jobs = new JobsRepo(new SqliteSql(db));
+    const claimed: Array<string | undefined> = [];
+    for (let i = 0; i < 3; i++) claimed.push((await jobs.claimNext(10))?.id);
+    expect(claimed).toEqual(['job_a1', 'job_b1', 'job_a2']);
   });
 });
 
