@@ -1,3 +1,4 @@
+import { ClusterSecretsRepo } from './cluster-secrets-repo.js';
 import { CronRunsRepo } from './cron-runs-repo.js';
 import { FilesRepo } from './files-repo.js';
 import { IdempotencyRepo } from './idempotency-repo.js';
@@ -28,6 +29,7 @@ export interface Repos {
   idempotency: IdempotencyRepo;
   sessions: SessionsRepo;
   cronRuns: CronRunsRepo;
+  clusterSecrets: ClusterSecretsRepo;
 }
 
 export interface Store extends Repos {
@@ -54,6 +56,7 @@ function reposOver(sql: Sql): Repos {
     idempotency: new IdempotencyRepo(sql),
     sessions: new SessionsRepo(sql),
     cronRuns: new CronRunsRepo(sql),
+    clusterSecrets: new ClusterSecretsRepo(sql),
   };
 }
 
