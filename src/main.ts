@@ -80,24 +80,10 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     onBackup: (backup, pending) => log.info({ backup, pending }, 'database backed up before migrations'),
   });
   const { store } = db;
-  let secrets, objects;
-  try {
-    secrets = await secretsFor(db, dataDir, clock.now());
-    objects = await openObjectStore(config.storage);
-  } catch (err) {
-    await db.close();
-    throw err;
-  }
+  const { secrets, objects, keys } = await openShared(config, db, dataDir, clock, log);
   const local = new LocalObjectStore(dataDir);
   const reserve = new SpaceReserve(dataDir);
   reserve.ensure();
-  const keys = new KeyService(store.keys, secrets, clock);
-  try {
-    await settleBootstrapKey(keys, config.security.api_key, log);
-  } catch (err) {
-    await db.close();
-    throw err;
-  }
 
   const engines = startEngineLayer(config, paths, devices, packs, log);
   const catalog = new VoiceCatalog(packs, config.engine.speaker_voices);
@@ -203,6 +189,20 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   return { url, stop: lifecycle.stop };
 }
 
+/** Secrets (the cluster's on PostgreSQL), the object store and the bootstrap key; closes the db on failure. */
+async function openShared(config: Config, db: OpenStore, dataDir: string, clock: Clock, log: Logger) {
+  try {
+    const secrets = await secretsFor(db, dataDir, clock.now());
+    const objects = await openObjectStore(config.storage);
+    const keys = new KeyService(db.store.keys, secrets, clock);
+    await settleBootstrapKey(keys, config.security.api_key, log);
+    return { secrets, objects, keys };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
 function synthThreads(devices: readonly DevicePlan[]): number {
   return devices.reduce((n, d) => n + d.workers, 0);
 }
@@ -267,14 +267,10 @@ async function createJobRunner(
   const settled = await services.speakers.settleStalledRegistrations();
   if (settled > 0)
     log.warn({ speakers: settled }, 'settled speakers left pending by a finished registration');
-  // Then what the interrupted requests and jobs left on disk, before anything can write there again.
-  // A bucket is shared: other nodes are writing there now, so only objects past the grace period go.
-  const shared = stores.objects.kind === 's3';
-  await sweepOrphans(
-    store,
-    { ...stores, modifiedBefore: shared ? clock.now() - SHARED_ORPHAN_GRACE_MS : undefined },
-    log,
-  );
+  // Then what the interrupted requests and jobs left on disk, before anything can write there again;
+  // in a shared bucket other nodes are writing now, so only objects past the grace period go.
+  const cutoff = stores.objects.kind === 's3' ? clock.now() - SHARED_ORPHAN_GRACE_MS : undefined;
+  await sweepOrphans(store, { ...stores, modifiedBefore: cutoff }, log);
   return jobs;
 }
 

@@ -37,7 +37,10 @@ export async function sweepOrphans(store: Store, at: SweepTargets, log: Logger):
   const removed = await at.local.list(UPLOAD_TMP_DIR);
   await at.local.remove(UPLOAD_TMP_DIR);
   const options = { modifiedBefore: at.modifiedBefore };
-  const stored = [...(await at.objects.list('references', options)), ...(await at.objects.list('jobs', options))];
+  const stored = [
+    ...(await at.objects.list('references', options)),
+    ...(await at.objects.list('jobs', options)),
+  ];
   for (const key of stored) {
     if (kept.has(key)) continue;
     // The local store also removes a job's folder with its last file.

@@ -44,7 +44,12 @@ function s3Client(s3: S3StorageConfig): S3Client {
     ...(s3.endpoint ? { endpoint: s3.endpoint } : {}),
     forcePathStyle: s3.force_path_style,
     ...(s3.access_key_id
-      ? { credentials: { accessKeyId: s3.access_key_id, secretAccessKey: secretKey(s3.secret_access_key_file) } }
+      ? {
+          credentials: {
+            accessKeyId: s3.access_key_id,
+            secretAccessKey: secretKey(s3.secret_access_key_file),
+          },
+        }
       : {}),
     // Checksums only where S3 requires them: S3-compatible services vary in the newer trailers.
     requestChecksumCalculation: 'WHEN_REQUIRED',

@@ -74,7 +74,9 @@ export class S3ObjectStore implements ObjectStore {
 
   async size(key: string): Promise<number | undefined> {
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.full(key) }));
+      const head = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: this.full(key) }),
+      );
       return head.ContentLength;
     } catch (err) {
       if (notFound(err)) return undefined;
@@ -106,11 +108,15 @@ export class S3ObjectStore implements ObjectStore {
     const keys: string[] = [];
     const from = `${this.full(prefix)}/`;
     const strip = this.prefix ? this.prefix.length + 1 : 0;
-    for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: from })) {
+    for await (const page of paginateListObjectsV2(
+      { client: this.client },
+      { Bucket: this.bucket, Prefix: from },
+    )) {
       for (const o of page.Contents ?? []) {
         if (!o.Key) continue;
         const at = o.LastModified?.getTime() ?? 0;
-        if (options.modifiedBefore === undefined || at < options.modifiedBefore) keys.push(o.Key.slice(strip));
+        if (options.modifiedBefore === undefined || at < options.modifiedBefore)
+          keys.push(o.Key.slice(strip));
       }
     }
     return keys;
@@ -149,5 +155,7 @@ export class S3ObjectStore implements ObjectStore {
 }
 
 function notFound(err: unknown): boolean {
-  return err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey');
+  return (
+    err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey')
+  );
 }

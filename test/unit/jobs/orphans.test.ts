@@ -100,7 +100,8 @@ describe('start-up orphan sweep', () => {
     const now = Date.now();
     const old = put('jobs/job_crashed_long_ago/audio.wav');
     const oldRef = put('references/spk_crashed_long_ago.wav');
-    for (const rel of [old, oldRef]) utimesSync(join(dir, rel), new Date(now - 7200_000), new Date(now - 7200_000));
+    for (const rel of [old, oldRef])
+      utimesSync(join(dir, rel), new Date(now - 7200_000), new Date(now - 7200_000));
     const inFlight = put('jobs/job_on_another_node/audio.wav');
     const upload = put('tmp/req_abc/upload-part');
 
