@@ -112,6 +112,13 @@ describe('two nodes on PostgreSQL and one bucket', () => {
     expect([...part.bytes]).toEqual([...whole.bytes.subarray(0, 44)]);
     const tail = await api('a').download(result.audio_url ?? '', { Range: 'bytes=-100' });
     expect([...tail.bytes]).toEqual([...whole.bytes.subarray(-100)]);
+    const head = await fetch(`${(nodes.a as TestServer).url}${result.audio_url ?? ''}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(whole.bytes.length));
+    // Past the end: 416 naming the size, as for local files.
+    const beyond = await api('a').download(result.audio_url ?? '', { Range: `bytes=${whole.bytes.length}-` });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get('content-range')).toBe(`bytes */${whole.bytes.length}`);
 
     // A link node B signed, served by node A: the nodes share the presigning key.
     const fromB = VoiceReelClient.synthesisResult(await api('b').client.getJob(job.id)) as SynthesisResult;

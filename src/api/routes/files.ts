@@ -51,25 +51,22 @@ export function fileRoutes(deps: RouteDeps): Router<AppState> {
     }
     const { size, contentType, name } = download;
     const range = parseRange(ctx.get('range'), size);
-    // Opened before any header is set: a file deleted a moment ago answers a plain 404.
-    const body = range === 'unsatisfiable' ? undefined : await download.read(range);
+    // Opened before any header is set, so a file deleted a moment ago answers a plain 404; a HEAD
+    // opens nothing (an unread bucket response would hold its connection).
+    const body = range === 'unsatisfiable' || ctx.method === 'HEAD' ? undefined : await download.read(range);
     ctx.set('Accept-Ranges', 'bytes');
     ctx.type = contentType;
     ctx.attachment(name, { type: 'inline' });
-    if (range === 'unsatisfiable' || !body) {
+    if (range === 'unsatisfiable') {
       ctx.status = 416;
       ctx.set('Content-Range', `bytes */${size}`);
       ctx.body = '';
       return;
     }
-    if (range) {
-      ctx.status = 206;
-      ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
-      ctx.length = range.end - range.start + 1;
-    } else {
-      ctx.length = size;
-    }
-    ctx.body = body;
+    ctx.status = range ? 206 : 200;
+    if (range) ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+    ctx.length = range ? range.end - range.start + 1 : size;
+    if (body) ctx.body = body;
   });
   return router;
 }
