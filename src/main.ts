@@ -17,7 +17,7 @@ import type { PackRef } from './engine/packs/manifest.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { JobRunner, type JobRunnerOptions } from './jobs/queue.js';
 import { createNotifications, type Notifications } from './jobs/notifications.js';
-import { sweepOrphans, UPLOAD_TMP_DIR } from './jobs/orphans.js';
+import { SHARED_ORPHAN_GRACE_MS, sweepOrphans, UPLOAD_TMP_DIR } from './jobs/orphans.js';
 import { startSchedule } from './jobs/schedule.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
@@ -31,10 +31,9 @@ import { readTlsFiles } from './runtime/tls.js';
 import { createServices } from './services/compose.js';
 import { LateQueue } from './services/queue-port.js';
 import { SpaceReserve } from './services/space-reserve.js';
-import { FileStore } from './services/file-store.js';
 import { KeyService } from './services/keys.js';
 import { Presigner } from './services/presign.js';
-import { loadOrCreateSecrets } from './services/secrets.js';
+import { secretsFor } from './services/secrets.js';
 import { usablePacks } from './services/models/usable.js';
 import type { SpeakerService } from './services/speakers.js';
 import type { SynthesisService } from './services/synthesis.js';
@@ -43,6 +42,9 @@ import { VoiceCatalog } from './services/voices/catalog.js';
 import { measurePresets } from './services/voices/measure.js';
 import { type OpenStore, openStore } from './store/open.js';
 import type { Store } from './store/index.js';
+import { LocalObjectStore } from './store/objects/local.js';
+import type { ObjectStore } from './store/objects/object-store.js';
+import { openObjectStore } from './store/objects/open.js';
 
 export interface RunningServer {
   url: string;
@@ -78,17 +80,10 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     onBackup: (backup, pending) => log.info({ backup, pending }, 'database backed up before migrations'),
   });
   const { store } = db;
-  const secrets = loadOrCreateSecrets(dataDir);
-  const files = new FileStore(dataDir);
+  const { secrets, objects, keys } = await openShared(config, db, dataDir, clock, log);
+  const local = new LocalObjectStore(dataDir);
   const reserve = new SpaceReserve(dataDir);
   reserve.ensure();
-  const keys = new KeyService(store.keys, secrets, clock);
-  try {
-    await settleBootstrapKey(keys, config.security.api_key, log);
-  } catch (err) {
-    await db.close();
-    throw err;
-  }
 
   const engines = startEngineLayer(config, paths, devices, packs, log);
   const catalog = new VoiceCatalog(packs, config.engine.speaker_voices);
@@ -103,7 +98,8 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const services = createServices({
     config,
     store,
-    files,
+    objects,
+    redirectDownloads: objects.kind === 's3' && config.storage.s3.downloads === 'presigned',
     backend: engines.backend,
     catalog,
     clock,
@@ -121,7 +117,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     clock,
     log,
     notes.events,
-    files,
+    { objects, local },
     reserve,
     // Nodes sharing PostgreSQL hold leases on the jobs they run; a node that dies loses them.
     db.dialect === 'postgres'
@@ -139,7 +135,6 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     keys,
     presigner,
     events: notes.events,
-    files,
     ready: () => engines.backend.ready() && presetsMeasured,
     databaseOpen: () => db.isOpen(),
     catalog,
@@ -161,7 +156,7 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   usageFlush.unref();
   const crons = await startSchedule({
     store,
-    files,
+    objects,
     usage,
     clock,
     storage: config.storage,
@@ -192,6 +187,20 @@ export async function start(config: Config, options: StartOptions = {}): Promise
     presetsMeasured = true;
   });
   return { url, stop: lifecycle.stop };
+}
+
+/** Secrets (the cluster's on PostgreSQL), the object store and the bootstrap key; closes the db on failure. */
+async function openShared(config: Config, db: OpenStore, dataDir: string, clock: Clock, log: Logger) {
+  try {
+    const secrets = await secretsFor(db, dataDir, clock.now());
+    const objects = await openObjectStore(config.storage);
+    const keys = new KeyService(db.store.keys, secrets, clock);
+    await settleBootstrapKey(keys, config.security.api_key, log);
+    return { secrets, objects, keys };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
 }
 
 function synthThreads(devices: readonly DevicePlan[]): number {
@@ -234,7 +243,7 @@ async function createJobRunner(
   clock: Clock,
   log: Logger,
   events: Notifications['events'],
-  files: FileStore,
+  stores: { objects: ObjectStore; local: LocalObjectStore },
   reserve: SpaceReserve,
   lease: JobRunnerOptions['lease'],
 ): Promise<JobRunner> {
@@ -258,8 +267,10 @@ async function createJobRunner(
   const settled = await services.speakers.settleStalledRegistrations();
   if (settled > 0)
     log.warn({ speakers: settled }, 'settled speakers left pending by a finished registration');
-  // Then what the interrupted requests and jobs left on disk, before anything can write there again.
-  await sweepOrphans(store, files, log);
+  // Then what the interrupted requests and jobs left on disk, before anything can write there again;
+  // in a shared bucket other nodes are writing now, so only objects past the grace period go.
+  const cutoff = stores.objects.kind === 's3' ? clock.now() - SHARED_ORPHAN_GRACE_MS : undefined;
+  await sweepOrphans(store, { ...stores, modifiedBefore: cutoff }, log);
   return jobs;
 }
 

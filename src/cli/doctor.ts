@@ -9,6 +9,7 @@ import { resolveAppPaths } from '../runtime/paths.js';
 import { DeviceError, planDevices } from '../engine/devices.js';
 import { probeOnnxRuntime } from '../engine/onnx/probe.js';
 import {
+  checkObjectStorage,
   checkOnnxRuntime,
   checkPostgres,
   type DevicesInput,
@@ -22,7 +23,8 @@ type DoctorArgs = ConfigArgs & { json: boolean };
 
 /**
  * Checks an installation without changing it: configuration, data directory and its permissions,
- * the master key, free disk, database integrity and pending migrations, engine files, workers.
+ * the master key, free disk, database integrity and pending migrations, the S3 bucket when one is
+ * configured (a probe object is written, read and deleted), engine files, workers.
  * A bad configuration is one failed check, not the end: the rest run against whatever data
  * directory can still be made out. Exits 1 when a check failed; warnings alone exit 0.
  */
@@ -60,6 +62,7 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
       paths,
       onnxRuntime,
       database,
+      objectStorage: loaded instanceof Error ? undefined : await checkObjectStorage(loaded.storage),
       devices: loaded instanceof Error ? undefined : planOrError(loaded, paths.onnxRuntime),
     });
     const passed = doctorPassed(results);

@@ -4,7 +4,7 @@ import { systemClock } from '../lib/clock.js';
 import { PRIVATE_DIR } from '../lib/private-files.js';
 import { resolveAppPaths } from '../runtime/paths.js';
 import { DEFAULT_PROJECT, KeyService, PROJECT_PATTERN } from '../services/keys.js';
-import { loadOrCreateSecrets } from '../services/secrets.js';
+import { secretsFor } from '../services/secrets.js';
 import { openStore } from '../store/open.js';
 import { type ConfigArgs, configFromArgs, withConfigOptions } from './options.js';
 
@@ -18,7 +18,8 @@ async function withKeys<T>(args: ConfigArgs, fn: (keys: KeyService) => Promise<T
     sqliteAddon: resolveAppPaths().sqliteAddon,
   });
   try {
-    return await fn(new KeyService(db.store.keys, loadOrCreateSecrets(config.storage.data_dir), systemClock));
+    const secrets = await secretsFor(db, config.storage.data_dir, systemClock.now());
+    return await fn(new KeyService(db.store.keys, secrets, systemClock));
   } finally {
     await db.close();
   }

@@ -2,7 +2,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { renderUsageReport, type ReportFormat } from '../jobs/monthly-report.js';
 import { resolveAppPaths } from '../runtime/paths.js';
-import { FileStore } from '../services/file-store.js';
+import { LocalObjectStore } from '../store/objects/local.js';
 import { buildUsageReport } from '../services/usage.js';
 import { openDatabase } from '../store/db.js';
 import { SqliteSql } from '../store/sql/sqlite.js';
@@ -50,7 +50,7 @@ const report: CommandModule<object, ReportArgs> = {
       return;
     }
     const out = resolve(args.out);
-    new FileStore(dirname(out)).write(basename(out), text);
+    await new LocalObjectStore(dirname(out)).put(basename(out), text);
     process.stdout.write(`${out}\n`);
   },
 };

@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { OUTPUT_SAMPLE_RATES } from '../audio/types.js';
 import { database } from './database.js';
+import { checkStorageBackend, s3Storage } from './storage.js';
 import { KEY_ADVICE, keyWeakness } from './key-strength.js';
 
 /**
@@ -49,8 +50,12 @@ const storage = z
       .string()
       .refine((v) => cron.validate(v), 'not a valid cron expression')
       .default('5 0 1 * *'),
+    /** Where job audio, captions and reference recordings live: the data dir, or an S3 bucket ([storage.s3]). */
+    backend: z.enum(['local', 's3']).default('local'),
+    s3: s3Storage.default(s3Storage.parse({})),
   })
-  .strict();
+  .strict()
+  .superRefine(checkStorageBackend);
 
 const security = z
   .object({

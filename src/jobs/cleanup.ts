@@ -1,8 +1,7 @@
-import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
-import type { FileStore } from '../services/file-store.js';
 import type { Store } from '../store/index.js';
+import type { ObjectStore } from '../store/objects/object-store.js';
 
 export interface CleanupReport {
   files: number;
@@ -20,11 +19,11 @@ export interface CleanupReport {
  * error), so a crash mid-sweep simply leaves work for the next run. One file that cannot be deleted
  * (permissions, I/O error) is logged and kept for the next run; the sweep goes on with the others.
  * Speakers keep their voice profile; only the recording is deleted, and only once the registration
- * that analyses it has finished. A canceled registration's recording is deleted whatever the retention. The log line names what was deleted (paths under the data dir).
+ * that analyses it has finished. A canceled registration's recording is deleted whatever the retention. The log line names what was deleted (keys: paths under the data dir, or in the bucket).
  */
 export async function runCleanup(
   store: Store,
-  files: FileStore,
+  objects: ObjectStore,
   clock: Clock,
   retentionHours: number,
   log: Logger,
@@ -55,15 +54,13 @@ export async function runCleanup(
     report.events = await store.jobEvents.purgeFinishedBefore(now - retentionHours * 3600_000);
     for (const f of await store.files.expired(now)) {
       const gone = await attempt(f.rel_path, { job_id: f.job_id }, async () => {
-        files.remove(f.rel_path);
+        // The local store also removes the job's folder with its last file.
+        await objects.remove(f.rel_path);
         await store.files.delete(f.id);
       });
       if (!gone) continue;
       report.files++;
       deleted.push(f.rel_path);
-      await attempt(dirname(f.rel_path), { job_id: f.job_id }, () =>
-        files.removeDirIfEmpty(dirname(f.rel_path)),
-      );
     }
   }
   // Whatever the retention: a canceled registration's recording is deleted when it is canceled; one
@@ -76,7 +73,7 @@ export async function runCleanup(
   ];
   for (const s of new Map(references.map((r) => [r.id, r])).values()) {
     const gone = await attempt(s.reference_file, { speaker_id: s.id }, async () => {
-      files.remove(s.reference_file);
+      await objects.remove(s.reference_file);
       await store.speakers.clearReference(s.id, now);
     });
     if (!gone) continue;

@@ -7,10 +7,10 @@ import type { UsageRepo } from '../store/usage-repo.js';
 /** The task name recorded in `cron_runs`, one row per reported month. */
 export const USAGE_REPORT_TASK = 'usage-report';
 
-/** Where reports go: anything that writes a file atomically (FileStore on the reports dir does). */
+/** Where reports go: anything that writes a file atomically (LocalObjectStore on the reports dir does). */
 export interface ReportWriter {
   /** Writes `name` under the reports dir via a temp file and a rename, so no half-written report. */
-  write(name: string, data: string): unknown;
+  put(name: string, data: string): Promise<unknown>;
 }
 
 export type ReportFormat = 'json' | 'csv';
@@ -59,11 +59,12 @@ export async function runMonthlyUsageReport(deps: MonthlyReportDeps): Promise<Mo
     return { month, written: false };
   }
   const report = await buildUsageReport(deps.usage, month);
-  const files = (['json', 'csv'] as const).map((format) => {
+  const files: string[] = [];
+  for (const format of ['json', 'csv'] as const) {
     const name = reportFileName(month, format);
-    deps.files.write(name, renderUsageReport(report, format, now));
-    return name;
-  });
+    await deps.files.put(name, renderUsageReport(report, format, now));
+    files.push(name);
+  }
   await deps.runs.record(USAGE_REPORT_TASK, month, now);
   deps.log.info(
     { month, files, keys: report.keys.length, projects: report.projects.length, total: report.total },

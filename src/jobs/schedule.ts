@@ -1,17 +1,18 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../lib/clock.js';
-import { FileStore } from '../services/file-store.js';
 import type { UsageMeter } from '../services/usage.js';
 import type { Store } from '../store/index.js';
+import { LocalObjectStore } from '../store/objects/local.js';
+import type { ObjectStore } from '../store/objects/object-store.js';
 import { runCleanup } from './cleanup.js';
 import { startCron } from './cron.js';
 import { runMonthlyUsageReport, USAGE_REPORT_TASK } from './monthly-report.js';
 
 export interface ScheduleDeps {
   store: Store;
-  /** The data dir's files (job audio, references), which the retention sweep deletes. */
-  files: FileStore;
+  /** Job audio, captions and references (data dir or bucket), which the retention sweep deletes. */
+  objects: ObjectStore;
   usage: UsageMeter;
   clock: Clock;
   storage: Config['storage'];
@@ -34,20 +35,21 @@ function sameTickWithin(schedule: string): number {
  * then on their configured schedules.
  */
 export async function startSchedule(deps: ScheduleDeps): Promise<{ stop(): void }> {
-  const { store, files, usage, clock, storage, log } = deps;
+  const { store, objects, usage, clock, storage, log } = deps;
   const cleanup = async () => {
     // Nodes sharing a database fire together: the first to claim the tick sweeps, the others skip.
     if (
       !(await store.cronRuns.claimTick(CLEANUP_TASK, clock.now(), sameTickWithin(storage.cleanup_schedule)))
     )
       return;
-    await runCleanup(store, files, clock, storage.retention_hours, log);
+    await runCleanup(store, objects, clock, storage.retention_hours, log);
   };
   await cleanup();
   const usageReport = async () => {
     await usage.flush();
-    const reports = new FileStore(storage.reports_dir);
-    // Checked, written and recorded under one cluster-wide lock: one node writes each month's report.
+    // Reports stay on a node's disk whatever the backend: operators collect them from there. Checked,
+    // written and recorded under one cluster-wide lock, so one node writes each month's report.
+    const reports = new LocalObjectStore(storage.reports_dir);
     await store.sql.exclusive(USAGE_REPORT_TASK, () =>
       runMonthlyUsageReport({ usage: store.usage, runs: store.cronRuns, files: reports, clock, log }),
     );

@@ -2,9 +2,9 @@ import type { Config } from '../config/schema.js';
 import type { Engines } from '../engine/backend.js';
 import type { Clock } from '../lib/clock.js';
 import type { Store } from '../store/index.js';
+import type { ObjectStore } from '../store/objects/object-store.js';
 import { JobAdmission } from './admission.js';
 import { DownloadService } from './downloads.js';
-import type { FileStore } from './file-store.js';
 import { IdempotencyService } from './idempotency.js';
 import { JobService } from './jobs.js';
 import type { Presigner } from './presign.js';
@@ -22,7 +22,10 @@ import { WebhookService } from './webhooks.js';
 export interface ServiceDeps {
   config: Config;
   store: Store;
-  files: FileStore;
+  /** Job audio and captions, reference recordings: the data dir or the bucket. */
+  objects: ObjectStore;
+  /** `[storage.s3] downloads = "presigned"`: /v1/files redirects to the bucket's own URL. */
+  redirectDownloads: boolean;
   backend: Engines['backend'];
   catalog: VoiceCatalog;
   clock: Clock;
@@ -49,7 +52,7 @@ export function createServices(d: ServiceDeps): {
   idempotency: IdempotencyService;
   rateLimiter: RateLimiter;
 } {
-  const { config, store, files, backend, clock, catalog } = d;
+  const { config, store, objects, backend, clock, catalog } = d;
   const webhooks = new WebhookService(d.webhookKey, config.webhooks.allowed_hosts);
   const usage = new UsageMeter(store, clock);
   const admission = new JobAdmission(store.jobs, {
@@ -59,7 +62,7 @@ export function createServices(d: ServiceDeps): {
   });
   const speakers = new SpeakerService(
     store,
-    files,
+    objects,
     backend,
     usage,
     clock,
@@ -78,7 +81,7 @@ export function createServices(d: ServiceDeps): {
   });
   const synthesis = new SynthesisService(
     store,
-    files,
+    objects,
     backend,
     usage,
     clock,
@@ -95,8 +98,8 @@ export function createServices(d: ServiceDeps): {
     { maxChars: config.limits.max_line_chars, maxEntries: config.limits.max_lexicon_entries },
     (who, ids) => lexicons.resolve(who, ids, 'lexicon'),
   );
-  const jobService = new JobService({ store, files, presigner: d.presigner, runner: d.queue });
-  const downloads = new DownloadService(d.presigner, store.files, files);
+  const jobService = new JobService({ store, objects, presigner: d.presigner, runner: d.queue });
+  const downloads = new DownloadService(d.presigner, store.files, objects, d.redirectDownloads);
   const idempotency = new IdempotencyService(store.idempotency, clock);
   // One node keeps the budgets in memory; nodes sharing PostgreSQL keep them in it.
   const perMinute = config.limits.rate_limit_per_minute;

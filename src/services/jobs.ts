@@ -2,7 +2,7 @@ import { errors } from '../errors.js';
 import { isWellFormedId } from '../lib/ids.js';
 import type { Store } from '../store/index.js';
 import type { JobRow } from '../store/jobs-repo.js';
-import type { FileStore } from './file-store.js';
+import type { ObjectStore } from '../store/objects/object-store.js';
 import { type JobView, viewJob } from './job-view.js';
 import { type Principal, projectScope } from './keys.js';
 import type { Presigner } from './presign.js';
@@ -18,7 +18,7 @@ export class JobService {
   constructor(
     private readonly deps: {
       store: Store;
-      files: FileStore;
+      objects: ObjectStore;
       presigner: Presigner;
       /** The queue's cancel (jobs/ sits above services): aborts a running job, drops a queued one. */
       runner: { cancel(jobId: string): Promise<unknown> };
@@ -57,7 +57,7 @@ export class JobService {
     const job = await this.find(who, id);
     await this.deps.runner.cancel(job.id);
     await this.deps.store.files.deleteForJob(job.id);
-    this.deps.files.remove(`jobs/${job.id}`);
+    await this.deps.objects.remove(`jobs/${job.id}`);
   }
 
   private async find(who: Principal, id: string | undefined): Promise<JobRow> {

@@ -6,11 +6,12 @@ import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { round2 } from '../lib/round.js';
 import type { Repos, Store } from '../store/index.js';
+import type { ObjectStore } from '../store/objects/object-store.js';
 import type { SpeakerRow } from '../store/speakers-repo.js';
 import type { AudioBackend } from '../engine/contract.js';
 import type { JobAdmission } from './admission.js';
 import { limitError, refuseOutOfLimits } from './reference-limits.js';
-import type { FileStore } from './file-store.js';
+import { AUDIO_TYPES } from './synthesis.js';
 import { type Principal, projectScope } from './keys.js';
 import type { UsageMeter } from './usage.js';
 import type { SpeakerVoice } from './voices/catalog.js';
@@ -62,7 +63,7 @@ const MAX_CONSENT = 4_000;
 export class SpeakerService {
   constructor(
     private readonly store: Store,
-    private readonly files: FileStore,
+    private readonly objects: ObjectStore,
     private readonly backend: AudioBackend,
     private readonly usage: UsageMeter,
     private readonly clock: Clock,
@@ -107,8 +108,8 @@ export class SpeakerService {
     const jobId = newId('job');
     const relPath = `references/${speakerId}.${inspection.format}`;
     const now = this.clock.now();
-    this.files.write(relPath, input.audio);
     try {
+      await this.objects.put(relPath, input.audio, AUDIO_TYPES[inspection.format]);
       await this.store.transaction(async (tx) => {
         // Other requests may have been admitted while this upload was inspected.
         await tx.jobs.lockAdmission();
@@ -140,7 +141,7 @@ export class SpeakerService {
         });
       });
     } catch (err) {
-      this.files.remove(relPath);
+      await this.objects.remove(relPath).catch(() => undefined);
       throw err;
     }
     await this.usage.record(who, { registrations: 1 });
@@ -163,7 +164,7 @@ export class SpeakerService {
       throw new JobFailure('NOT_FOUND', 'The speaker was deleted before its registration finished.');
     if (!speaker.reference_file)
       throw new JobFailure('NOT_FOUND', 'The reference audio is no longer stored.');
-    const bytes = await this.files.read(speaker.reference_file);
+    const bytes = await this.objects.get(speaker.reference_file);
     signal.throwIfAborted();
     const analysis = await this.backend.analyzeReference(
       {
@@ -207,7 +208,7 @@ export class SpeakerService {
     const now = this.clock.now();
     await this.store.speakers.markFailed(speaker.id, 'CANCELED', REGISTRATION_CANCELED, now);
     if (!speaker.reference_file) return;
-    this.files.remove(speaker.reference_file);
+    await this.objects.remove(speaker.reference_file);
     await this.store.speakers.clearReference(speaker.id, now);
   }
 
@@ -258,7 +259,7 @@ export class SpeakerService {
     const row = await this.find(who, id);
     for (const job of await this.store.jobs.queuedForSpeaker(row.id)) await this.queue.cancel(job.id);
     await this.store.speakers.delete(row.id);
-    if (row.reference_file) this.files.remove(row.reference_file);
+    if (row.reference_file) await this.objects.remove(row.reference_file);
   }
 
   /** Job and speaker change in one transaction; a job no longer running (canceled) moves neither. */

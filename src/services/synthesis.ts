@@ -10,9 +10,9 @@ import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { mapLimited } from '../lib/map-limited.js';
 import type { Repos, Store } from '../store/index.js';
+import type { ObjectStore } from '../store/objects/object-store.js';
 import type { AudioBackend, MixedProgram } from '../engine/contract.js';
 import type { JobAdmission } from './admission.js';
-import type { FileStore } from './file-store.js';
 import { ensureCharacterQuota } from './quota.js';
 import type { Principal } from './keys.js';
 import type { QueuePort } from './queue-port.js';
@@ -42,12 +42,12 @@ export interface JobContext {
   log?(message: string): void;
 }
 
-const AUDIO_TYPES: Record<AudioFormat, string> = { wav: 'audio/wav', mp3: 'audio/mpeg' };
+export const AUDIO_TYPES: Record<AudioFormat, string> = { wav: 'audio/wav', mp3: 'audio/mpeg' };
 
 export class SynthesisService {
   constructor(
     private readonly store: Store,
-    private readonly files: FileStore,
+    private readonly objects: ObjectStore,
     private readonly backend: AudioBackend,
     private readonly usage: UsageMeter,
     private readonly clock: Clock,
@@ -182,8 +182,6 @@ export class SynthesisService {
     const rendered = renderCaptions(captions, payload.caption_format);
     const audioRel = `jobs/${jobId}/audio.${payload.output_format}`;
     const captionRel = `jobs/${jobId}/captions.${rendered.extension}`;
-    const audioBytes = this.files.write(audioRel, audio);
-    const captionBytes = this.files.write(captionRel, rendered.body);
     const now = this.clock.now();
     const retention = this.config.storage.retention_hours;
     const expires = retention > 0 ? now + retention * 3600_000 : null;
@@ -199,7 +197,7 @@ export class SynthesisService {
       captions,
     };
     const common = { job_id: jobId, project: owner.project, created_at: now, expires_at: expires };
-    const commitRows = async (tx: Repos) => {
+    const commitRows = async (tx: Repos, audioBytes: number, captionBytes: number) => {
       await tx.files.insert({
         ...common,
         id: audioId,
@@ -224,10 +222,14 @@ export class SynthesisService {
         tx.usage,
       );
     };
+    // The rows name the objects only once both are stored whole; a failure anywhere removes both.
     try {
-      await this.store.transaction(commitRows);
+      const audioBytes = await this.objects.put(audioRel, audio, AUDIO_TYPES[payload.output_format]);
+      const captionBytes = await this.objects.put(captionRel, rendered.body, rendered.contentType);
+      await this.store.transaction((tx) => commitRows(tx, audioBytes, captionBytes));
     } catch (err) {
-      this.files.remove(`jobs/${jobId}`);
+      // Left behind if this fails too: the start-up sweep removes objects no row names.
+      await this.objects.remove(`jobs/${jobId}`).catch(() => undefined);
       throw err;
     }
     return result;

@@ -1,3 +1,4 @@
+import { ClusterSecretsRepo } from './cluster-secrets-repo.js';
 import { CronRunsRepo } from './cron-runs-repo.js';
 import { FilesRepo } from './files-repo.js';
 import { IdempotencyRepo } from './idempotency-repo.js';
@@ -30,6 +31,7 @@ export interface Repos {
   sessions: SessionsRepo;
   cronRuns: CronRunsRepo;
   rateBuckets: RateBucketsRepo;
+  clusterSecrets: ClusterSecretsRepo;
 }
 
 export interface Store extends Repos {
@@ -62,6 +64,7 @@ function reposOver(sql: Sql): Repos {
     sessions: new SessionsRepo(sql),
     cronRuns: new CronRunsRepo(sql),
     rateBuckets: new RateBucketsRepo(sql),
+    clusterSecrets: new ClusterSecretsRepo(sql),
   };
 }
 

@@ -11,7 +11,7 @@ export function walk(dir: string, dirs = false): string[] {
   });
 }
 
-/** Upload temp folders and files, and FileStore's half-written `*.tmp` names, relative to the data dir. */
+/** Upload temp folders and files, and the local object store's half-written `*.tmp` names, relative to the data dir. */
 export function tempFiles(dataDir: string): string[] {
   const found = walk(join(dataDir, 'tmp'), true).map((f) => relative(dataDir, f));
   found.push(

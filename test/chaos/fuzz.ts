@@ -239,7 +239,7 @@ function bump(m: Record<string, number>, k: string): void {
   m[k] = (m[k] ?? 0) + 1;
 }
 
-/** Upload temp files and FileStore temp names left once requests have settled (waits up to 10 s). */
+/** Upload temp files and the local object store's temp names left once requests have settled (waits up to 10 s). */
 async function settledTempFiles(dataDir: string): Promise<string[]> {
   const until = Date.now() + 10_000;
   for (;;) {

@@ -16,7 +16,6 @@ import type { TextPreviewService } from '../../services/text/preview.js';
 import type { UsageMeter } from '../../services/usage.js';
 import type { VoiceCatalog } from '../../services/voices/catalog.js';
 import type { WebhookService } from '../../services/webhooks.js';
-import type { FileStore } from '../../services/file-store.js';
 import type { Store } from '../../store/index.js';
 import type { AppState } from '../context.js';
 
@@ -33,7 +32,6 @@ export interface RouteDeps {
   admission: JobAdmission;
   catalog: VoiceCatalog;
   presigner: Presigner;
-  files: FileStore;
   jobService: JobService;
   idempotency: IdempotencyService;
   downloads: DownloadService;

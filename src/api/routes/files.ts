@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import Router from '@koa/router';
 import type { AppState } from '../context.js';
 import { routeDoc } from '../openapi/route-doc.js';
@@ -30,6 +29,10 @@ export const fileDocs = [
         type: 'application/octet-stream',
         schema: z.string().meta({ format: 'binary' }),
       },
+      302: {
+        description:
+          'With `[storage.s3] downloads = "presigned"`: a redirect to the bucket\'s own presigned URL (15 minutes), which serves the bytes and ranges.',
+      },
       416: { description: 'The range is not satisfiable.' },
     },
   }),
@@ -39,32 +42,31 @@ export const fileDocs = [
 export function fileRoutes(deps: RouteDeps): Router<AppState> {
   const router = new Router<AppState>();
   router.get('/files/:id', async (ctx) => {
-    const {
-      path: abs,
-      size,
-      contentType,
-      name,
-    } = await deps.downloads.open(ctx.params.id ?? '', ctx.query.exp, ctx.query.sig);
-    ctx.set('Accept-Ranges', 'bytes');
+    const download = await deps.downloads.open(ctx.params.id ?? '', ctx.query.exp, ctx.query.sig);
     ctx.set('Cache-Control', 'private, max-age=0, no-store');
+    if (download.kind === 'redirect') {
+      // The bucket serves the bytes (and the Range a client sends again to it) itself.
+      ctx.redirect(download.url);
+      return;
+    }
+    const { size, contentType, name } = download;
+    const range = parseRange(ctx.get('range'), size);
+    // Opened before any header is set, so a file deleted a moment ago answers a plain 404; a HEAD
+    // opens nothing (an unread bucket response would hold its connection).
+    const body = range === 'unsatisfiable' || ctx.method === 'HEAD' ? undefined : await download.read(range);
+    ctx.set('Accept-Ranges', 'bytes');
     ctx.type = contentType;
     ctx.attachment(name, { type: 'inline' });
-    const range = parseRange(ctx.get('range'), size);
     if (range === 'unsatisfiable') {
       ctx.status = 416;
       ctx.set('Content-Range', `bytes */${size}`);
       ctx.body = '';
       return;
     }
-    if (range) {
-      ctx.status = 206;
-      ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
-      ctx.length = range.end - range.start + 1;
-      ctx.body = createReadStream(abs, range);
-      return;
-    }
-    ctx.length = size;
-    ctx.body = createReadStream(abs);
+    ctx.status = range ? 206 : 200;
+    if (range) ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+    ctx.length = range ? range.end - range.start + 1 : size;
+    if (body) ctx.body = body;
   });
   return router;
 }

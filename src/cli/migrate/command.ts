@@ -4,9 +4,9 @@ import type { Config } from '../../config/schema.js';
 import { systemClock } from '../../lib/clock.js';
 import { resolveAppPaths } from '../../runtime/paths.js';
 import { migrateAppliance } from '../../services/migration/migrate-appliance.js';
+import { openObjectStore } from '../../store/objects/open.js';
 import { openStore } from '../../store/open.js';
 import { type ConfigArgs, configFromArgs, existingDatabaseFile, withConfigOptions } from '../options.js';
-import { DataDirObjects } from './data-dir-objects.js';
 
 type MigrateArgs = ConfigArgs & { to: string; 'batch-size': number; 'verify-only': boolean };
 
@@ -73,7 +73,7 @@ export const migrateCommand: CommandModule<object, MigrateArgs> = {
         sqliteAddon,
         target: db.store.sql,
         targetDataDir: target.storage.data_dir,
-        objects: new DataDirObjects(target.storage.data_dir),
+        objects: await openObjectStore(target.storage),
         batchSize: args['batch-size'],
         verifyOnly: args['verify-only'],
         clock: systemClock,

@@ -10,7 +10,8 @@ import { bad, type CheckResult, type CheckStatus } from './result.js';
 
 /**
  * `voicereel doctor`: each check looks at one thing an installation needs and says, in one line, what
- * it found and what to do about it. Checks only read: nothing is created, chmodded or migrated.
+ * it found and what to do about it. Checks only read: nothing is created, chmodded or migrated
+ * (but for the S3 bucket's probe object, written and deleted again).
  * Every probe takes its paths (and the disk probe its `statfs`) as arguments, so tests point them at
  * temporary directories. One file per thing checked; this one runs them in order and prints them.
  */
@@ -18,6 +19,7 @@ import { bad, type CheckResult, type CheckStatus } from './result.js';
 // The onnxruntime check is async and run by the caller (it loads onnxruntime), then passed in.
 export { checkOnnxRuntime, type DevicesInput } from './engine.js';
 export { checkPostgres } from './postgres.js';
+export { checkObjectStorage } from './storage.js';
 export type { CheckResult, CheckStatus } from './result.js';
 
 export interface DoctorInput {
@@ -30,6 +32,8 @@ export interface DoctorInput {
   database?: CheckResult;
   /** The onnxruntime check (async, run by the caller, which loads onnxruntime). */
   onnxRuntime?: CheckResult;
+  /** The bucket check (async, run by the caller), when the storage backend is S3. */
+  objectStorage?: CheckResult;
   /** The synthesis devices as the server would plan them (engine/devices.ts), or why it cannot. */
   devices?: DevicesInput;
   disk?: DiskThresholds;
@@ -63,6 +67,7 @@ export function runDoctor(input: DoctorInput): CheckResult[] {
       input.database ?? checkDatabase(dataDir, input.paths.sqliteAddon),
     );
   }
+  if (input.objectStorage) results.push(input.objectStorage);
   results.push(
     checkEngines(input.paths),
     checkModels(config),

@@ -1,6 +1,6 @@
 import type { Sql } from '../../store/sql/client.js';
 import { namedObjects } from '../../store/transfer/source.js';
-import { FileStore } from '../file-store.js';
+import { LocalObjectStore } from '../../store/objects/local.js';
 import { type ObjectTarget, transferObject } from './objects.js';
 import type { ObjectProgress } from './progress.js';
 import type { FilesReport } from './report.js';
@@ -23,7 +23,7 @@ export async function transferFiles(
   opts: { copy: boolean; progress: ObjectProgress; save: () => void },
 ): Promise<FilesReport> {
   const named = await namedObjects(source);
-  const local = new FileStore(run.sourceDataDir);
+  const local = new LocalObjectStore(run.sourceDataDir);
   const p = opts.progress;
   const report: FilesReport = {
     named: named.length,
@@ -39,7 +39,7 @@ export async function transferFiles(
   for (const { key, contentType } of named) {
     seen++;
     if (p.after !== null && key <= p.after) continue;
-    const { outcome, bytes } = await transferObject(run.objects, key, local.resolve(key), {
+    const { outcome, bytes } = await transferObject(run.objects, key, local.path(key), {
       copy: opts.copy,
       ...(contentType ? { contentType } : {}),
     });

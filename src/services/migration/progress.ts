@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeSnapshot } from '../../store/transfer/source.js';
-import { FileStore } from '../file-store.js';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../../lib/private-files.js';
 
 /** `<target data_dir>/migrate/`: the snapshot being copied and the note of how far the copy got. */
 export const WORK_DIR = 'migrate';
@@ -38,24 +38,29 @@ export interface Progress {
  * consistent moment of the source. A run that reaches the end removes both.
  */
 export class ProgressNote {
-  private readonly dir: FileStore;
+  private readonly dir: string;
 
   constructor(targetDataDir: string) {
-    this.dir = new FileStore(join(targetDataDir, WORK_DIR));
+    this.dir = join(targetDataDir, WORK_DIR);
+    mkdirSync(this.dir, { recursive: true, mode: PRIVATE_DIR });
+  }
+
+  private resolve(name: string): string {
+    return join(this.dir, name);
   }
 
   get snapshotFile(): string {
-    return this.dir.resolve(SNAPSHOT);
+    return this.resolve(SNAPSHOT);
   }
 
   /** A scratch file in the work dir (the snapshot a verification compares with). */
   scratchFile(name: string): string {
-    return this.dir.resolve(name);
+    return this.resolve(name);
   }
 
   /** The note of an unfinished copy from `source` whose snapshot is still there; else undefined. */
   resumable(source: string): Progress | undefined {
-    const file = this.dir.resolve(NOTE);
+    const file = this.resolve(NOTE);
     if (!existsSync(file) || !existsSync(this.snapshotFile)) return undefined;
     try {
       const note = JSON.parse(readFileSync(file, 'utf8')) as Progress;
@@ -66,12 +71,15 @@ export class ProgressNote {
   }
 
   save(progress: Progress): void {
-    this.dir.write(NOTE, `${JSON.stringify(progress)}\n`);
+    // A temp name renamed into place: an interrupted save never leaves half a note.
+    const file = this.resolve(NOTE);
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(progress)}\n`, { mode: PRIVATE_FILE });
+    renameSync(`${file}.tmp`, file);
   }
 
   /** Removes the note and the snapshot. */
   clear(): void {
-    this.dir.remove(NOTE);
+    rmSync(this.resolve(NOTE), { force: true });
     removeSnapshot(this.snapshotFile);
   }
 }

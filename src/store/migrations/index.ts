@@ -9,6 +9,7 @@ import * as jobList from './2026-12-06-job-list.js';
 import * as idempotency from './2026-12-07-idempotency.js';
 import * as consoleSessions from './2026-12-08-console-sessions.js';
 import * as cluster from './2026-12-09-cluster.js';
+import * as clusterSecrets from './2026-12-10-cluster-secrets.js';
 
 export interface Migration {
   id: string;
@@ -34,4 +35,5 @@ export const migrations: Migration[] = [
   idempotency,
   consoleSessions,
   cluster,
+  clusterSecrets,
 ];

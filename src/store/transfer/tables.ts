@@ -23,6 +23,7 @@ export const TRANSFER_ORDER = [
   'console_sessions',
   'task_ticks',
   'rate_buckets',
+  'cluster_secrets',
 ] as const;
 
 /**

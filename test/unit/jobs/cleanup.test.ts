@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCleanup } from '../../../src/jobs/cleanup.js';
 import type { Clock } from '../../../src/lib/clock.js';
-import { FileStore } from '../../../src/services/file-store.js';
+import type { LocalObjectStore } from '../../../src/store/objects/local.js';
 import { closeDatabase, type Db } from '../../../src/store/db.js';
 import type { Store } from '../../../src/store/index.js';
 import { insertQueuedJob } from '../../helpers/store-rows.js';
@@ -30,12 +30,12 @@ function setup() {
 }
 
 /** A finished job with audio and captions that expired an hour ago. */
-async function expiredJob(store: Store, files: FileStore, id: string): Promise<string[]> {
+async function expiredJob(store: Store, files: LocalObjectStore, id: string): Promise<string[]> {
   await insertQueuedJob(store, id, NOW - 50 * HOUR);
   const rels: string[] = [];
   for (const [i, kind] of (['audio', 'captions'] as const).entries()) {
     const rel = `jobs/${id}/${kind === 'audio' ? 'audio.wav' : 'captions.vtt'}`;
-    files.write(rel, 'x');
+    await files.put(rel, 'x');
     await store.files.insert({
       id: `file_${id}_${i}`,
       job_id: id,
@@ -52,9 +52,9 @@ async function expiredJob(store: Store, files: FileStore, id: string): Promise<s
   return rels;
 }
 
-async function speakerWithReference(store: Store, files: FileStore, id: string): Promise<string> {
+async function speakerWithReference(store: Store, files: LocalObjectStore, id: string): Promise<string> {
   const rel = `references/${id}.wav`;
-  files.write(rel, 'x');
+  await files.put(rel, 'x');
   await store.speakers.insert({
     id,
     project: 'p',
@@ -116,10 +116,10 @@ describe('retention cleanup', async () => {
   it('logs a file it cannot delete, keeps its row for the next sweep and goes on with the others', async () => {
     const { store, files, lines, log } = setup();
     const [stuck, other] = await expiredJob(store, files, 'job_three');
-    const flaky = Object.create(files) as FileStore;
-    flaky.remove = (rel: string) => {
+    const flaky = Object.create(files) as LocalObjectStore;
+    flaky.remove = async (rel: string) => {
       if (rel === stuck) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
-      files.remove(rel);
+      await files.remove(rel);
     };
     expect(await runCleanup(store, flaky, clock, 48, log)).toMatchObject({ files: 1 });
     expect((await store.files.expired(NOW)).map((f) => f.rel_path)).toEqual([stuck]);

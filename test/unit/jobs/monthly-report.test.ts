@@ -12,7 +12,7 @@ import {
   USAGE_REPORT_TASK,
 } from '../../../src/jobs/monthly-report.js';
 import type { Clock } from '../../../src/lib/clock.js';
-import { FileStore } from '../../../src/services/file-store.js';
+import { LocalObjectStore } from '../../../src/store/objects/local.js';
 import { CronRunsRepo } from '../../../src/store/cron-runs-repo.js';
 import { closeDatabase, type Db, openDatabase } from '../../../src/store/db.js';
 import { SqliteSql } from '../../../src/store/sql/sqlite.js';
@@ -22,7 +22,7 @@ import { UsageRepo } from '../../../src/store/usage-repo.js';
  * The monthly usage report (issue 4, SPEC Operations "a monthly cron job writes a usage report (JSON
  * and CSV) for the past month"): which month, what the files hold, that a run is recorded so it never
  * repeats (also across a restart), and that a report missed while the server was down is caught up.
- * Time is a controlled clock; the files go to a real directory through FileStore.
+ * Time is a controlled clock; the files go to a real directory through LocalObjectStore.
  */
 
 const log = pino({ level: 'silent' });
@@ -40,7 +40,7 @@ function setup(at: number) {
   const clock: Clock = { now: () => now };
   let db = openDatabase(dbFile);
   open.push(db);
-  const files = new FileStore(reportsDir);
+  const files = new LocalObjectStore(reportsDir);
   const run = (writer: ReportWriter = files) =>
     runMonthlyUsageReport({
       usage: new UsageRepo(new SqliteSql(db)),
@@ -208,9 +208,10 @@ describe('monthly usage report', () => {
     await s.usage().add('key_a', 'p1', '2026-11', { requests: 2 });
     const written: string[] = [];
     const failing: ReportWriter = {
-      write: (name) => {
-        if (name.endsWith('.csv')) throw new Error('ENOSPC: no space left on device');
+      put: (name) => {
+        if (name.endsWith('.csv')) return Promise.reject(new Error('ENOSPC: no space left on device'));
         written.push(name);
+        return Promise.resolve();
       },
     };
     await expect(s.run(failing)).rejects.toThrow(/ENOSPC/);

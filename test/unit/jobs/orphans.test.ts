@@ -1,13 +1,13 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sweepOrphans } from '../../../src/jobs/orphans.js';
+import { SHARED_ORPHAN_GRACE_MS, sweepOrphans } from '../../../src/jobs/orphans.js';
 import { closeDatabase, type Db } from '../../../src/store/db.js';
 import { storeInTempDir } from '../../helpers/store-dir.js';
 
 /**
  * What kill -9 leaves between a file write and the commit of the row that names it (found by the
- * chaos suite's crash check): upload temp folders, FileStore's half-written `*.tmp` files, reference
+ * chaos suite's crash check): upload temp folders, the local store's half-written `*.tmp` files, reference
  * audio of a speaker never stored, output of a job that never succeeded. The start-up sweep removes
  * exactly those and keeps every file a row names.
  */
@@ -75,7 +75,7 @@ describe('start-up orphan sweep', () => {
       put('jobs/job_unfinished/audio.wav'),
     ];
 
-    const removed = await sweepOrphans(store, files, log);
+    const removed = await sweepOrphans(store, { objects: files, local: files }, log);
 
     expect(removed.sort()).toEqual(orphans.sort());
     for (const rel of orphans) expect(existsSync(join(dir, rel)), rel).toBe(false);
@@ -91,7 +91,28 @@ describe('start-up orphan sweep', () => {
 
   it('is silent and harmless on a fresh data dir', async () => {
     const { store, files, log, lines } = setup();
-    expect(await sweepOrphans(store, files, log)).toEqual([]);
+    expect(await sweepOrphans(store, { objects: files, local: files }, log)).toEqual([]);
     expect(lines).toEqual([]);
+  });
+
+  it('on a shared bucket, leaves alone what another node may be about to name in a row', async () => {
+    const { dir, store, files, log, put } = setup();
+    const now = Date.now();
+    const old = put('jobs/job_crashed_long_ago/audio.wav');
+    const oldRef = put('references/spk_crashed_long_ago.wav');
+    for (const rel of [old, oldRef])
+      utimesSync(join(dir, rel), new Date(now - 7200_000), new Date(now - 7200_000));
+    const inFlight = put('jobs/job_on_another_node/audio.wav');
+    const upload = put('tmp/req_abc/upload-part');
+
+    const removed = await sweepOrphans(
+      store,
+      { objects: files, local: files, modifiedBefore: now - SHARED_ORPHAN_GRACE_MS },
+      log,
+    );
+
+    expect(removed.sort()).toEqual([old, oldRef, upload].sort());
+    expect(existsSync(join(dir, inFlight))).toBe(true);
+    expect(existsSync(join(dir, old))).toBe(false);
   });
 });

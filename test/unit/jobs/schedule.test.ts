@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { configSchema } from '../../../src/config/schema.js';
 import { startSchedule } from '../../../src/jobs/schedule.js';
 import type { Clock } from '../../../src/lib/clock.js';
-import { FileStore } from '../../../src/services/file-store.js';
+import { LocalObjectStore } from '../../../src/store/objects/local.js';
 import { UsageMeter } from '../../../src/services/usage.js';
 import { closeDatabase, type Db, openDatabase } from '../../../src/store/db.js';
 import { createStore } from '../../../src/store/index.js';
@@ -30,7 +31,7 @@ describe('startSchedule', () => {
     const db = openDatabase(join(dir, 'voicereel.db'));
     open.push(db);
     const store = createStore(new SqliteSql(db));
-    const files = new FileStore(dir);
+    const files = new LocalObjectStore(dir);
     let now = Date.UTC(2026, 10, 30, 12);
     const clock: Clock = { now: () => now };
     const usage = new UsageMeter(store, clock);
@@ -44,7 +45,7 @@ describe('startSchedule', () => {
       payload_json: '{}',
       created_at: now - 50 * HOUR,
     });
-    files.write('jobs/job_old/audio.wav', 'x');
+    await files.put('jobs/job_old/audio.wav', 'x');
     await store.files.insert({
       id: 'file_old',
       job_id: 'job_old',
@@ -62,7 +63,7 @@ describe('startSchedule', () => {
     stops.push(
       await startSchedule({
         store,
-        files,
+        objects: files,
         usage,
         clock,
         storage: {
@@ -71,6 +72,8 @@ describe('startSchedule', () => {
           cleanup_schedule: '*/15 * * * *',
           reports_dir: reportsDir,
           usage_report_schedule: '5 0 1 * *',
+          backend: 'local',
+          s3: configSchema.parse({}).storage.s3,
         },
         log: pino({ level: 'silent' }),
       }),
