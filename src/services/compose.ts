@@ -10,6 +10,7 @@ import { IdempotencyService } from './idempotency.js';
 import { JobService } from './jobs.js';
 import type { Presigner } from './presign.js';
 import type { QueuePort } from './queue-port.js';
+import { SignedRequests } from './signature.js';
 import { SpeakerService } from './speakers.js';
 import { SpeechService } from './speech.js';
 import { SynthesisService } from './synthesis.js';
@@ -48,6 +49,7 @@ export function createServices(d: ServiceDeps): {
   jobService: JobService;
   downloads: DownloadService;
   idempotency: IdempotencyService;
+  signedRequests: SignedRequests;
 } {
   const { config, store, files, backend, clock, catalog } = d;
   const webhooks = new WebhookService(d.webhookKey, config.webhooks.allowed_hosts);
@@ -98,6 +100,7 @@ export function createServices(d: ServiceDeps): {
   const jobService = new JobService({ store, files, presigner: d.presigner, runner: d.queue });
   const downloads = new DownloadService(d.presigner, store.files, files);
   const idempotency = new IdempotencyService(store.idempotency, clock);
+  const signedRequests = new SignedRequests(store.signatures);
   return {
     usage,
     admission,
@@ -110,5 +113,6 @@ export function createServices(d: ServiceDeps): {
     jobService,
     downloads,
     idempotency,
+    signedRequests,
   };
 }

@@ -5,9 +5,8 @@ import { errors } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { KeyService, Principal } from '../../services/keys.js';
 import { csrfMatches, type SessionService } from '../../services/sessions.js';
-import { expectedSignature, parseSignatureHeader, signatureMatches } from '../../services/signature.js';
+import { expectedSignature, parseSignatureHeader, type SignedRequests } from '../../services/signature.js';
 import type { UsageMeter } from '../../services/usage.js';
-import type { SignaturesRepo } from '../../store/signatures-repo.js';
 import type { AppState } from '../context.js';
 
 /** The console session cookie (HttpOnly, SameSite=Strict; api/routes/sessions.ts sets it). */
@@ -48,7 +47,7 @@ export const BODYLESS_SIGNED_MAX_BYTES = 8 * 1024;
 
 export interface AuthDeps {
   keys: KeyService;
-  signatures: SignaturesRepo;
+  signatures: SignedRequests;
   usage: UsageMeter;
   clock: Clock;
   requireSignature: boolean;
@@ -89,7 +88,7 @@ export function createAuth(deps: AuthDeps): {
     const header = ctx.get('x-vr-signature');
     if (!header) admit(ctx.state, sessionFromCookie(ctx, deps) ?? keyFromHeaders(ctx, deps));
     else {
-      const proven = startSignedRequest(ctx, header, deps);
+      const proven = await startSignedRequest(ctx, header, deps);
       if (proven) admit(ctx.state, proven);
     }
     await next();
@@ -105,7 +104,7 @@ export function createAuth(deps: AuthDeps): {
         if (digest !== signed.sha)
           throw errors.unauthorized('The request body does not match its X-VR-Content-SHA256.');
       } else {
-        checkSignature(deps.signatures, signed.expected(digest), signed.given, signed.expiresAt);
+        await deps.signatures.accept(signed.expected(digest), signed.given, signed.expiresAt);
         if (!ctx.state.principal) admit(ctx.state, signed.claimed);
         if (signed.adminOnly && !signed.claimed.admin) throw errors.forbidden();
       }
@@ -146,7 +145,7 @@ function keyFromHeaders(ctx: Ctx, deps: AuthDeps): Principal {
  * Checks what can be checked before the body. Returns the caller when that already proves them:
  * a valid X-VR-APIKEY beside the signature, or a signature over a declared body hash.
  */
-function startSignedRequest(ctx: Ctx, header: string, deps: AuthDeps): Principal | undefined {
+async function startSignedRequest(ctx: Ctx, header: string, deps: AuthDeps): Promise<Principal | undefined> {
   const sig = parseSignatureHeader(header);
   if (!sig)
     throw errors.unauthorized('X-VR-Signature is malformed; expected k=<key id>,t=<unix seconds>,v1=<hex>.');
@@ -172,7 +171,7 @@ function startSignedRequest(ctx: Ctx, header: string, deps: AuthDeps): Principal
       throw errors.unauthorized('X-VR-Content-SHA256 must be the hex SHA-256 of the request body.');
     }
     const sha = declared.toLowerCase();
-    checkSignature(deps.signatures, expected(sha), sig.v1, expiresAt);
+    await deps.signatures.accept(expected(sha), sig.v1, expiresAt);
     ctx.state.signedBody = { kind: 'declared', sha };
     return signing.principal;
   }
@@ -185,14 +184,6 @@ function startSignedRequest(ctx: Ctx, header: string, deps: AuthDeps): Principal
     adminOnly: false,
   };
   return keyProven ? signing.principal : undefined;
-}
-
-/** Constant-time comparison, then replay protection: a signature is accepted once in its window. */
-function checkSignature(signatures: SignaturesRepo, expected: string, given: string, expiresAt: number) {
-  if (!signatureMatches(expected, given)) throw errors.unauthorized('The request signature does not match.');
-  if (!signatures.remember(given, expiresAt)) {
-    throw errors.unauthorized('This signed request was already used (replay).');
-  }
 }
 
 /**
