@@ -1,24 +1,26 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/errors.js';
 import { expectedSignature, SignedRequests } from '../../../src/services/signature.js';
-import { closeDatabase, type Db, openDatabase } from '../../../src/store/db.js';
+import { closeDatabase, openDatabase } from '../../../src/store/db.js';
 import { createStore } from '../../../src/store/index.js';
-import { storeInTempDir } from '../../helpers/store-dir.js';
 
-const opened: Array<{ db: Db; dir: string }> = [];
+const undo: Array<() => void> = [];
 afterEach(() => {
-  for (const { db, dir } of opened.splice(0)) {
-    closeDatabase(db);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  for (const step of undo.splice(0).reverse()) step();
 });
 
-function setup() {
-  const s = storeInTempDir('vr-signed-');
-  opened.push(s);
-  return { ...s, signed: new SignedRequests(s.store.signatures) };
+/** The service over the database file in `dir` (a new temp dir unless given), as a process opens it. */
+function open(dir = mkdtempSync(join(tmpdir(), 'vr-signed-'))) {
+  undo.push(() => rmSync(dir, { recursive: true, force: true }));
+  const db = openDatabase(join(dir, 'voicereel.db'));
+  const close = () => {
+    if (db.open) closeDatabase(db);
+  };
+  undo.push(close);
+  return { dir, close, signed: new SignedRequests(createStore(db).signatures) };
 }
 
 async function refusal(p: Promise<void>): Promise<ApiError> {
@@ -36,7 +38,7 @@ const sig = (t: number) => expectedSignature('vr_key', t, 'POST', '/v1/synthesiz
 /** The use case the api's authentication calls: a signature is accepted once in its window. */
 describe('SignedRequests (real SQLite)', () => {
   it('accepts a matching signature once and refuses its replay, also after a restart', async () => {
-    const { signed, db, dir } = setup();
+    const { signed, close, dir } = open();
     const expiresAt = Date.now() + 300_000;
     await signed.accept(sig(1), sig(1), expiresAt);
     expect((await refusal(signed.accept(sig(1), sig(1), expiresAt))).message).toMatch(/replay/);
@@ -44,16 +46,13 @@ describe('SignedRequests (real SQLite)', () => {
     await signed.accept(sig(2), sig(2), expiresAt);
 
     // The seen signatures live in the database: a new process refuses the replay too.
-    closeDatabase(db);
-    opened.splice(0);
-    const db2 = openDatabase(join(dir, 'voicereel.db'));
-    opened.push({ db: db2, dir });
-    const reopened = new SignedRequests(createStore(db2).signatures);
+    close();
+    const reopened = open(dir).signed;
     expect((await refusal(reopened.accept(sig(2), sig(2), expiresAt))).message).toMatch(/replay/);
   });
 
   it('refuses a signature that does not match without remembering it', async () => {
-    const { signed } = setup();
+    const { signed } = open();
     const expiresAt = Date.now() + 300_000;
     const forged = 'cd'.repeat(32);
     expect((await refusal(signed.accept(sig(1), forged, expiresAt))).message).toMatch(/does not match/);
