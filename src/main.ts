@@ -130,7 +130,6 @@ export async function start(config: Config, options: StartOptions = {}): Promise
   const app = createApp({
     ...services,
     config,
-    store,
     clock,
     keys,
     presigner,

@@ -3,6 +3,7 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
 import type { SessionService } from '../services/sessions.js';
+import type { SignedRequests } from '../services/signature.js';
 import type { SystemReport } from '../services/system.js';
 import type { RateLimiter } from '../services/rate-limit.js';
 import type { UsageMeter } from '../services/usage.js';
@@ -62,6 +63,8 @@ export type AppDeps = Omit<RouteDeps, 'signed' | 'admitted' | 'bodies'> & {
   usage: UsageMeter;
   /** Spends a request of a proven caller's per-key budget (services/rate-limit.ts). */
   rateLimiter: RateLimiter;
+  /** Accepts each request signature once (replay protection). */
+  signedRequests: SignedRequests;
   uploadTmpDir: string;
   /** When given: HTTP metrics middleware and GET /metrics. */
   metrics?: Metrics;
@@ -83,7 +86,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const { config } = deps;
   const auth = createAuth({
     keys: deps.keys,
-    signatures: deps.store.signatures,
+    signatures: deps.signedRequests,
     usage: deps.usage,
     clock: deps.clock,
     requireSignature: config.security.require_signature,

@@ -10,6 +10,7 @@ import { JobService } from './jobs.js';
 import type { Presigner } from './presign.js';
 import type { QueuePort } from './queue-port.js';
 import { memoryRateLimiter, type RateLimiter, sharedRateLimiter } from './rate-limit.js';
+import { SignedRequests } from './signature.js';
 import { SpeakerService } from './speakers.js';
 import { SpeechService } from './speech.js';
 import { SynthesisService } from './synthesis.js';
@@ -51,6 +52,7 @@ export function createServices(d: ServiceDeps): {
   downloads: DownloadService;
   idempotency: IdempotencyService;
   rateLimiter: RateLimiter;
+  signedRequests: SignedRequests;
 } {
   const { config, store, objects, backend, clock, catalog } = d;
   const webhooks = new WebhookService(d.webhookKey, config.webhooks.allowed_hosts);
@@ -107,6 +109,7 @@ export function createServices(d: ServiceDeps): {
     store.sql.dialect.name === 'postgres'
       ? sharedRateLimiter(store.rateBuckets, perMinute, clock)
       : memoryRateLimiter(perMinute, clock);
+  const signedRequests = new SignedRequests(store.signatures);
   return {
     usage,
     admission,
@@ -120,5 +123,6 @@ export function createServices(d: ServiceDeps): {
     downloads,
     idempotency,
     rateLimiter,
+    signedRequests,
   };
 }

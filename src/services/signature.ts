@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { errors } from '../errors.js';
+import type { SignaturesRepo } from '../store/signatures-repo.js';
 import { hmacHex } from './secrets.js';
 import { constantTimeEqualHex } from './keys.js';
 
@@ -39,4 +41,23 @@ export function expectedSignature(
 
 export function signatureMatches(expected: string, given: string): boolean {
   return constantTimeEqualHex(expected, given);
+}
+
+/**
+ * Accepting a signed request: the signature must match, and is accepted once in its window (the
+ * seen signatures are kept in the store until they expire, so a replay is refused even after a
+ * restart). Returns a promise so the store behind it may answer later.
+ */
+export class SignedRequests {
+  constructor(private readonly seen: SignaturesRepo) {}
+
+  /** Throws UNAUTHORIZED for a signature that does not match or was already used. */
+  async accept(expected: string, given: string, expiresAt: number): Promise<void> {
+    // Constant-time first: a replay is only recorded for a signature that is genuine.
+    if (!signatureMatches(expected, given))
+      throw errors.unauthorized('The request signature does not match.');
+    if (!(await this.seen.remember(given, expiresAt))) {
+      throw errors.unauthorized('This signed request was already used (replay).');
+    }
+  }
 }

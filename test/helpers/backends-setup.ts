@@ -4,8 +4,11 @@ import { startPostgres } from './postgres.js';
 
 /** The backends run: the bundle built, then one PostgreSQL cluster every test server gets a database on. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  buildBundle();
+  const removeRunDir = buildBundle(project);
   const pg = await startPostgres();
   project.provide('pgBase', pg.base);
-  return () => pg.stop();
+  return async () => {
+    await pg.stop();
+    removeRunDir();
+  };
 }

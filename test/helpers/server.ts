@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
 import { backendToml } from './backend.js';
 
 export const BUNDLE = resolve('build/voicereel.cjs');
@@ -34,19 +35,41 @@ export interface StartOptions {
   ca?: string | Buffer;
 }
 
-/** A test server's data dir (a new temp dir unless given), admin key, and config file (from TOML text). */
-export async function serverSetup(opts: Pick<StartOptions, 'dataDir' | 'adminKey' | 'config'>) {
+/**
+ * A test server's data dir (a new temp dir unless given), admin key, and config file (from TOML text).
+ * A server started the usual way (no `command` of the test's own) runs one synthesis worker unless its
+ * config sets `[engine] workers`: starting a worker (eSpeak, the kuromoji dictionary, onnxruntime) is
+ * most of a server's start-up on two cores, and few tests are about how many workers there are. A
+ * test that gives a data dir not made yet gets none written there: the server must create it. In the
+ * backends run the server also gets its database on PostgreSQL (./backend.ts).
+ */
+export async function serverSetup(opts: Pick<StartOptions, 'dataDir' | 'adminKey' | 'config' | 'command'>) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'vr-test-'));
   const adminKey = opts.adminKey ?? `vr_test_${randomBytes(16).toString('hex')}`;
-  // In the backends run the server also gets its database on PostgreSQL (./backend.ts).
-  const backend = await backendToml(dataDir);
-  const config = opts.config === undefined && backend === '' ? undefined : `${opts.config ?? ''}${backend}`;
+  const made = existsSync(dataDir);
+  const base = opts.command || !made ? opts.config : oneWorkerUnlessSet(opts.config ?? '');
+  const backend = made ? await backendToml(dataDir) : '';
+  const toml = base === undefined && backend === '' ? undefined : `${base ?? ''}${backend}`;
   let configFile: string | undefined;
-  if (config !== undefined) {
+  if (toml !== undefined) {
     configFile = join(dataDir, 'test.toml');
-    writeFileSync(configFile, config);
+    writeFileSync(configFile, toml, { mode: 0o600 });
   }
   return { dataDir, adminKey, configFile };
+}
+
+/** The TOML with `[engine] workers = 1` added when it sets no worker count (as written when not TOML). */
+export function oneWorkerUnlessSet(toml: string): string {
+  let engine: unknown;
+  try {
+    engine = (parseToml(toml) as { engine?: unknown }).engine;
+  } catch {
+    return toml; // a test of a config the server refuses gets it exactly as written
+  }
+  if (engine === undefined) return `${toml}\n[engine]\nworkers = 1\n`;
+  if (typeof engine !== 'object' || engine === null || 'workers' in engine) return toml;
+  // An [engine] table without the key: it goes under the table's header.
+  return toml.replace(/^\[engine\][ \t]*$/m, '$&\nworkers = 1');
 }
 
 /** Starts the real bundled server as a child process on a free loopback port. */

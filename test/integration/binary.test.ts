@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VoiceReelClient } from '../../src/client/index.js';
 import { Api } from '../helpers/api.js';
 import { espeakReference, ffprobe } from '../helpers/fixtures.js';
+import { RELEASE_NAME as NAME, releaseDir } from '../helpers/release.js';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -15,7 +16,6 @@ import { removeDir, startServer, type TestServer } from '../helpers/server.js';
  */
 
 const VERSION = (JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string }).version;
-const NAME = `voicereel-${VERSION}-${process.platform}-${process.arch}`;
 const dirs: string[] = [];
 const servers: TestServer[] = [];
 let out = '';
@@ -40,11 +40,8 @@ function run(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-beforeAll(() => {
-  out = tempDir('vr-dist-');
-  execFileSync(process.execPath, ['scripts/build-binary.mjs', '--out', out], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+beforeAll(async () => {
+  out = await releaseDir();
   root = tempDir('vr-unpacked-');
   execFileSync('tar', ['-C', root, '-xzf', join(out, `${NAME}.tar.gz`)]);
   exe = join(root, NAME, 'voicereel');

@@ -19,6 +19,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { loadConfig } from '../../src/config/loader.js';
 import { librivoxReference } from '../helpers/fixtures.js';
+import { RELEASE_NAME, releaseDir } from '../helpers/release.js';
 
 /**
  * The systemd unit (issue 4, part 2): `systemd-analyze verify` must be clean and
@@ -467,9 +468,7 @@ describe('the release installed by install.sh and run by systemd as PID 1 (opt-i
     clientDir = mkdtempSync(join(tmpdir(), 'vr-sdclient-'));
     dirs.push(clientDir);
     writeFileSync(join(clientDir, 'client.mjs'), CLIENT);
-    execFileSync(process.execPath, ['scripts/build-binary.mjs', '--out', clientDir], { stdio: 'pipe' });
-    const tarball = readdirSync(clientDir).find((f) => f.endsWith('.tar.gz'))!;
-    boot = await bootContainer(join(clientDir, tarball));
+    boot = await bootContainer(join(await releaseDir(), `${RELEASE_NAME}.tar.gz`));
   }, 240_000);
   afterAll(async () => {
     await boot?.teardown();

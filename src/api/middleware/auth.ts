@@ -5,9 +5,8 @@ import { errors } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { KeyService, Principal } from '../../services/keys.js';
 import { csrfMatches, type SessionService } from '../../services/sessions.js';
-import { expectedSignature, parseSignatureHeader, signatureMatches } from '../../services/signature.js';
+import { expectedSignature, parseSignatureHeader, type SignedRequests } from '../../services/signature.js';
 import type { UsageMeter } from '../../services/usage.js';
-import type { SignaturesRepo } from '../../store/signatures-repo.js';
 import type { AppState } from '../context.js';
 
 /** The console session cookie (HttpOnly, SameSite=Strict; api/routes/sessions.ts sets it). */
@@ -48,7 +47,7 @@ export const BODYLESS_SIGNED_MAX_BYTES = 8 * 1024;
 
 export interface AuthDeps {
   keys: KeyService;
-  signatures: SignaturesRepo;
+  signatures: SignedRequests;
   usage: UsageMeter;
   clock: Clock;
   requireSignature: boolean;
@@ -106,7 +105,7 @@ export function createAuth(deps: AuthDeps): {
         if (digest !== signed.sha)
           throw errors.unauthorized('The request body does not match its X-VR-Content-SHA256.');
       } else {
-        await checkSignature(deps.signatures, signed.expected(digest), signed.given, signed.expiresAt);
+        await deps.signatures.accept(signed.expected(digest), signed.given, signed.expiresAt);
         if (!ctx.state.principal) await admit(ctx.state, signed.claimed);
         if (signed.adminOnly && !signed.claimed.admin) throw errors.forbidden();
       }
@@ -174,7 +173,7 @@ async function startSignedRequest(ctx: Ctx, header: string, deps: AuthDeps): Pro
       throw errors.unauthorized('X-VR-Content-SHA256 must be the hex SHA-256 of the request body.');
     }
     const sha = declared.toLowerCase();
-    await checkSignature(deps.signatures, expected(sha), sig.v1, expiresAt);
+    await deps.signatures.accept(expected(sha), sig.v1, expiresAt);
     ctx.state.signedBody = { kind: 'declared', sha };
     return signing.principal;
   }
@@ -187,19 +186,6 @@ async function startSignedRequest(ctx: Ctx, header: string, deps: AuthDeps): Pro
     adminOnly: false,
   };
   return keyProven ? signing.principal : undefined;
-}
-
-/** Constant-time comparison, then replay protection: a signature is accepted once in its window. */
-async function checkSignature(
-  signatures: SignaturesRepo,
-  expected: string,
-  given: string,
-  expiresAt: number,
-): Promise<void> {
-  if (!signatureMatches(expected, given)) throw errors.unauthorized('The request signature does not match.');
-  if (!(await signatures.remember(given, expiresAt))) {
-    throw errors.unauthorized('This signed request was already used (replay).');
-  }
 }
 
 /**

@@ -16,12 +16,10 @@ import type { TextPreviewService } from '../../services/text/preview.js';
 import type { UsageMeter } from '../../services/usage.js';
 import type { VoiceCatalog } from '../../services/voices/catalog.js';
 import type { WebhookService } from '../../services/webhooks.js';
-import type { Store } from '../../store/index.js';
 import type { AppState } from '../context.js';
 
 export interface RouteDeps {
   config: Config;
-  store: Store;
   clock: Clock;
   keys: KeyService;
   speakers: SpeakerService;
