@@ -197,6 +197,7 @@ function startEngineLayer(
     workerFile: paths.engineWorker,
     devices,
     analysisThreads: config.engine.analysis_workers,
+    nice: config.engine.worker_nice,
     analysisQueue: {
       maxWaiting: config.limits.analysis_queue_max_depth,
       perProject: config.limits.analysis_per_project,

@@ -1,7 +1,7 @@
 import { assertSampleRate } from './dsp.js';
 import { limitPeaks } from './limiter.js';
 import { normalizeLoudness, peakDb } from './loudness.js';
-import { resample } from './resample.js';
+import { resample, resampledLength } from './resample.js';
 import type { PcmAudio } from './types.js';
 
 export interface MixSegment {
@@ -21,6 +21,13 @@ export interface MixOptions {
   targetLufs: number;
   /** Sample-peak ceiling for the finished program, dBFS. Default -1. */
   peakCeilingDb?: number;
+  /** Silence after the last segment, seconds (allocated with the program, not copied onto it). */
+  tailSeconds?: number;
+  /**
+   * Lets go of each segment's samples once it is placed (its entry in `segments` is left with none),
+   * so an hour-long program does not also hold every line's input to the end.
+   */
+  consume?: boolean;
 }
 
 /**
@@ -36,16 +43,10 @@ export function mixProgram(
   assertSampleRate(rate);
   const ceiling = opts.peakCeilingDb ?? -1;
 
-  const prepared = segments.map((seg, index) => {
+  segments.forEach((seg, index) => {
     if (!(Number.isFinite(seg.gapBefore) && seg.gapBefore >= 0)) {
       throw new RangeError(`mixProgram: segment ${index} has an invalid gapBefore (${seg.gapBefore})`);
     }
-    // Limiting per segment (with make-up gain) keeps a peaky speaker as loud as the others; clips
-    // shorter than one gating block are measured as a single block, so one-word segments get a
-    // sensible gain too. Silent segments stay silent.
-    const levelled = normalizeLoudness(seg.audio, opts.targetLufs, ceiling);
-    // The resampler is zero phase, so the segment keeps its timing relative to its first sample.
-    return resample(levelled, rate).samples;
   });
 
   // Gaps are accumulated in seconds and rounded once per position, so many fractional gaps do not drift.
@@ -59,19 +60,33 @@ export function mixProgram(
     gapSoFar += gap;
   }
 
-  const total = prepared.reduce((n, s, i) => n + s.length + gapSamples[i]!, 0);
-  const out = new Float32Array(total);
+  // The program is allocated once, at its final length, and each segment is prepared and copied in
+  // on its own: only one prepared segment exists at a time (an hour at 44.1 kHz is 635 MB a copy).
+  const lengths = segments.map((s) => resampledLength(s.audio.samples.length, s.audio.sampleRate, rate));
+  const tail = Math.round((opts.tailSeconds ?? 0) * rate);
+  const total = lengths.reduce((n, len, i) => n + len + gapSamples[i]!, 0);
+  const out = new Float32Array(total + tail);
   const placements: Placement[] = [];
   let cursor = 0;
-  prepared.forEach((samples, i) => {
+  segments.forEach((seg, i) => {
+    if (opts.consume)
+      segments[i] = { audio: { samples: new Float32Array(0), sampleRate: rate }, gapBefore: 0 };
+    // Limiting per segment (with make-up gain) keeps a peaky speaker as loud as the others; clips
+    // shorter than one gating block are measured as a single block, so one-word segments get a
+    // sensible gain too. Silent segments stay silent.
+    const levelled = normalizeLoudness(seg.audio, opts.targetLufs, ceiling);
+    // The resampler is zero phase, so the segment keeps its timing relative to its first sample.
+    const samples = resample(levelled, rate).samples;
+    if (samples.length !== lengths[i])
+      throw new Error(`mixProgram: segment ${i} resampled to an unexpected length`);
     cursor += gapSamples[i]!;
     out.set(samples, cursor);
-    placements.push({ start: cursor / rate, end: (cursor + samples.length) / rate });
-    cursor += samples.length;
+    placements.push({ start: cursor / rate, end: (cursor + lengths[i]!) / rate });
+    cursor += lengths[i]!;
   });
 
   // Resampling can overshoot a limited peak slightly (inter-sample peaks); catch that on the whole.
   let audio: PcmAudio = { samples: out, sampleRate: rate };
-  if (peakDb(audio) > ceiling) audio = limitPeaks(audio, ceiling);
+  if (peakDb(audio) > ceiling) audio = limitPeaks(audio, ceiling, { inPlace: true });
   return { audio, placements };
 }

@@ -8,6 +8,7 @@ import type {
   ReferenceInspection,
 } from './contract.js';
 import { FairQueue } from './fair-queue.js';
+import { loadSharedKuromojiDictionary, type SharedKuromojiDictionary } from './kuromoji-shared.js';
 import type { PackRef } from './packs/manifest.js';
 import { combinePools, createEnginePool, type EnginePool } from './pool.js';
 import type { EngineWorkerData, WorkerTask } from './tasks.js';
@@ -29,6 +30,8 @@ export interface EngineOptions {
   analysisQueue: { maxWaiting: number; perProject: number };
   /** Asset paths every worker gets. */
   paths: Pick<EngineWorkerData, 'espeakData' | 'kuromojiDict' | 'onnxRuntime' | 'sileroVad'>;
+  /** Nice value of every worker thread (engine.worker_nice). */
+  nice: number;
   /** Verified model packs; every synthesis worker loads all of them. */
   packs: PackRef[];
   onCrash?: (err: Error, kind: WorkerTask['kind']) => void;
@@ -56,20 +59,20 @@ export function startEngines(opts: EngineOptions): Engines {
   let pools: { synthesis: EnginePool; analysis: EnginePool } | undefined;
   const start = (threads: number, data: EngineWorkerData) =>
     createEnginePool({ workerFile: opts.workerFile, threads, workerData: data, onCrash: opts.onCrash });
+  // The Japanese dictionary is decompressed once, into shared memory that every thread reads, while
+  // the threads start; without it (files unreadable) each worker tries its own and names the failure.
+  const kuromoji = shareKuromoji(opts.paths.kuromojiDict);
+  const paths = { ...opts.paths, kuromojiShared: kuromoji?.dictionary, nice: opts.nice };
   const started = Promise.allSettled([
-    start(opts.analysisThreads, { ...opts.paths, packs: [], device: 'cpu', intraOpThreads: 1 }),
+    start(opts.analysisThreads, { ...paths, role: 'analysis', packs: [], device: 'cpu', intraOpThreads: 1 }),
     ...opts.devices.map((d) =>
-      start(d.workers, {
-        ...opts.paths,
-        packs: opts.packs,
-        device: d.device,
-        intraOpThreads: d.intraOpThreads,
-      }),
+      start(d.workers, { ...paths, packs: opts.packs, device: d.device, intraOpThreads: d.intraOpThreads }),
     ),
+    ...(kuromoji ? [kuromoji.filled.then(() => undefined)] : []),
   ]);
   const whenReady = started.then(async (results) => {
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const ok = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
     if (failed) {
       await Promise.all(ok.map((p) => p.destroy()));
       throw failed.reason;
@@ -132,4 +135,14 @@ export function startEngines(opts: EngineOptions): Engines {
       if (pools) await Promise.all([pools.synthesis.close(), pools.analysis.close()]);
     },
   };
+}
+
+function shareKuromoji(
+  dir: string,
+): { dictionary: SharedKuromojiDictionary; filled: Promise<void> } | undefined {
+  try {
+    return loadSharedKuromojiDictionary(dir);
+  } catch {
+    return undefined;
+  }
 }

@@ -5,6 +5,7 @@ import type {
   ReferenceInspection,
   RenderLineRequest,
 } from './contract.js';
+import type { SharedKuromojiDictionary } from './kuromoji-shared.js';
 import type { PackRef } from './packs/manifest.js';
 import type { DecodeLimits } from '../audio/limits.js';
 import type { VoiceProfile } from '../audio/types.js';
@@ -55,6 +56,16 @@ export interface TaskResults {
 export interface EngineWorkerData {
   espeakData: string;
   kuromojiDict: string;
+  /**
+   * The kuromoji dictionary in shared memory, decompressed once by the main thread (workers then
+   * read kuromojiDict no more); absent, each worker loads its own copy from kuromojiDict.
+   */
+  kuromojiShared?: SharedKuromojiDictionary;
+  /**
+   * 'analysis' workers (uploads) load only Silero and, on the first Japanese transcript, the kana
+   * reader; eSpeak and model packs are for 'synthesis' workers (the default).
+   */
+  role?: 'synthesis' | 'analysis';
   /** onnxruntime-node's package directory and the Silero VAD model (every worker loads both). */
   onnxRuntime: string;
   sileroVad: string;
@@ -64,4 +75,6 @@ export interface EngineWorkerData {
   device: string;
   /** onnxruntime intra-op threads per session. */
   intraOpThreads: number;
+  /** Nice value this thread sets on itself before starting any engine (threads it starts inherit it). */
+  nice?: number;
 }

@@ -5,20 +5,21 @@ import type { MixedProgram, MixRequest } from '../contract.js';
 
 /** The last step of a synthesis job, on a worker: level, place, resample, encode. */
 export function mixAndEncode(req: MixRequest): MixedProgram {
-  const { audio, placements } = mixProgram(
-    req.segments.map((s) => ({
-      audio: { samples: s.samples, sampleRate: s.sampleRate },
-      gapBefore: s.gapBefore,
-    })),
-    { sampleRate: req.sampleRate, targetLufs: req.targetLufs },
-  );
+  const segments = req.segments.map((s) => ({
+    audio: { samples: s.samples, sampleRate: s.sampleRate },
+    gapBefore: s.gapBefore,
+  }));
+  // The task's own references go too: each line's samples are then freed once it is placed.
+  req.segments.length = 0;
+  const { audio, placements } = mixProgram(segments, {
+    sampleRate: req.sampleRate,
+    targetLufs: req.targetLufs,
+    tailSeconds: req.tailSeconds,
+    consume: true,
+  });
   const speech = placements.map((p) => audibleWithin(audio.samples, audio.sampleRate, p));
-  const tail = Math.round(req.tailSeconds * req.sampleRate);
-  const padded = new Float32Array(audio.samples.length + tail);
-  padded.set(audio.samples);
-  const program = { samples: padded, sampleRate: req.sampleRate };
-  const bytes = req.format === 'mp3' ? encodeMp3(program, req.mp3Kbps) : encodeWav(program);
-  return { bytes, durationSeconds: durationOf(program), placements, speech };
+  const bytes = req.format === 'mp3' ? encodeMp3(audio, req.mp3Kbps) : encodeWav(audio);
+  return { bytes, durationSeconds: durationOf(audio), placements, speech };
 }
 
 /**

@@ -109,4 +109,31 @@ describe('mixProgram', () => {
       RangeError,
     );
   });
+
+  it('allocates the program once with its tail of silence, and limits it in place', () => {
+    const segments: MixSegment[] = [
+      { audio: syllableTrain(4, 1, 22050, 120), gapBefore: 0.1 },
+      { audio: scaled(vowel(150, 1, 24000), 0.3), gapBefore: 0.2 },
+    ];
+    const plain = mixProgram(segments, { sampleRate: 44100, targetLufs: -16 });
+    const tailed = mixProgram(segments, { sampleRate: 44100, targetLufs: -16, tailSeconds: 0.3 });
+    const n = plain.audio.samples.length;
+    expect(tailed.audio.samples.length).toBe(n + Math.round(0.3 * 44100));
+    expect(tailed.audio.samples.subarray(0, n)).toEqual(plain.audio.samples);
+    expect(peakOf(tailed.audio.samples.subarray(n))).toBe(0);
+    expect(tailed.placements).toEqual(plain.placements);
+    // One buffer of the final length: the tail is not a second copy of the program.
+    expect(tailed.audio.samples.buffer.byteLength).toBe(tailed.audio.samples.length * 4);
+    // Consuming the segments gives the same program and lets go of every line's input samples.
+    const consumed = [...segments];
+    const again = mixProgram(consumed, {
+      sampleRate: 44100,
+      targetLufs: -16,
+      tailSeconds: 0.3,
+      consume: true,
+    });
+    expect(again.audio.samples).toEqual(tailed.audio.samples);
+    expect(again.placements).toEqual(tailed.placements);
+    for (const seg of consumed) expect(seg.audio.samples.length).toBe(0);
+  });
 });
