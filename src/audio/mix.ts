@@ -28,6 +28,8 @@ export interface MixOptions {
    * so an hour-long program does not also hold every line's input to the end.
    */
   consume?: boolean;
+  /** Called before each segment is placed; what it throws stops the mix (a canceled job). */
+  beforeSegment?: () => void;
 }
 
 /**
@@ -69,6 +71,7 @@ export function mixProgram(
   const placements: Placement[] = [];
   let cursor = 0;
   segments.forEach((seg, i) => {
+    opts.beforeSegment?.();
     if (opts.consume)
       segments[i] = { audio: { samples: new Float32Array(0), sampleRate: rate }, gapBefore: 0 };
     // Limiting per segment (with make-up gain) keeps a peaky speaker as loud as the others; clips

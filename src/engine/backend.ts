@@ -93,10 +93,9 @@ export function startEngines(opts: EngineOptions): Engines {
     maxWaiting: opts.analysisQueue.maxWaiting,
     perTenant: opts.analysisQueue.perProject,
   });
-  // The signal is not handed to the pool: aborting a task ends its worker thread, and ending a thread
-  // inside onnxruntime (Silero VAD) aborts the whole process (a Napi::Error reaching std::terminate).
-  // A canceled analysis therefore runs to its end, bounded by max_reference_seconds, with its result
-  // dropped; its caller is answered at once and its project's turn ends when the thread is free.
+  // The signal stays with the fair queue, which answers a canceled caller at once: an analysis has no
+  // checkpoints (cancel.ts), so it runs to its end, bounded by max_reference_seconds, with its result
+  // dropped, and its project's turn ends when the thread is free.
   const analyse = <T>(task: WorkerTask, slot: AnalysisSlot, transfer?: ArrayBuffer[]): Promise<T> => {
     const pool = need().analysis;
     return fair.run(slot.project, () => pool.run<T>(task, { transfer }), slot);

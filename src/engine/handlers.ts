@@ -1,4 +1,5 @@
 import { trimSilence } from '../audio/vad.js';
+import { type Checkpoint, NEVER_CANCELED } from './cancel.js';
 import type { RenderLineRequest } from './contract.js';
 import type { NeuralEngines } from './neural/engines.js';
 import { trimToSpeech } from './silero/trim.js';
@@ -34,6 +35,7 @@ export interface HandlerOutput<R> {
 export type TaskHandler<K extends TaskKind> = (
   task: TaskOf<K>,
   ctx: WorkerContext,
+  checkpoint: Checkpoint,
 ) => HandlerOutput<TaskResults[K]> | Promise<HandlerOutput<TaskResults[K]>>;
 
 /** One entry per task kind; the mapped type makes a missing handler a compile error. */
@@ -58,8 +60,8 @@ export const handlers: { [K in TaskKind]: TaskHandler<K> } = {
 
   analyze: async (task, ctx) => ({ result: await analyzeReference(task.req, ctx.vad, ctx.toKana) }),
 
-  renderLine: async (task, ctx) => {
-    const speech = await renderLine(sentenceVoice(task.req, ctx), task.req);
+  renderLine: async (task, ctx, checkpoint) => {
+    const speech = await renderLine(sentenceVoice(task.req, ctx), task.req, checkpoint);
     return { result: speech, transfer: [speech.samples.buffer as ArrayBuffer] };
   },
 
@@ -71,8 +73,8 @@ export const handlers: { [K in TaskKind]: TaskHandler<K> } = {
     ),
   }),
 
-  mix: (task) => {
-    const program = mixAndEncode(task.req);
+  mix: (task, _ctx, checkpoint) => {
+    const program = mixAndEncode(task.req, checkpoint);
     return { result: program, transfer: [program.bytes.buffer as ArrayBuffer] };
   },
 };
@@ -97,8 +99,12 @@ function sentenceVoice(req: Pick<RenderLineRequest, 'lang' | 'voice'>, ctx: Work
 }
 
 /** Runs the handler for `task.kind`; unknown kinds (a newer main thread?) fail loudly. */
-export async function dispatch(task: WorkerTask, ctx: WorkerContext): Promise<HandlerOutput<unknown>> {
+export async function dispatch(
+  task: WorkerTask,
+  ctx: WorkerContext,
+  checkpoint: Checkpoint = NEVER_CANCELED,
+): Promise<HandlerOutput<unknown>> {
   const handler = (handlers as Record<string, TaskHandler<TaskKind> | undefined>)[task?.kind];
   if (!handler) throw new TypeError(`engine worker: unknown task kind ${JSON.stringify(task?.kind)}`);
-  return handler(task as never, ctx);
+  return handler(task as never, ctx, checkpoint);
 }

@@ -26,6 +26,9 @@ export type WorkerTask =
   | { kind: 'profileVoice'; req: { voice: NeuralVoiceSpec; lang: Language } }
   | { kind: 'mix'; req: MixRequest };
 
+/** A task as sent: with the flag its caller raises to cancel it (cancel.ts), when it can be. */
+export type SentTask = WorkerTask & { cancel?: SharedArrayBuffer };
+
 export type TaskKind = WorkerTask['kind'];
 export type TaskOf<K extends TaskKind> = Extract<WorkerTask, { kind: K }>;
 

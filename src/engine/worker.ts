@@ -3,6 +3,7 @@
  * from the paths in workerData, and dispatches tasks by kind through handlers.ts.
  */
 import { threadId, workerData } from 'node:worker_threads';
+import { checkpointOf } from './cancel.js';
 import { createEspeakEngine, type EspeakEngine } from './espeak/engine.js';
 import { maybeCrashForTest } from './faults.js';
 import { dispatch, type WorkerContext } from './handlers.js';
@@ -12,7 +13,7 @@ import { NeuralEngines } from './neural/engines.js';
 import { executionProviders } from './onnx/devices.js';
 import { loadOnnxRuntime } from './onnx/runtime.js';
 import { SileroVad } from './silero/vad.js';
-import type { EngineWorkerData, WorkerTask } from './tasks.js';
+import type { EngineWorkerData, SentTask } from './tasks.js';
 import { LANGUAGES, type SpeechEngine } from './types.js';
 import { lowerThreadPriority } from './thread-priority.js';
 import { movable } from './transfer.js';
@@ -80,9 +81,12 @@ function since(t0: number): number {
 const context = init();
 context.catch(() => {});
 
-export default async function runTask(task: WorkerTask): Promise<unknown> {
+export default async function runTask(task: SentTask): Promise<unknown> {
   const ctx = await context;
+  const checkpoint = checkpointOf(task.cancel);
+  // A task canceled while it waited for this thread (or for the engines to load) does no work.
+  checkpoint();
   maybeCrashForTest(task.kind);
-  const { result, transfer } = await dispatch(task, ctx);
+  const { result, transfer } = await dispatch(task, ctx, checkpoint);
   return transfer && transfer.length > 0 ? movable(result, transfer) : result;
 }

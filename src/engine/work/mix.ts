@@ -1,10 +1,11 @@
 import { durationOf } from '../../audio/dsp.js';
 import { encodeMp3, encodeWav } from '../../audio/encode.js';
 import { mixProgram, type Placement } from '../../audio/mix.js';
+import { type Checkpoint, NEVER_CANCELED } from '../cancel.js';
 import type { MixedProgram, MixRequest } from '../contract.js';
 
 /** The last step of a synthesis job, on a worker: level, place, resample, encode. */
-export function mixAndEncode(req: MixRequest): MixedProgram {
+export function mixAndEncode(req: MixRequest, checkpoint: Checkpoint = NEVER_CANCELED): MixedProgram {
   const segments = req.segments.map((s) => ({
     audio: { samples: s.samples, sampleRate: s.sampleRate },
     gapBefore: s.gapBefore,
@@ -16,8 +17,10 @@ export function mixAndEncode(req: MixRequest): MixedProgram {
     targetLufs: req.targetLufs,
     tailSeconds: req.tailSeconds,
     consume: true,
+    beforeSegment: checkpoint,
   });
   const speech = placements.map((p) => audibleWithin(audio.samples, audio.sampleRate, p));
+  checkpoint();
   const bytes = req.format === 'mp3' ? encodeMp3(audio, req.mp3Kbps) : encodeWav(audio);
   return { bytes, durationSeconds: durationOf(audio), placements, speech };
 }
