@@ -3,7 +3,7 @@ import { errors } from '../errors.js';
 import type {
   AnalysisSlot,
   AudioBackend,
-  MixedProgram,
+  ChunkResult,
   ReferenceAnalysis,
   ReferenceInspection,
 } from './contract.js';
@@ -109,9 +109,9 @@ export function startEngines(opts: EngineOptions): Engines {
     renderLine: (req, signal) =>
       need().synthesis.run<RenderedSpeech>({ kind: 'renderLine', req }, { signal }),
     profileVoice: (req) => need().synthesis.run<VoiceProfile>({ kind: 'profileVoice', req }),
-    mix: (req, signal) =>
-      need().synthesis.run<MixedProgram>(
-        { kind: 'mix', req },
+    mixChunk: (req, signal) =>
+      need().synthesis.run<ChunkResult>(
+        { kind: 'mixChunk', req },
         { signal, transfer: req.segments.map((s) => s.samples.buffer as ArrayBuffer) },
       ),
     ready: () => pools !== undefined,

@@ -1,3 +1,4 @@
+import type { Mp3Lame } from '../audio/mp3-lame.js';
 import { trimSilence } from '../audio/vad.js';
 import { type Checkpoint, NEVER_CANCELED } from './cancel.js';
 import type { RenderLineRequest } from './contract.js';
@@ -8,7 +9,7 @@ import type { TaskKind, TaskOf, TaskResults, WorkerTask } from './tasks.js';
 import type { SpeechEngine } from './types.js';
 import { analyzeReference } from './work/analyze.js';
 import { inspectReference } from './work/inspect.js';
-import { mixAndEncode } from './work/mix.js';
+import { mixChunk } from './work/mix.js';
 import { profileVoice } from './work/profile-voice.js';
 import { renderLine, type SentenceVoice } from './work/render-line.js';
 
@@ -22,6 +23,8 @@ export interface WorkerContext {
   device: string;
   /** Japanese text → hiragana reading (the engine's kuromoji tokenizer, not a second copy). */
   toKana(text: string): string;
+  /** This thread's MP3 encoder, made on first use. */
+  mp3(): Promise<Mp3Lame>;
   threadId: number;
   startupMs: number;
 }
@@ -73,9 +76,10 @@ export const handlers: { [K in TaskKind]: TaskHandler<K> } = {
     ),
   }),
 
-  mix: (task, _ctx, checkpoint) => {
-    const program = mixAndEncode(task.req, checkpoint);
-    return { result: program, transfer: [program.bytes.buffer as ArrayBuffer] };
+  mixChunk: async (task, ctx, checkpoint) => {
+    const lame = task.req.encoding === 'mp3' ? await ctx.mp3() : undefined;
+    const chunk = mixChunk(task.req, lame, checkpoint);
+    return { result: chunk, transfer: [chunk.bytes.buffer as ArrayBuffer] };
   },
 };
 

@@ -1,6 +1,6 @@
 import type {
-  MixedProgram,
-  MixRequest,
+  ChunkRequest,
+  ChunkResult,
   ReferenceAnalysis,
   ReferenceInspection,
   RenderLineRequest,
@@ -24,7 +24,7 @@ export type WorkerTask =
   | { kind: 'analyze'; req: AnalyzeRequest }
   | { kind: 'renderLine'; req: RenderLineRequest }
   | { kind: 'profileVoice'; req: { voice: NeuralVoiceSpec; lang: Language } }
-  | { kind: 'mix'; req: MixRequest };
+  | { kind: 'mixChunk'; req: ChunkRequest };
 
 /** A task as sent: with the flag its caller raises to cancel it (cancel.ts), when it can be. */
 export type SentTask = WorkerTask & { cancel?: SharedArrayBuffer };
@@ -52,7 +52,7 @@ export interface TaskResults {
   analyze: ReferenceAnalysis;
   renderLine: RenderedSpeech;
   profileVoice: VoiceProfile;
-  mix: MixedProgram;
+  mixChunk: ChunkResult;
 }
 
 /** `workerData` every engine worker is started with (paths from resolveAppPaths). */

@@ -3,6 +3,7 @@
  * from the paths in workerData, and dispatches tasks by kind through handlers.ts.
  */
 import { threadId, workerData } from 'node:worker_threads';
+import { Mp3Lame } from '../audio/mp3-lame.js';
 import { checkpointOf } from './cancel.js';
 import { createEspeakEngine, type EspeakEngine } from './espeak/engine.js';
 import { maybeCrashForTest } from './faults.js';
@@ -33,7 +34,8 @@ async function init(): Promise<WorkerContext> {
   if (data.nice) lowerThreadPriority(data.nice);
   const ort = loadOnnxRuntime(data.onnxRuntime);
   const vad = await SileroVad.load(ort, data.sileroVad);
-  const base = { vad, threadId, device: data.device };
+  let lame: Promise<Mp3Lame> | undefined;
+  const base = { vad, threadId, device: data.device, mp3: () => (lame ??= Mp3Lame.create()) };
   if (data.role === 'analysis') return { ...base, ...(await analysisTools(data)), startupMs: since(started) };
   const engine = await createEspeakEngine(data);
   const neural = await NeuralEngines.load(ort, data.packs, engine, {

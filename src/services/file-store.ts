@@ -9,9 +9,17 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { PRIVATE_DIR, PRIVATE_FILE } from '../lib/private-files.js';
+
+/** See FileStore.createWriter. */
+export interface FileWriter {
+  append(bytes: Uint8Array): Promise<void>;
+  writeAt(position: number, bytes: Uint8Array): Promise<void>;
+  commit(): Promise<number>;
+  discard(): Promise<void>;
+}
 
 /**
  * Files under the data dir, addressed by paths relative to it. Writes go to a temp name first and are
@@ -44,6 +52,48 @@ export class FileStore {
       throw err;
     }
     return statSync(abs).size;
+  }
+
+  /**
+   * A file written in pieces (appended in order, its header rewritten in place last) under a temp
+   * name; `commit` renames it into place and gives its size, `discard` removes it.
+   */
+  async createWriter(relPath: string): Promise<FileWriter> {
+    const abs = this.resolve(relPath);
+    mkdirSync(dirname(abs), { recursive: true, mode: PRIVATE_DIR });
+    const tmp = `${abs}.${randomBytes(6).toString('hex')}.tmp`;
+    const handle = await open(tmp, 'w', PRIVATE_FILE);
+    let size = 0;
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      await handle.close();
+    };
+    const writeAll = async (bytes: Uint8Array, position: number) => {
+      for (let done = 0; done < bytes.length;) {
+        const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
+        done += bytesWritten;
+      }
+    };
+    return {
+      append: async (bytes) => {
+        const at = size;
+        size += bytes.length;
+        await writeAll(bytes, at);
+      },
+      writeAt: (position, bytes) => writeAll(bytes, position),
+      commit: async () => {
+        await close();
+        await rename(tmp, abs);
+        return size;
+      },
+      discard: async () => {
+        await close().catch(() => undefined);
+        await rm(tmp, { force: true });
+        this.removeDirIfEmpty(relative(this.root, dirname(abs)));
+      },
+    };
   }
 
   async read(relPath: string): Promise<Uint8Array> {

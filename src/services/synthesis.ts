@@ -10,7 +10,8 @@ import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { mapLimited } from '../lib/map-limited.js';
 import type { Store } from '../store/index.js';
-import type { AudioBackend, MixedProgram } from '../engine/contract.js';
+import type { AudioBackend } from '../engine/contract.js';
+import { ProgramWriter, type WrittenProgram } from '../engine/program.js';
 import type { JobAdmission } from './admission.js';
 import type { FileStore } from './file-store.js';
 import { ensureCharacterQuota } from './quota.js';
@@ -43,6 +44,10 @@ export interface JobContext {
 }
 
 const AUDIO_TYPES: Record<AudioFormat, string> = { wav: 'audio/wav', mp3: 'audio/mpeg' };
+
+function audioPath(jobId: string, payload: SynthesizePayload): string {
+  return `jobs/${jobId}/audio.${payload.output_format}`;
+}
 
 export class SynthesisService {
   constructor(
@@ -124,55 +129,63 @@ export class SynthesisService {
     const gapSeconds = this.config.synthesis.sentence_gap_ms / 1000;
     const total = payload.script.length + 1;
     let done = 0;
-    const rendered = await mapLimited(payload.script, this.parallelism, async (line) => {
-      const voice = this.voiceOf(line, voices);
-      const speech = await this.backend.renderLine(
+    // Mixed and encoded on the workers as lines are rendered, straight into the file (engine/program.ts).
+    const file = await this.files.createWriter(audioPath(jobId, payload));
+    try {
+      const program = new ProgramWriter(
+        this.backend,
+        file,
         {
-          text: line.text,
-          lang: voice.lang,
-          voice: voice.voice,
-          sentenceGapSeconds: gapSeconds,
-          lexicon: payload.lexicons?.[voice.lang] ?? [],
+          sampleRate: payload.sample_rate,
+          format: payload.output_format,
+          targetLufs: this.config.synthesis.target_lufs,
+          mp3Kbps: this.config.synthesis.mp3_kbps,
+          tailSeconds: 0.3,
+          gaps: payload.script.map((_, i) => this.gapBefore(payload, i)),
         },
         ctx.signal,
       );
-      ctx.progress(++done / total, { line: done, lines: payload.script.length });
-      return speech;
-    });
-    ctx.signal.throwIfAborted();
-    ctx.log?.(`All ${payload.script.length} lines rendered; mixing and encoding ${payload.output_format}.`);
-    const mixed = await this.backend.mix(
-      {
-        segments: rendered.map((r, i) => ({
-          samples: r.samples,
-          sampleRate: r.sampleRate,
-          gapBefore: this.gapBefore(payload, i),
-        })),
-        sampleRate: payload.sample_rate,
-        format: payload.output_format,
-        targetLufs: this.config.synthesis.target_lufs,
-        mp3Kbps: this.config.synthesis.mp3_kbps,
-        tailSeconds: 0.3,
-      },
-      ctx.signal,
-    );
-    ctx.signal.throwIfAborted();
-    const captions = this.captions(payload, rendered, mixed, voices);
-    return this.commit(jobId, owner, payload, mixed.bytes, mixed.durationSeconds, captions);
+      const lines = payload.script.map((line, index) => ({ line, index }));
+      const rendered = await mapLimited(lines, this.parallelism, async ({ line, index }) => {
+        const voice = this.voiceOf(line, voices);
+        const speech = await this.backend.renderLine(
+          {
+            text: line.text,
+            lang: voice.lang,
+            voice: voice.voice,
+            sentenceGapSeconds: gapSeconds,
+            lexicon: payload.lexicons?.[voice.lang] ?? [],
+          },
+          ctx.signal,
+        );
+        program.add(index, speech);
+        ctx.progress(++done / total, { line: done, lines: payload.script.length });
+        return { words: speech.words };
+      });
+      ctx.signal.throwIfAborted();
+      ctx.log?.(`All ${payload.script.length} lines rendered; finishing the ${payload.output_format} file.`);
+      const mixed = await program.finish();
+      ctx.signal.throwIfAborted();
+      const captions = this.captions(payload, rendered, mixed, voices);
+      const audioBytes = await file.commit();
+      return this.commit(jobId, owner, payload, audioBytes, mixed.durationSeconds, captions);
+    } catch (err) {
+      await file.discard();
+      throw err;
+    }
   }
 
   private commit(
     jobId: string,
     owner: Principal,
     payload: SynthesizePayload,
-    audio: Uint8Array,
+    audioBytes: number,
     duration: number,
     captions: CaptionUnit[],
   ): SynthesisResult {
     const rendered = renderCaptions(captions, payload.caption_format);
-    const audioRel = `jobs/${jobId}/audio.${payload.output_format}`;
+    const audioRel = audioPath(jobId, payload);
     const captionRel = `jobs/${jobId}/captions.${rendered.extension}`;
-    const audioBytes = this.files.write(audioRel, audio);
     const captionBytes = this.files.write(captionRel, rendered.body);
     const now = this.clock.now();
     const retention = this.config.storage.retention_hours;
@@ -262,8 +275,8 @@ export class SynthesisService {
 
   private captions(
     payload: SynthesizePayload,
-    rendered: RenderedSpeech[],
-    mixed: Pick<MixedProgram, 'placements' | 'speech'>,
+    rendered: Array<Pick<RenderedSpeech, 'words'>>,
+    mixed: Pick<WrittenProgram, 'placements' | 'speech'>,
     voices: Map<string, { name: string; lang: Language }>,
   ): CaptionUnit[] {
     return buildCaptionUnits(

@@ -3,7 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio } from '../../../src/audio/decode.js';
-import { encodeMp3, encodeWav } from '../../../src/audio/encode.js';
+import { encodeWav } from '../../../src/audio/encode.js';
+import { withInfoTag } from '../../../src/audio/mp3-info-tag.js';
+import { Mp3Lame } from '../../../src/audio/mp3-lame.js';
+import type { PcmAudio } from '../../../src/audio/types.js';
 import { OUTPUT_SAMPLE_RATES } from '../../../src/audio/types.js';
 import {
   chirp,
@@ -17,9 +20,15 @@ import {
 } from '../../helpers/audio-fixtures.js';
 
 let tmp: ReturnType<typeof makeTempDir>;
-beforeAll(() => {
+let lame: Mp3Lame;
+beforeAll(async () => {
   tmp = makeTempDir();
+  lame = await Mp3Lame.create();
 });
+
+/** A whole MP3 file, as a synthesis job writes one (one chunk), with its Info frame. */
+const encodeMp3 = (audio: PcmAudio, kbps = 128) =>
+  withInfoTag(lame.encode(audio.samples, audio.sampleRate, kbps), audio.samples.length);
 afterAll(() => tmp.cleanup());
 
 function write(name: string, bytes: Uint8Array): string {
