@@ -112,6 +112,29 @@ describe('ProgramWriter', () => {
     expect(10 * Math.log10(energy / error)).toBeGreaterThan(15);
   });
 
+  it('sends each line to be mixed and encoded as soon as the lines before it are in', async () => {
+    const writer = new ProgramWriter(backend, new MemorySink(), {
+      sampleRate: 44100,
+      format: 'mp3',
+      targetLufs: -16,
+      mp3Kbps: 128,
+      tailSeconds: 0.3,
+      gaps: [0.25, 0.35, 0.35, 0.35],
+    });
+    const all = lines();
+    chunks.length = 0;
+    writer.add(1, all[1]!);
+    expect(chunks.length).toBe(0); // line 0 is not in yet: nothing can be placed
+    writer.add(0, all[0]!);
+    expect(chunks.length).toBe(2); // lines 0 and 1, each cut in the pause after it
+    writer.add(2, all[2]!);
+    expect(chunks.length).toBe(3);
+    writer.add(3, all[3]!);
+    expect(chunks.length).toBe(3); // the last line waits for finish(), with the tail
+    await writer.finish();
+    expect(chunks.length).toBe(4);
+  });
+
   it('refuses to finish before every line is in, and a line twice', async () => {
     const writer = new ProgramWriter(backend, new MemorySink(), {
       sampleRate: 24000,
