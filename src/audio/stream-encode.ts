@@ -1,5 +1,4 @@
 import { assertSampleRate } from './dsp.js';
-import { toInt16 } from './encode.js';
 
 /**
  * Encoders for audio sent while it is still being made: each takes the program piece by piece
@@ -14,6 +13,17 @@ export interface StreamEncoder {
 
 export type StreamFormat = 'mp3' | 'wav' | 'pcm';
 export const STREAM_FORMATS: readonly StreamFormat[] = ['mp3', 'wav', 'pcm'];
+
+/** Float to 16-bit with clipping; scale 32768 mirrors the decoder, so k/32768 values survive a round trip. */
+export function toInt16(samples: Float32Array): Int16Array {
+  const out = new Int16Array(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const v = Math.round(samples[i]! * 32768);
+    // NaN compares false everywhere and would become 0 through the Int16Array store, which is what we want.
+    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+  }
+  return out;
+}
 
 /** Float samples as raw signed 16-bit little-endian PCM (explicit byte order: Int16Array follows the host). */
 export function pcm16le(samples: Float32Array): Uint8Array {
