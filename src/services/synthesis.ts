@@ -163,7 +163,9 @@ export class SynthesisService {
         return { words: speech.words };
       });
       ctx.signal.throwIfAborted();
-      ctx.log?.(`All ${payload.script.length} lines rendered; finishing the ${payload.output_format} file.`);
+      ctx.log?.(
+        `All ${payload.script.length} lines rendered; finishing the mixing and encoding ${payload.output_format}.`,
+      );
       const mixed = await program.finish();
       ctx.signal.throwIfAborted();
       const captions = this.captions(payload, rendered, mixed, voices);
