@@ -193,6 +193,7 @@ function startEngineLayer(
   packs: PackRef[],
   log: Logger,
 ): Engines {
+  const { espeakData, kuromojiDict, onnxRuntime, sileroVad } = paths;
   return startEngines({
     workerFile: paths.engineWorker,
     devices,
@@ -202,12 +203,7 @@ function startEngineLayer(
       maxWaiting: config.limits.analysis_queue_max_depth,
       perProject: config.limits.analysis_per_project,
     },
-    paths: {
-      espeakData: paths.espeakData,
-      kuromojiDict: paths.kuromojiDict,
-      onnxRuntime: paths.onnxRuntime,
-      sileroVad: paths.sileroVad,
-    },
+    paths: { espeakData, kuromojiDict, onnxRuntime, sileroVad },
     packs,
     onCrash: (err, kind) => log.error({ err, task: kind }, 'engine worker died; replaced, task retried once'),
   });
