@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
+import { ffmpegSamples, lagOf, snrDb } from '../helpers/audio-fixtures.js';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -48,10 +48,7 @@ describe('a programme encoded in chunks', () => {
     const result = job.result as unknown as { audio_url: string; captions: Unit[]; duration: number };
     const file = join(server.dataDir, `decoded-${format}.${format}`);
     writeFileSync(file, (await api.download(result.audio_url)).bytes);
-    const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-ac', '1', '-f', 'f32le', '-'], {
-      maxBuffer: 256 << 20,
-    });
-    return { ...result, samples: new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4) };
+    return { ...result, samples: ffmpegSamples(file) };
   }
 
   it('decodes to the WAV of the same job: same length, no drift, no click, same captions', async () => {
@@ -69,7 +66,7 @@ describe('a programme encoded in chunks', () => {
     mp3.captions.forEach((u, i) => {
       const from = Math.round(u.start * rate);
       const to = Math.round(u.end * rate);
-      expect(lag(a, b, from, to), `line ${i} in place`).toBe(0);
+      expect(lagOf(a, b, from, to), `line ${i} in place`).toBe(0);
       const next = mp3.captions[i + 1];
       if (next) {
         // The pause after the line, where the chunks were cut: silent in the decoded MP3.
@@ -80,24 +77,6 @@ describe('a programme encoded in chunks', () => {
         expect(Math.max(...pause.map(Math.abs)), `pause after line ${i}`).toBeLessThan(10 ** (-50 / 20));
       }
     });
-    let error = 0;
-    let energy = 0;
-    for (let i = 0; i < a.length; i++) {
-      error += (b[i]! - a[i]!) ** 2;
-      energy += a[i]! ** 2;
-    }
-    expect(10 * Math.log10(energy / error)).toBeGreaterThan(15);
+    expect(snrDb(a, b)).toBeGreaterThan(15);
   });
 });
-
-/** The shift of `y` against `x` over [from, to) that lines them up best, within ±32 samples. */
-function lag(x: Float32Array, y: Float32Array, from: number, to: number): number {
-  let best = -Infinity;
-  let at = 0;
-  for (let d = -32; d <= 32; d++) {
-    let c = 0;
-    for (let i = from; i < to; i++) c += x[i]! * (y[i + d] ?? 0);
-    if (c > best) [best, at] = [c, d];
-  }
-  return at;
-}

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { OUTPUT_SAMPLE_RATES } from '../../../src/audio/types.js';
 import {
   chirp,
   concat,
+  ffmpegSamples,
   ffprobeStream,
   makeTempDir,
   run,
@@ -37,14 +37,6 @@ function write(name: string, bytes: Uint8Array): string {
   return path;
 }
 
-/** ffmpeg's own decode of a file, mono float. */
-function ffmpegDecode(path: string): Float32Array {
-  const out = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-ac', '1', '-f', 'f32le', '-'], {
-    maxBuffer: 64 << 20,
-  });
-  return new Float32Array(out.buffer, out.byteOffset, out.byteLength / 4);
-}
-
 describe('encodeWav', () => {
   it('writes 16-bit mono PCM that ffprobe and sox read with the right rate and exact length', () => {
     for (const rate of OUTPUT_SAMPLE_RATES) {
@@ -61,7 +53,7 @@ describe('encodeWav', () => {
   it('round-trips through ffmpeg and our decoder within half a quantisation step', async () => {
     const audio = chirp(50, 10000, 0.5, 22050, 0.9);
     const bytes = encodeWav(audio);
-    for (const decoded of [ffmpegDecode(write('rt.wav', bytes)), (await decodeAudio(bytes)).samples]) {
+    for (const decoded of [ffmpegSamples(write('rt.wav', bytes)), (await decodeAudio(bytes)).samples]) {
       expect(decoded.length).toBe(audio.samples.length);
       let maxErr = 0;
       for (let i = 0; i < decoded.length; i++)
@@ -99,7 +91,7 @@ describe('encodeMp3', () => {
       expect(info.duration).toBeGreaterThan(1.25);
       expect(info.duration).toBeLessThan(1.25 + 0.25);
 
-      const decoded = ffmpegDecode(path);
+      const decoded = ffmpegSamples(path);
       expect(decoded.length).toBe(audio.samples.length); // encoder delay and padding trimmed via the LAME tag
       const onset = decoded.findIndex((v) => Math.abs(v) > 0.05) / rate;
       expect(Math.abs(onset - lead)).toBeLessThan(0.002);

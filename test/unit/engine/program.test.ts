@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +6,14 @@ import type { AudioBackend, ChunkRequest } from '../../../src/engine/contract.js
 import { ProgramWriter, type ProgramSink } from '../../../src/engine/program.js';
 import { programStream } from '../../../src/engine/stream.js';
 import { mixChunk } from '../../../src/engine/work/mix.js';
-import { makeTempDir, peakOf, rng, syllableTrain } from '../../helpers/audio-fixtures.js';
+import {
+  ffmpegSamples,
+  makeTempDir,
+  peakOf,
+  rng,
+  snrDb,
+  syllableTrain,
+} from '../../helpers/audio-fixtures.js';
 
 let tmp: ReturnType<typeof makeTempDir>;
 let backend: Pick<AudioBackend, 'mixChunk'>;
@@ -44,10 +50,7 @@ class MemorySink implements ProgramSink {
 function decode(name: string, bytes: Uint8Array): Float32Array {
   const path = join(tmp.dir, name);
   writeFileSync(path, bytes);
-  const out = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-ac', '1', '-f', 'f32le', '-'], {
-    maxBuffer: 64 << 20,
-  });
-  return new Float32Array(out.buffer, out.byteOffset, out.byteLength / 4);
+  return ffmpegSamples(path);
 }
 
 /** Eight lines at the engine's rates, as renderLine returns them. */
@@ -103,13 +106,7 @@ describe('ProgramWriter', () => {
       ).toBeLessThan(1e-3);
     }
     // The MP3 decodes to the WAV's audio: no gap, click or drift at the joins.
-    let error = 0;
-    let energy = 0;
-    for (let i = 0; i < total; i++) {
-      error += (b[i]! - a[i]!) ** 2;
-      energy += a[i]! ** 2;
-    }
-    expect(10 * Math.log10(energy / error)).toBeGreaterThan(15);
+    expect(snrDb(a, b)).toBeGreaterThan(15);
   });
 
   it('sends each line to be mixed and encoded as soon as the lines before it are in', async () => {
@@ -177,12 +174,6 @@ describe('programStream (MP3 on the workers)', () => {
     const delay = 576 + 529;
     expect(decoded.length).toBeGreaterThanOrEqual(samples.length + delay);
     expect(decoded.length - samples.length - delay).toBeLessThan(2 * 576);
-    let error = 0;
-    let energy = 0;
-    for (let i = 0; i < samples.length; i++) {
-      error += (decoded[i + delay]! - samples[i]!) ** 2;
-      energy += samples[i]! ** 2;
-    }
-    expect(10 * Math.log10(energy / error)).toBeGreaterThan(10);
+    expect(snrDb(samples, decoded, delay)).toBeGreaterThan(10);
   });
 });
