@@ -9,16 +9,9 @@
 import { Api } from '../test/helpers/api.js';
 import { espeakReference, JAPANESE_TEXT, KOREAN_TEXT, librivoxReference } from '../test/helpers/fixtures.js';
 import { removeDir, startServer } from '../test/helpers/server.js';
+import { DIALOGUE } from './dialogue.js';
+import { hammer, keepBusy } from './poll.js';
 import { machine, writeResult } from './report.js';
-
-const DIALOGUE = [
-  ['en', 'Good morning everyone, and thank you for joining the quarterly review on such short notice.'],
-  ['ko', '안녕하세요. 오늘 회의에서는 지난 분기의 매출과 새로운 프로젝트 일정을 함께 살펴보겠습니다.'],
-  ['ja', 'おはようございます。きょうは あたらしい せいひんの けいかくに ついて はなします。'],
-  ['en', 'Let us start with the numbers. Revenue grew by twelve percent, mostly from the new markets.'],
-  ['ko', '좋습니다. 다음 주까지 자세한 보고서를 준비해서 모두에게 공유하겠습니다.'],
-  ['ja', 'ありがとうございます。しつもんが あれば いつでも れんらくして ください。'],
-] as const;
 
 async function main() {
   const server = await startServer();
@@ -104,22 +97,7 @@ async function pollLatencyUnderLoad(api: Api, script: unknown) {
   let completed = 0;
   const busy = await hammer(api, target, async (stopAt) => {
     // Keep at least three long jobs queued or running until the window closes.
-    const active = new Set<string>();
-    while (performance.now() < stopAt) {
-      while (active.size < 3) {
-        const id = await synthesize(api, long);
-        submitted.push(id);
-        active.add(id);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-      for (const id of [...active]) {
-        const { body } = await api.json<{ status: string }>('GET', `/v1/jobs/${id}`);
-        if (body.status !== 'queued' && body.status !== 'running') {
-          active.delete(id);
-          completed++;
-        }
-      }
-    }
+    completed = await keepBusy(api, stopAt, () => synthesize(api, long), submitted);
   });
   for (const id of submitted) await api.json('DELETE', `/v1/jobs/${id}`);
   return {
@@ -131,38 +109,6 @@ async function pollLatencyUnderLoad(api: Api, script: unknown) {
       throughput_ratio: round(busy.requests_per_second / idle.requests_per_second),
     },
     note: 'client, feeder and server share the same 2 cores; the load generator costs CPU too',
-  };
-}
-
-async function hammer(api: Api, jobId: string, background: (stopAt: number) => Promise<void>) {
-  const latencies: number[] = [];
-  const concurrency = 16;
-  const durationMs = 10_000;
-  const maxRequests = 300_000;
-  const t0 = performance.now();
-  const stopAt = t0 + durationMs;
-  const client = async () => {
-    while (performance.now() < stopAt && latencies.length < maxRequests) {
-      const start = performance.now();
-      const res = await fetch(`${api.url}/v1/jobs/${jobId}`, { headers: { 'X-VR-APIKEY': api.key } });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`GET job answered ${res.status}`);
-      latencies.push(performance.now() - start);
-    }
-  };
-  await Promise.all([background(stopAt), ...Array.from({ length: concurrency }, client)]);
-  const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) =>
-    round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN);
-  return {
-    requests: latencies.length,
-    concurrency,
-    seconds: round(elapsed),
-    requests_per_second: round(latencies.length / elapsed),
-    p50_ms: q(0.5),
-    p99_ms: q(0.99),
-    max_ms: q(1),
   };
 }
 

@@ -2,10 +2,12 @@
  * `npm run bench:speech`: time to first byte and total time of POST /v1/audio/speech (OpenAI
  * compatible, streamed), for 1 and 8 concurrent requests against a freshly started server, as JSON
  * (stdout and bench/results/). Built-in English voice, a five-sentence paragraph, mp3 and pcm, with
- * the latency of GET /healthz meanwhile.
+ * the latency of GET /healthz meanwhile. `--baseline DIR` measures the bundle built in DIR first.
  * Traffic goes to 127.0.0.1 only; every loop is bounded.
  */
-import { removeDir, startServer } from '../test/helpers/server.js';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BUNDLE, removeDir, startServer } from '../test/helpers/server.js';
 import { machine, writeResult } from './report.js';
 
 const INPUT =
@@ -51,10 +53,7 @@ function summary(samples: Sample[]) {
   return { requests: samples.length, ttfb_ms: stat('ttfb_ms'), total_ms: stat('total_ms') };
 }
 
-/**
- * GET /healthz every 50 ms while speech is made: the event loop's responsiveness (encoding runs on
- * the main thread in slices).
- */
+/** GET /healthz every 50 ms while speech is made: the event loop's responsiveness. */
 function probeLoop(url: string) {
   const times: number[] = [];
   let running = true;
@@ -82,7 +81,25 @@ function probeLoop(url: string) {
 }
 
 async function main() {
-  const server = await startServer();
+  const { values } = parseArgs({ options: { baseline: { type: 'string' } } });
+  const builds: Record<string, string> = {};
+  if (values.baseline) builds.baseline = resolve(values.baseline, 'build', 'voicereel.cjs');
+  builds.current = BUNDLE;
+  const speech: Record<string, unknown> = {};
+  for (const [name, bundle] of Object.entries(builds)) speech[name] = await measure(bundle);
+  const result = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    input_characters: INPUT.length,
+    runs_per_level: RUNS,
+    speech: values.baseline ? speech : speech.current,
+  };
+  writeResult('speech', result);
+}
+
+/** One fresh server of the bundle: each format at 1 and at 8 concurrent requests. */
+async function measure(bundle: string) {
+  const server = await startServer({ command: [process.execPath, bundle] });
   try {
     // One warm-up request: the first render on each worker loads its voices.
     await once(server.url, server.adminKey, 'mp3');
@@ -101,14 +118,7 @@ async function main() {
         results[`${format}_c${concurrency}`] = { ...summary(samples), healthz_ms: await probe.stop() };
       }
     }
-    const result = {
-      date: new Date().toISOString(),
-      machine: machine(),
-      input_characters: INPUT.length,
-      runs_per_level: RUNS,
-      speech: results,
-    };
-    writeResult('speech', result);
+    return results;
   } finally {
     await server.stop();
     removeDir(server.dataDir);

@@ -199,15 +199,20 @@ export function generateNotices({ root = process.cwd(), meta = 'build/meta.json'
   }
   const sq = sqlite(root);
   entries.set(`${sq.name}@${sq.version}`, sq);
-  // mpg123-decoder (MIT) is libmpg123 compiled to WebAssembly; libmpg123 itself is LGPL-2.1.
-  const mpg = [...entries.values()].find((e) => e.name === 'mpg123-decoder');
-  if (mpg) {
-    entries.set('libmpg123', {
-      name: 'libmpg123',
-      version: `compiled into mpg123-decoder@${mpg.version}`,
-      license: 'LGPL-2.1-only',
-      url: 'https://www.mpg123.de/',
-      includedIn: new Set(mpg.includedIn),
+  // Libraries compiled to WebAssembly inside an MIT package keep their own (LGPL) licences.
+  const compiled = [
+    ['mpg123-decoder', 'libmpg123', '', 'LGPL-2.1-only', 'https://www.mpg123.de/'],
+    ['wasm-media-encoders', 'libmp3lame', '3.100, ', 'LGPL-2.0-or-later', 'https://lame.sourceforge.io/'],
+  ];
+  for (const [pkg, name, version, license, url] of compiled) {
+    const host = [...entries.values()].find((e) => e.name === pkg);
+    if (!host) continue;
+    entries.set(name, {
+      name,
+      version: `${version}compiled into ${pkg}@${host.version}`,
+      license,
+      url,
+      includedIn: new Set(host.includedIn),
       texts: [],
     });
   }
@@ -252,8 +257,8 @@ export function generateNotices({ root = process.cwd(), meta = 'build/meta.json'
     `* GPL-3.0-or-later: ${names(/^GPL/)} (eSpeak NG and its voice data).`,
     '  VoiceReel as a whole is therefore distributed under GPL-3.0-or-later (see LICENSE): whoever',
     '  distributes the build or the executable must offer the complete corresponding source.',
-    `* LGPL-3.0: ${names(/^LGPL-3/)} (a fork of lamejs, the MP3 encoder).`,
-    `* LGPL-2.1: ${names(/^LGPL-2/)} (the MP3 decoder inside mpg123-decoder, as WebAssembly).`,
+    `* LGPL-2.0-or-later: ${names(/^LGPL-2\.0/)} (LAME, the MP3 encoder inside wasm-media-encoders, as WebAssembly).`,
+    `* LGPL-2.1: ${names(/^LGPL-2\.1/)} (the MP3 decoder inside mpg123-decoder, as WebAssembly).`,
     '  Their source must be available and users must be able to replace them with modified versions;',
     '  shipping the whole of VoiceReel under the GPL with its source satisfies this.',
     '* The single executable (npm run build:binary) is a Node.js binary with the bundle injected: Node.js',

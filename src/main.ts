@@ -214,20 +214,17 @@ function startEngineLayer(
   packs: PackRef[],
   log: Logger,
 ): Engines {
+  const { espeakData, kuromojiDict, onnxRuntime, sileroVad } = paths;
   return startEngines({
     workerFile: paths.engineWorker,
     devices,
     analysisThreads: config.engine.analysis_workers,
+    nice: config.engine.worker_nice,
     analysisQueue: {
       maxWaiting: config.limits.analysis_queue_max_depth,
       perProject: config.limits.analysis_per_project,
     },
-    paths: {
-      espeakData: paths.espeakData,
-      kuromojiDict: paths.kuromojiDict,
-      onnxRuntime: paths.onnxRuntime,
-      sileroVad: paths.sileroVad,
-    },
+    paths: { espeakData, kuromojiDict, onnxRuntime, sileroVad },
     packs,
     onCrash: (err, kind) => log.error({ err, task: kind }, 'engine worker died; replaced, task retried once'),
   });

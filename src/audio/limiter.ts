@@ -14,15 +14,15 @@ const RELEASE_SECONDS = 0.08;
  * needs: no overshoot, and the attack is a smooth ramp instead of a step.
  *
  * Runs as one streaming pass with window-sized ring buffers, so limiting an hour-long program costs
- * no memory beyond the output.
+ * no memory beyond the output (none with `inPlace`, which overwrites the input).
  */
-export function limitPeaks(audio: PcmAudio, ceilingDb: number): PcmAudio {
+export function limitPeaks(audio: PcmAudio, ceilingDb: number, opts: { inPlace?: boolean } = {}): PcmAudio {
   const x = audio.samples;
   const n = x.length;
   const ceiling = dbToGain(ceilingDb);
   let over = false;
   for (let i = 0; i < n && !over; i++) over = Math.abs(x[i]!) > ceiling;
-  if (!over) return { samples: x.slice(), sampleRate: audio.sampleRate };
+  if (!over) return { samples: opts.inPlace ? x : x.slice(), sampleRate: audio.sampleRate };
 
   const w = Math.max(1, Math.round(LOOKAHEAD_SECONDS * audio.sampleRate));
   // Monotonic deque (values increasing from head to tail) of the required gains in the look-ahead
@@ -40,7 +40,8 @@ export function limitPeaks(audio: PcmAudio, ceilingDb: number): PcmAudio {
   // first w samples needs, so the guarantee holds at the very start too.
   const recent = new Float64Array(w);
   const release = Math.exp(-1 / (RELEASE_SECONDS * audio.sampleRate));
-  const out = new Float32Array(n);
+  // In place is safe: sample j is written only after its last read (its output, w - 1 steps after it entered).
+  const out = opts.inPlace ? x : new Float32Array(n);
   let env = 1;
   let sum = 0;
   for (let k = 0; k < n + w - 1; k++) {

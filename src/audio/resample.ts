@@ -16,6 +16,11 @@ const MAX_EXACT_PHASES = 1024;
 /** Phases in the interpolated table; with linear interpolation between them the error is far below 80 dB. */
 const INTERP_PHASES = 512;
 
+/** How many samples `resample` returns for `n` samples from `fromRate` to `toRate`. */
+export function resampledLength(n: number, fromRate: number, toRate: number): number {
+  return fromRate === toRate ? n : Math.round((n * toRate) / fromRate);
+}
+
 export function resample(audio: PcmAudio, targetRate: number): PcmAudio {
   assertSampleRate(audio.sampleRate);
   assertSampleRate(targetRate);
@@ -25,7 +30,7 @@ export function resample(audio: PcmAudio, targetRate: number): PcmAudio {
   const g = gcd(src, targetRate);
   const up = targetRate / g; // L: output samples per `down` input samples
   const down = src / g; // M
-  const outLength = Math.round((audio.samples.length * targetRate) / src);
+  const outLength = resampledLength(audio.samples.length, src, targetRate);
   const kernel = designKernel(Math.min(1, targetRate / src));
   const samples =
     up <= MAX_EXACT_PHASES

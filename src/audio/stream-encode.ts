@@ -1,6 +1,4 @@
-import { Mp3Encoder } from '@breezystack/lamejs';
 import { assertSampleRate } from './dsp.js';
-import { MP3_BLOCK, mp3Bitrate, toInt16 } from './encode.js';
 
 /**
  * Encoders for audio sent while it is still being made: each takes the program piece by piece
@@ -15,6 +13,17 @@ export interface StreamEncoder {
 
 export type StreamFormat = 'mp3' | 'wav' | 'pcm';
 export const STREAM_FORMATS: readonly StreamFormat[] = ['mp3', 'wav', 'pcm'];
+
+/** Float to 16-bit with clipping; scale 32768 mirrors the decoder, so k/32768 values survive a round trip. */
+export function toInt16(samples: Float32Array): Int16Array {
+  const out = new Int16Array(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const v = Math.round(samples[i]! * 32768);
+    // NaN compares false everywhere and would become 0 through the Int16Array store, which is what we want.
+    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+  }
+  return out;
+}
 
 /** Float samples as raw signed 16-bit little-endian PCM (explicit byte order: Int16Array follows the host). */
 export function pcm16le(samples: Float32Array): Uint8Array {
@@ -74,7 +83,7 @@ class WavStream implements StreamEncoder {
   push(samples: Float32Array): Uint8Array {
     const body = pcm16le(samples);
     if (!this.header) return body;
-    const out = join([this.header, body]);
+    const out = concatBytes([this.header, body]);
     this.header = null;
     return out;
   }
@@ -85,44 +94,13 @@ class WavStream implements StreamEncoder {
   }
 }
 
-/**
- * One LAME encoder for the whole stream, so frames join without gaps: samples that do not fill a
- * frame wait in the encoder's own buffer for the next push. No Info tag (it would have to come
- * first, before the length is known), so decoders keep LAME's delay of about 1100 samples at the
- * start and the final frame's padding.
- */
-export class Mp3Stream implements StreamEncoder {
-  readonly contentType = 'audio/mpeg';
-  private readonly encoder: Mp3Encoder;
-  constructor(sampleRate: number, kbps: number) {
-    this.encoder = new Mp3Encoder(1, sampleRate, mp3Bitrate(sampleRate, kbps));
-  }
-  push(samples: Float32Array): Uint8Array {
-    const pcm = toInt16(samples);
-    const chunks: Uint8Array[] = [];
-    for (let i = 0; i < pcm.length; i += MP3_BLOCK) {
-      const chunk = this.encoder.encodeBuffer(pcm.subarray(i, i + MP3_BLOCK));
-      if (chunk.length > 0) chunks.push(bytesOf(chunk));
-    }
-    return join(chunks);
-  }
-  end(): Uint8Array {
-    return bytesOf(this.encoder.flush());
-  }
+/** WAV and raw PCM streams (MP3 is encoded on the engine threads: engine/stream.ts). */
+export function streamEncoder(format: 'wav' | 'pcm', sampleRate: number): StreamEncoder {
+  return format === 'wav' ? new WavStream(sampleRate) : new PcmStream();
 }
 
-export function streamEncoder(format: StreamFormat, sampleRate: number, mp3Kbps: number): StreamEncoder {
-  if (format === 'mp3') return new Mp3Stream(sampleRate, mp3Kbps);
-  if (format === 'wav') return new WavStream(sampleRate);
-  return new PcmStream();
-}
-
-/** lamejs hands out signed bytes in a buffer it reuses: copy them out as unsigned bytes. */
-function bytesOf(chunk: Int8Array | Uint8Array): Uint8Array {
-  return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice();
-}
-
-function join(parts: Uint8Array[]): Uint8Array {
+/** Byte arrays end to end (the one array itself when there is one). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;

@@ -154,6 +154,11 @@ const engine = z
     speaker_voices: z.enum(['auto', 'builtin']).default('auto'),
     /** Worker threads for reference analysis, kept apart so uploads are answered while synthesis is busy. */
     analysis_workers: z.number().int().min(1).max(16).default(1),
+    /**
+     * Nice value of the engine worker threads (and the onnxruntime threads they start), above the
+     * HTTP thread's: on a saturated machine the API is served first and synthesis takes the rest.
+     */
+    worker_nice: z.number().int().min(0).max(19).default(10),
     /** Installed model packs (`voicereel models install`). Empty: <data_dir>/models. */
     models_dir: z.string().default(''),
     /** `models install` refuses a .tar.gz that unpacks to more (counted while unpacking). */

@@ -3,11 +3,12 @@ import { errors } from '../errors.js';
 import type {
   AnalysisSlot,
   AudioBackend,
-  MixedProgram,
+  ChunkResult,
   ReferenceAnalysis,
   ReferenceInspection,
 } from './contract.js';
 import { FairQueue } from './fair-queue.js';
+import { loadSharedKuromojiDictionary, type SharedKuromojiDictionary } from './kuromoji-shared.js';
 import type { PackRef } from './packs/manifest.js';
 import { combinePools, createEnginePool, type EnginePool } from './pool.js';
 import type { EngineWorkerData, WorkerTask } from './tasks.js';
@@ -29,6 +30,8 @@ export interface EngineOptions {
   analysisQueue: { maxWaiting: number; perProject: number };
   /** Asset paths every worker gets. */
   paths: Pick<EngineWorkerData, 'espeakData' | 'kuromojiDict' | 'onnxRuntime' | 'sileroVad'>;
+  /** Nice value of every worker thread (engine.worker_nice). */
+  nice: number;
   /** Verified model packs; every synthesis worker loads all of them. */
   packs: PackRef[];
   onCrash?: (err: Error, kind: WorkerTask['kind']) => void;
@@ -56,20 +59,20 @@ export function startEngines(opts: EngineOptions): Engines {
   let pools: { synthesis: EnginePool; analysis: EnginePool } | undefined;
   const start = (threads: number, data: EngineWorkerData) =>
     createEnginePool({ workerFile: opts.workerFile, threads, workerData: data, onCrash: opts.onCrash });
+  // The Japanese dictionary is decompressed once, into shared memory that every thread reads, while
+  // the threads start; without it (files unreadable) each worker tries its own and names the failure.
+  const kuromoji = shareKuromoji(opts.paths.kuromojiDict);
+  const paths = { ...opts.paths, kuromojiShared: kuromoji?.dictionary, nice: opts.nice };
   const started = Promise.allSettled([
-    start(opts.analysisThreads, { ...opts.paths, packs: [], device: 'cpu', intraOpThreads: 1 }),
+    start(opts.analysisThreads, { ...paths, role: 'analysis', packs: [], device: 'cpu', intraOpThreads: 1 }),
     ...opts.devices.map((d) =>
-      start(d.workers, {
-        ...opts.paths,
-        packs: opts.packs,
-        device: d.device,
-        intraOpThreads: d.intraOpThreads,
-      }),
+      start(d.workers, { ...paths, packs: opts.packs, device: d.device, intraOpThreads: d.intraOpThreads }),
     ),
+    ...(kuromoji ? [kuromoji.filled.then(() => undefined)] : []),
   ]);
   const whenReady = started.then(async (results) => {
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const ok = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
     if (failed) {
       await Promise.all(ok.map((p) => p.destroy()));
       throw failed.reason;
@@ -90,10 +93,9 @@ export function startEngines(opts: EngineOptions): Engines {
     maxWaiting: opts.analysisQueue.maxWaiting,
     perTenant: opts.analysisQueue.perProject,
   });
-  // The signal is not handed to the pool: aborting a task ends its worker thread, and ending a thread
-  // inside onnxruntime (Silero VAD) aborts the whole process (a Napi::Error reaching std::terminate).
-  // A canceled analysis therefore runs to its end, bounded by max_reference_seconds, with its result
-  // dropped; its caller is answered at once and its project's turn ends when the thread is free.
+  // The signal stays with the fair queue, which answers a canceled caller at once: an analysis has no
+  // checkpoints (cancel.ts), so it runs to its end, bounded by max_reference_seconds, with its result
+  // dropped, and its project's turn ends when the thread is free.
   const analyse = <T>(task: WorkerTask, slot: AnalysisSlot, transfer?: ArrayBuffer[]): Promise<T> => {
     const pool = need().analysis;
     return fair.run(slot.project, () => pool.run<T>(task, { transfer }), slot);
@@ -107,9 +109,9 @@ export function startEngines(opts: EngineOptions): Engines {
     renderLine: (req, signal) =>
       need().synthesis.run<RenderedSpeech>({ kind: 'renderLine', req }, { signal }),
     profileVoice: (req) => need().synthesis.run<VoiceProfile>({ kind: 'profileVoice', req }),
-    mix: (req, signal) =>
-      need().synthesis.run<MixedProgram>(
-        { kind: 'mix', req },
+    mixChunk: (req, signal) =>
+      need().synthesis.run<ChunkResult>(
+        { kind: 'mixChunk', req },
         { signal, transfer: req.segments.map((s) => s.samples.buffer as ArrayBuffer) },
       ),
     ready: () => pools !== undefined,
@@ -132,4 +134,14 @@ export function startEngines(opts: EngineOptions): Engines {
       if (pools) await Promise.all([pools.synthesis.close(), pools.analysis.close()]);
     },
   };
+}
+
+function shareKuromoji(
+  dir: string,
+): { dictionary: SharedKuromojiDictionary; filled: Promise<void> } | undefined {
+  try {
+    return loadSharedKuromojiDictionary(dir);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,4 +1,5 @@
 import type { DecodeLimits, LimitBreach } from '../audio/limits.js';
+import type { ChunkEncoding } from '../audio/chunk-cut.js';
 import type { AudioFormat, VoiceProfile } from '../audio/types.js';
 import type { Language, LineLexiconEntry, RenderedSpeech } from './types.js';
 import type { LineVoice, NeuralVoiceSpec } from './voice-spec.js';
@@ -25,8 +26,8 @@ export interface AudioBackend {
   renderLine(req: RenderLineRequest, signal?: AbortSignal): Promise<RenderedSpeech>;
   /** Measures a neural preset voice the way references are measured (for matching speakers). */
   profileVoice(req: { voice: NeuralVoiceSpec; lang: Language }): Promise<VoiceProfile>;
-  /** Places rendered lines on one timeline, levels loudness, resamples and encodes. */
-  mix(req: MixRequest, signal?: AbortSignal): Promise<MixedProgram>;
+  /** Levels, resamples and places lines in one stretch of a programme and encodes it. */
+  mixChunk(req: ChunkRequest, signal?: AbortSignal): Promise<ChunkResult>;
   /** True once every worker has started and warmed up. */
   ready(): boolean;
 }
@@ -65,21 +66,27 @@ export interface RenderLineRequest {
   lexicon?: LineLexiconEntry[];
 }
 
-export interface MixRequest {
-  segments: Array<{ samples: Float32Array; sampleRate: number; gapBefore: number }>;
+/**
+ * A stretch of a programme to level, place and encode on a worker (see engine/program.ts). Segments
+ * are moved to the worker, not copied.
+ */
+export interface ChunkRequest {
   sampleRate: number;
-  format: AudioFormat;
-  targetLufs: number;
+  /** 'pcm': 16-bit little-endian samples (a WAV file's data); 'mp3': whole frames. */
+  encoding: ChunkEncoding;
   mp3Kbps: number;
-  /** Silence after the last segment, so players do not clip the final word. */
-  tailSeconds: number;
+  /** Programme samples in the chunk. */
+  length: number;
+  /** `at`: where the segment's first sample goes in the chunk. */
+  segments: Array<{ samples: Float32Array; sampleRate: number; at: number }>;
+  /** Each segment is levelled to this loudness on its own; absent: taken as it is. */
+  targetLufs?: number;
+  /** MP3 frames to keep, for a chunk that another continues (audio/chunk-cut.ts); absent: all, flushed. */
+  keepFrames?: number;
 }
 
-export interface MixedProgram {
+export interface ChunkResult {
   bytes: Uint8Array;
-  durationSeconds: number;
-  /** Where each segment's samples lie in the program (word times are relative to this start). */
-  placements: Array<{ start: number; end: number }>;
-  /** Where each segment is audible in the program: the caption times. */
+  /** Per segment, where it is audible in the chunk (sample positions): the caption times. */
   speech: Array<{ start: number; end: number }>;
 }

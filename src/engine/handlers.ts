@@ -1,4 +1,6 @@
+import type { Mp3Lame } from '../audio/mp3-lame.js';
 import { trimSilence } from '../audio/vad.js';
+import { type Checkpoint, NEVER_CANCELED } from './cancel.js';
 import type { RenderLineRequest } from './contract.js';
 import type { NeuralEngines } from './neural/engines.js';
 import { trimToSpeech } from './silero/trim.js';
@@ -7,7 +9,7 @@ import type { TaskKind, TaskOf, TaskResults, WorkerTask } from './tasks.js';
 import type { SpeechEngine } from './types.js';
 import { analyzeReference } from './work/analyze.js';
 import { inspectReference } from './work/inspect.js';
-import { mixAndEncode } from './work/mix.js';
+import { mixChunk } from './work/mix.js';
 import { profileVoice } from './work/profile-voice.js';
 import { renderLine, type SentenceVoice } from './work/render-line.js';
 
@@ -21,6 +23,8 @@ export interface WorkerContext {
   device: string;
   /** Japanese text → hiragana reading (the engine's kuromoji tokenizer, not a second copy). */
   toKana(text: string): string;
+  /** This thread's MP3 encoder, made on first use. */
+  mp3(): Promise<Mp3Lame>;
   threadId: number;
   startupMs: number;
 }
@@ -34,6 +38,7 @@ export interface HandlerOutput<R> {
 export type TaskHandler<K extends TaskKind> = (
   task: TaskOf<K>,
   ctx: WorkerContext,
+  checkpoint: Checkpoint,
 ) => HandlerOutput<TaskResults[K]> | Promise<HandlerOutput<TaskResults[K]>>;
 
 /** One entry per task kind; the mapped type makes a missing handler a compile error. */
@@ -58,8 +63,8 @@ export const handlers: { [K in TaskKind]: TaskHandler<K> } = {
 
   analyze: async (task, ctx) => ({ result: await analyzeReference(task.req, ctx.vad, ctx.toKana) }),
 
-  renderLine: async (task, ctx) => {
-    const speech = await renderLine(sentenceVoice(task.req, ctx), task.req);
+  renderLine: async (task, ctx, checkpoint) => {
+    const speech = await renderLine(sentenceVoice(task.req, ctx), task.req, checkpoint);
     return { result: speech, transfer: [speech.samples.buffer as ArrayBuffer] };
   },
 
@@ -71,9 +76,10 @@ export const handlers: { [K in TaskKind]: TaskHandler<K> } = {
     ),
   }),
 
-  mix: (task) => {
-    const program = mixAndEncode(task.req);
-    return { result: program, transfer: [program.bytes.buffer as ArrayBuffer] };
+  mixChunk: async (task, ctx, checkpoint) => {
+    const lame = task.req.encoding === 'mp3' ? await ctx.mp3() : undefined;
+    const chunk = mixChunk(task.req, lame, checkpoint);
+    return { result: chunk, transfer: [chunk.bytes.buffer as ArrayBuffer] };
   },
 };
 
@@ -98,8 +104,12 @@ function sentenceVoice(req: Pick<RenderLineRequest, 'lang' | 'voice'>, ctx: Work
 }
 
 /** Runs the handler for `task.kind`; unknown kinds (a newer main thread?) fail loudly. */
-export async function dispatch(task: WorkerTask, ctx: WorkerContext): Promise<HandlerOutput<unknown>> {
+export async function dispatch(
+  task: WorkerTask,
+  ctx: WorkerContext,
+  checkpoint: Checkpoint = NEVER_CANCELED,
+): Promise<HandlerOutput<unknown>> {
   const handler = (handlers as Record<string, TaskHandler<TaskKind> | undefined>)[task?.kind];
   if (!handler) throw new TypeError(`engine worker: unknown task kind ${JSON.stringify(task?.kind)}`);
-  return handler(task as never, ctx);
+  return handler(task as never, ctx, checkpoint);
 }

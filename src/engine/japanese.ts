@@ -1,4 +1,5 @@
 import kuromoji from 'kuromoji';
+import { sharedTokenizer, type SharedKuromojiDictionary, whenFilled } from './kuromoji-shared.js';
 
 /** A caption-sized unit of Japanese text: what the reader sees and what eSpeak is given to say. */
 export interface JapaneseWord {
@@ -17,21 +18,36 @@ type Token = kuromoji.IpadicFeatures;
 
 /**
  * Builds the kuromoji tokenizer from `dictPath` (never from node_modules: the bundled app ships the
- * dictionary beside itself). Takes ~0.7 s, so callers build it once per thread.
+ * dictionary beside itself). Takes ~0.7 s and ~290 MB, so callers build it once per thread, or
+ * over the dictionary the main thread decompressed once into shared memory (`shared`, a few MB and
+ * milliseconds per thread).
  */
-export function createJapaneseReader(dictPath: string): Promise<JapaneseReader> {
+export function createJapaneseReader(
+  dictPath: string,
+  shared?: SharedKuromojiDictionary,
+): Promise<JapaneseReader> {
+  if (shared) return whenFilled(shared).then(() => readerOver(sharedTokenizer(shared)));
   return new Promise((resolve, reject) => {
     kuromoji.builder({ dicPath: dictPath }).build((err, tokenizer) => {
       if (err) {
         reject(new Error(`kuromoji dictionary at ${dictPath} failed to load: ${String(err)}`));
         return;
       }
-      resolve({
-        words: (text) => groupWords(tokenizer.tokenize(text)),
-        toKana: (text) => tokenizer.tokenize(text).map(tokenKana).join(''),
-      });
+      resolve(readerOver(tokenizer));
     });
   });
+}
+
+/** The reader over a filled shared dictionary, built synchronously (on first use in analysis workers). */
+export function sharedJapaneseReader(shared: SharedKuromojiDictionary): JapaneseReader {
+  return readerOver(sharedTokenizer(shared));
+}
+
+function readerOver(tokenizer: kuromoji.Tokenizer<Token>): JapaneseReader {
+  return {
+    words: (text) => groupWords(tokenizer.tokenize(text)),
+    toKana: (text) => tokenizer.tokenize(text).map(tokenKana).join(''),
+  };
 }
 
 /** The brief's converter: text with kanji → hiragana readings. */

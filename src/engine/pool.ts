@@ -1,9 +1,19 @@
 import type { Transferable } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { PingResult, WorkerTask } from './tasks.js';
+import { abortError, untilAborted } from './cancel.js';
+import type { PingResult, SentTask, WorkerTask } from './tasks.js';
+
+export interface RunOptions {
+  /**
+   * Aborting rejects the run at once; the thread stops at the task's next checkpoint and stays
+   * (it is never terminated: see cancel.ts).
+   */
+  signal?: AbortSignal;
+  transfer?: Transferable[];
+}
 
 export interface EnginePool {
-  run<T>(task: WorkerTask, opts?: { signal?: AbortSignal; transfer?: Transferable[] }): Promise<T>;
+  run<T>(task: WorkerTask, opts?: RunOptions): Promise<T>;
   /** Worker threads (fixed). */
   readonly size: number;
   /** Tasks waiting for a free thread. */
@@ -55,26 +65,37 @@ export async function createEnginePool(opts: EnginePoolOptions): Promise<EngineP
     lastError = err instanceof Error ? err : new Error(String(err));
   });
 
+  // Counts a task until its thread is done with it, even when its caller stopped waiting (abort).
   let inFlight = 0;
-  const runOnce = (task: WorkerTask, runOpts: { signal?: AbortSignal; transfer?: Transferable[] }) =>
-    piscina.run(task, { signal: runOpts.signal ?? null, transferList: runOpts.transfer as never });
+  // No signal reaches piscina: it would terminate the thread (see cancel.ts); the flag asks instead.
+  const runOnce = (task: SentTask, transfer: Transferable[] | undefined) =>
+    piscina.run(task, { transferList: transfer as never });
+  const runCounted = async (task: SentTask, runOpts: RunOptions): Promise<unknown> => {
+    inFlight++;
+    try {
+      try {
+        return await runOnce(task, runOpts.transfer);
+      } catch (err) {
+        // piscina has already started a replacement thread; a task whose buffers were moved
+        // cannot be sent again (they went down with the thread).
+        if (!isWorkerCrash(err) || runOpts.signal?.aborted || runOpts.transfer?.length) throw err;
+        opts.onCrash?.(err as Error, task.kind);
+        return await runOnce(task, runOpts.transfer);
+      }
+    } finally {
+      inFlight--;
+    }
+  };
   const pool: EnginePool = {
     size: threads,
-    async run<T>(task: WorkerTask, runOpts: { signal?: AbortSignal; transfer?: Transferable[] } = {}) {
-      inFlight++;
-      try {
-        try {
-          return (await runOnce(task, runOpts)) as T;
-        } catch (err) {
-          // piscina has already started a replacement thread; a task whose buffers were moved
-          // cannot be sent again (they went down with the thread).
-          if (!isWorkerCrash(err) || runOpts.signal?.aborted || runOpts.transfer?.length) throw err;
-          opts.onCrash?.(err as Error, task.kind);
-          return (await runOnce(task, runOpts)) as T;
-        }
-      } finally {
-        inFlight--;
-      }
+    async run<T>(task: WorkerTask, runOpts: RunOptions = {}) {
+      const { signal } = runOpts;
+      if (!signal) return (await runCounted(task, runOpts)) as T;
+      if (signal.aborted) throw abortError(signal);
+      const cancel = new SharedArrayBuffer(4);
+      const work = runCounted({ ...task, cancel }, runOpts);
+      work.catch(() => undefined); // an aborted caller no longer listens; the thread's TaskCanceled ends here
+      return (await untilAborted(work, signal, cancel)) as T;
     },
     queued: () => piscina.queueSize,
     busy: () => Math.max(0, Math.min(threads, inFlight - piscina.queueSize)),

@@ -1,10 +1,11 @@
 import type {
-  MixedProgram,
-  MixRequest,
+  ChunkRequest,
+  ChunkResult,
   ReferenceAnalysis,
   ReferenceInspection,
   RenderLineRequest,
 } from './contract.js';
+import type { SharedKuromojiDictionary } from './kuromoji-shared.js';
 import type { PackRef } from './packs/manifest.js';
 import type { DecodeLimits } from '../audio/limits.js';
 import type { VoiceProfile } from '../audio/types.js';
@@ -23,7 +24,10 @@ export type WorkerTask =
   | { kind: 'analyze'; req: AnalyzeRequest }
   | { kind: 'renderLine'; req: RenderLineRequest }
   | { kind: 'profileVoice'; req: { voice: NeuralVoiceSpec; lang: Language } }
-  | { kind: 'mix'; req: MixRequest };
+  | { kind: 'mixChunk'; req: ChunkRequest };
+
+/** A task as sent: with the flag its caller raises to cancel it (cancel.ts), when it can be. */
+export type SentTask = WorkerTask & { cancel?: SharedArrayBuffer };
 
 export type TaskKind = WorkerTask['kind'];
 export type TaskOf<K extends TaskKind> = Extract<WorkerTask, { kind: K }>;
@@ -48,13 +52,23 @@ export interface TaskResults {
   analyze: ReferenceAnalysis;
   renderLine: RenderedSpeech;
   profileVoice: VoiceProfile;
-  mix: MixedProgram;
+  mixChunk: ChunkResult;
 }
 
 /** `workerData` every engine worker is started with (paths from resolveAppPaths). */
 export interface EngineWorkerData {
   espeakData: string;
   kuromojiDict: string;
+  /**
+   * The kuromoji dictionary in shared memory, decompressed once by the main thread (workers then
+   * read kuromojiDict no more); absent, each worker loads its own copy from kuromojiDict.
+   */
+  kuromojiShared?: SharedKuromojiDictionary;
+  /**
+   * 'analysis' workers (uploads) load only Silero and, on the first Japanese transcript, the kana
+   * reader; eSpeak and model packs are for 'synthesis' workers (the default).
+   */
+  role?: 'synthesis' | 'analysis';
   /** onnxruntime-node's package directory and the Silero VAD model (every worker loads both). */
   onnxRuntime: string;
   sileroVad: string;
@@ -64,4 +78,6 @@ export interface EngineWorkerData {
   device: string;
   /** onnxruntime intra-op threads per session. */
   intraOpThreads: number;
+  /** Nice value this thread sets on itself before starting any engine (threads it starts inherit it). */
+  nice?: number;
 }

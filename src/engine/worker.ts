@@ -3,14 +3,20 @@
  * from the paths in workerData, and dispatches tasks by kind through handlers.ts.
  */
 import { threadId, workerData } from 'node:worker_threads';
-import { createEspeakEngine } from './espeak/engine.js';
+import { Mp3Lame } from '../audio/mp3-lame.js';
+import { checkpointOf } from './cancel.js';
+import { createEspeakEngine, type EspeakEngine } from './espeak/engine.js';
 import { maybeCrashForTest } from './faults.js';
 import { dispatch, type WorkerContext } from './handlers.js';
+import { createJapaneseReader, sharedJapaneseReader } from './japanese.js';
+import { whenFilled } from './kuromoji-shared.js';
 import { NeuralEngines } from './neural/engines.js';
 import { executionProviders } from './onnx/devices.js';
 import { loadOnnxRuntime } from './onnx/runtime.js';
 import { SileroVad } from './silero/vad.js';
-import type { EngineWorkerData, WorkerTask } from './tasks.js';
+import type { EngineWorkerData, SentTask } from './tasks.js';
+import { LANGUAGES, type SpeechEngine } from './types.js';
+import { lowerThreadPriority } from './thread-priority.js';
 import { movable } from './transfer.js';
 
 function checkWorkerData(data: unknown): EngineWorkerData {
@@ -25,24 +31,49 @@ function checkWorkerData(data: unknown): EngineWorkerData {
 async function init(): Promise<WorkerContext> {
   const data = checkWorkerData(workerData);
   const started = performance.now();
-  const engine = await createEspeakEngine({ espeakData: data.espeakData, kuromojiDict: data.kuromojiDict });
+  if (data.nice) lowerThreadPriority(data.nice);
   const ort = loadOnnxRuntime(data.onnxRuntime);
   const vad = await SileroVad.load(ort, data.sileroVad);
+  let lame: Promise<Mp3Lame> | undefined;
+  const base = { vad, threadId, device: data.device, mp3: () => (lame ??= Mp3Lame.create()) };
+  if (data.role === 'analysis') return { ...base, ...(await analysisTools(data)), startupMs: since(started) };
+  const engine = await createEspeakEngine(data);
   const neural = await NeuralEngines.load(ort, data.packs, engine, {
     intraOpThreads: data.intraOpThreads,
     executionProviders: executionProviders(data.device),
   });
   // The first run of a session allocates and tunes its kernels; do it before saying "ready".
   await neural.warmUp();
+  return { ...base, engine, neural, toKana: engine.toKana, startupMs: since(started) };
+}
+
+/**
+ * Uploads need Silero and, for Japanese transcripts, kana readings; not eSpeak (~90 MB a thread
+ * with its calibration) nor model packs. Over the shared dictionary the reader is built on the
+ * first Japanese transcript; eSpeak only if a synthesis task ever reached this thread.
+ */
+async function analysisTools(
+  data: EngineWorkerData,
+): Promise<Pick<WorkerContext, 'engine' | 'neural' | 'toKana'>> {
+  const shared = data.kuromojiShared;
+  let kana: ((text: string) => string) | undefined;
+  if (shared) await whenFilled(shared);
+  else kana = (await createJapaneseReader(data.kuromojiDict)).toKana;
+  const toKana = (text: string) => (kana ??= sharedJapaneseReader(shared!).toKana)(text);
+  return { engine: lazyEngine(() => createEspeakEngine(data)), neural: NeuralEngines.none(), toKana };
+}
+
+function lazyEngine(load: () => Promise<EspeakEngine>): SpeechEngine {
+  let engine: Promise<EspeakEngine> | undefined;
   return {
-    engine,
-    neural,
-    vad,
-    toKana: engine.toKana,
-    threadId,
-    device: data.device,
-    startupMs: Math.round(performance.now() - started),
+    name: 'espeak-ng',
+    languages: LANGUAGES,
+    speak: async (req) => (await (engine ??= load())).speak(req),
   };
+}
+
+function since(t0: number): number {
+  return Math.round(performance.now() - t0);
 }
 
 // Started as soon as piscina loads this module. (Between tasks piscina parks the thread in
@@ -52,9 +83,12 @@ async function init(): Promise<WorkerContext> {
 const context = init();
 context.catch(() => {});
 
-export default async function runTask(task: WorkerTask): Promise<unknown> {
+export default async function runTask(task: SentTask): Promise<unknown> {
   const ctx = await context;
+  const checkpoint = checkpointOf(task.cancel);
+  // A task canceled while it waited for this thread (or for the engines to load) does no work.
+  checkpoint();
   maybeCrashForTest(task.kind);
-  const { result, transfer } = await dispatch(task, ctx);
+  const { result, transfer } = await dispatch(task, ctx, checkpoint);
   return transfer && transfer.length > 0 ? movable(result, transfer) : result;
 }

@@ -2,16 +2,11 @@ import { applyGain } from '../audio/dsp.js';
 import { limitPeaks } from '../audio/limiter.js';
 import { integratedLoudness } from '../audio/loudness.js';
 import { resample } from '../audio/resample.js';
-import { setImmediate } from 'node:timers/promises';
-import {
-  STREAM_FORMATS,
-  type StreamEncoder,
-  type StreamFormat,
-  streamEncoder,
-} from '../audio/stream-encode.js';
+import { STREAM_FORMATS, type StreamFormat } from '../audio/stream-encode.js';
 import type { VoiceProfile } from '../audio/types.js';
 import type { Config } from '../config/schema.js';
 import type { AudioBackend } from '../engine/contract.js';
+import { type ProgramStream, programStream } from '../engine/stream.js';
 import type { Language, LineLexiconEntry } from '../engine/types.js';
 import type { LineVoice } from '../engine/voice-spec.js';
 import { errors } from '../errors.js';
@@ -51,11 +46,6 @@ const LOOKAHEAD = 2;
 /** Level changes the fixed gain may make (see level()). */
 const GAIN_RANGE_DB = { min: -12, max: 24 } as const;
 const TAIL_SECONDS = 0.3;
-/**
- * Samples encoded between returns to the event loop: MP3 encoding runs on the main thread, about a
- * tenth of real time with lamejs, so a sentence is encoded in slices of a few milliseconds each.
- */
-const ENCODE_SLICE = 4 * 1152;
 
 export interface SpeechAnswer {
   format: StreamFormat;
@@ -103,7 +93,9 @@ export class SpeechService {
       who,
       plan.characters,
     );
-    const encoder = streamEncoder(plan.format, SPEECH_SAMPLE_RATE, this.d.config.synthesis.mp3_kbps);
+    // MP3 is encoded on the engine threads, never on the event loop.
+    const kbps = this.d.config.synthesis.mp3_kbps;
+    const encoder = programStream(this.d.backend, plan.format, SPEECH_SAMPLE_RATE, kbps, signal);
     return {
       format: plan.format,
       contentType: encoder.contentType,
@@ -116,7 +108,7 @@ export class SpeechService {
   private async *produce(
     who: Principal,
     plan: SpeechPlan,
-    encoder: StreamEncoder,
+    encoder: ProgramStream,
     signal: AbortSignal,
   ): AsyncGenerator<Uint8Array, void, undefined> {
     const gapSamples = Math.round((this.d.config.synthesis.sentence_gap_ms / 1000) * SPEECH_SAMPLE_RATE);
@@ -132,18 +124,20 @@ export class SpeechService {
         const audio = resample(rendered, SPEECH_SAMPLE_RATE);
         gainDb ??= fixedGain(audio.samples, this.d.config.synthesis.target_lufs);
         const levelled = limitPeaks(applyGain(audio, gainDb), -1).samples;
-        const gap = i === 0 ? 0 : gapSamples;
-        const withGap = new Float32Array(gap + levelled.length);
-        withGap.set(levelled, gap);
-        samples += withGap.length;
+        // The pause goes after each sentence, not before the next: the MP3 encoder cuts in it, so the
+        // sentence's own push returns its audio (stream.ts).
+        const last = i === plan.sentences.length - 1;
+        const pause = last ? Math.round(TAIL_SECONDS * SPEECH_SAMPLE_RATE) : gapSamples;
+        const withPause = new Float32Array(levelled.length + pause);
+        withPause.set(levelled);
+        samples += withPause.length;
         characters += [...plan.sentences[i]!].length;
-        yield await encodeInSlices(encoder, withGap);
+        const bytes = await encoder.push(withPause);
+        if (bytes.length > 0) yield bytes;
       }
-      const tail = new Float32Array(Math.round(TAIL_SECONDS * SPEECH_SAMPLE_RATE));
-      samples += tail.length;
-      const last = Buffer.concat([encoder.push(tail), encoder.end()]);
+      const rest = await encoder.end();
       finished = true;
-      if (last.length > 0) yield last;
+      if (rest.length > 0) yield rest;
     } finally {
       pending.cancel();
       // A request cut short counts what it was sent; a finished one its whole input.
@@ -264,13 +258,4 @@ function fixedGain(samples: Float32Array, targetLufs: number): number {
   const measured = integratedLoudness({ samples, sampleRate: SPEECH_SAMPLE_RATE });
   if (!Number.isFinite(measured)) return 0;
   return Math.min(GAIN_RANGE_DB.max, Math.max(GAIN_RANGE_DB.min, targetLufs - measured));
-}
-
-async function encodeInSlices(encoder: StreamEncoder, samples: Float32Array): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  for (let i = 0; i < samples.length; i += ENCODE_SLICE) {
-    if (i > 0) await setImmediate();
-    parts.push(encoder.push(samples.subarray(i, i + ENCODE_SLICE)));
-  }
-  return Buffer.concat(parts);
 }

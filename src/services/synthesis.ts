@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { AudioFormat, VoiceProfile } from '../audio/types.js';
 import { buildCaptionUnits } from '../captions/units.js';
 import { renderCaptions } from '../captions/format.js';
@@ -11,7 +12,9 @@ import { newId } from '../lib/ids.js';
 import { mapLimited } from '../lib/map-limited.js';
 import type { Repos, Store } from '../store/index.js';
 import type { ObjectStore } from '../store/objects/object-store.js';
-import type { AudioBackend, MixedProgram } from '../engine/contract.js';
+import { createScratchFile } from './scratch-file.js';
+import type { AudioBackend } from '../engine/contract.js';
+import { ProgramWriter, type WrittenProgram } from '../engine/program.js';
 import type { JobAdmission } from './admission.js';
 import { ensureCharacterQuota } from './quota.js';
 import type { Principal } from './keys.js';
@@ -43,6 +46,13 @@ export interface JobContext {
 }
 
 export const AUDIO_TYPES: Record<AudioFormat, string> = { wav: 'audio/wav', mp3: 'audio/mpeg' };
+
+/** Where programmes are written before the object store takes them (emptied at start-up, as tmp/ is). */
+const SCRATCH_DIR = 'tmp/programmes';
+
+function audioPath(jobId: string, payload: SynthesizePayload): string {
+  return `jobs/${jobId}/audio.${payload.output_format}`;
+}
 
 export class SynthesisService {
   constructor(
@@ -134,53 +144,67 @@ export class SynthesisService {
     const gapSeconds = this.config.synthesis.sentence_gap_ms / 1000;
     const total = payload.script.length + 1;
     let done = 0;
-    const rendered = await mapLimited(payload.script, this.parallelism, async (line) => {
-      const voice = this.voiceOf(line, voices);
-      const speech = await this.backend.renderLine(
+    // Mixed and encoded on the workers as lines are rendered, straight into a scratch file
+    // (engine/program.ts), which the object store then takes whole.
+    const file = await createScratchFile(
+      join(this.config.storage.data_dir, SCRATCH_DIR),
+      `.${payload.output_format}`,
+    );
+    try {
+      const program = new ProgramWriter(
+        this.backend,
+        file,
         {
-          text: line.text,
-          lang: voice.lang,
-          voice: voice.voice,
-          sentenceGapSeconds: gapSeconds,
-          lexicon: payload.lexicons?.[voice.lang] ?? [],
+          sampleRate: payload.sample_rate,
+          format: payload.output_format,
+          targetLufs: this.config.synthesis.target_lufs,
+          mp3Kbps: this.config.synthesis.mp3_kbps,
+          tailSeconds: 0.3,
+          gaps: payload.script.map((_, i) => this.gapBefore(payload, i)),
         },
         ctx.signal,
       );
-      ctx.progress(++done / total, { line: done, lines: payload.script.length });
-      return speech;
-    });
-    ctx.signal.throwIfAborted();
-    ctx.log?.(`All ${payload.script.length} lines rendered; mixing and encoding ${payload.output_format}.`);
-    const mixed = await this.backend.mix(
-      {
-        segments: rendered.map((r, i) => ({
-          samples: r.samples,
-          sampleRate: r.sampleRate,
-          gapBefore: this.gapBefore(payload, i),
-        })),
-        sampleRate: payload.sample_rate,
-        format: payload.output_format,
-        targetLufs: this.config.synthesis.target_lufs,
-        mp3Kbps: this.config.synthesis.mp3_kbps,
-        tailSeconds: 0.3,
-      },
-      ctx.signal,
-    );
-    ctx.signal.throwIfAborted();
-    const captions = this.captions(payload, rendered, mixed, voices);
-    return this.commit(jobId, owner, payload, mixed.bytes, mixed.durationSeconds, captions);
+      const lines = payload.script.map((line, index) => ({ line, index }));
+      const rendered = await mapLimited(lines, this.parallelism, async ({ line, index }) => {
+        const voice = this.voiceOf(line, voices);
+        const speech = await this.backend.renderLine(
+          {
+            text: line.text,
+            lang: voice.lang,
+            voice: voice.voice,
+            sentenceGapSeconds: gapSeconds,
+            lexicon: payload.lexicons?.[voice.lang] ?? [],
+          },
+          ctx.signal,
+        );
+        program.add(index, speech);
+        ctx.progress(++done / total, { line: done, lines: payload.script.length });
+        return { words: speech.words };
+      });
+      ctx.signal.throwIfAborted();
+      ctx.log?.(
+        `All ${payload.script.length} lines rendered; finishing the mixing and encoding ${payload.output_format}.`,
+      );
+      const mixed = await program.finish();
+      ctx.signal.throwIfAborted();
+      const captions = this.captions(payload, rendered, mixed, voices);
+      await file.finish();
+      return await this.commit(jobId, owner, payload, file.path, mixed.durationSeconds, captions);
+    } finally {
+      await file.discard();
+    }
   }
 
   private async commit(
     jobId: string,
     owner: Principal,
     payload: SynthesizePayload,
-    audio: Uint8Array,
+    audioFile: string,
     duration: number,
     captions: CaptionUnit[],
   ): Promise<SynthesisResult> {
     const rendered = renderCaptions(captions, payload.caption_format);
-    const audioRel = `jobs/${jobId}/audio.${payload.output_format}`;
+    const audioRel = audioPath(jobId, payload);
     const captionRel = `jobs/${jobId}/captions.${rendered.extension}`;
     const now = this.clock.now();
     const retention = this.config.storage.retention_hours;
@@ -224,7 +248,7 @@ export class SynthesisService {
     };
     // The rows name the objects only once both are stored whole; a failure anywhere removes both.
     try {
-      const audioBytes = await this.objects.put(audioRel, audio, AUDIO_TYPES[payload.output_format]);
+      const audioBytes = await this.objects.putFile(audioRel, audioFile, AUDIO_TYPES[payload.output_format]);
       const captionBytes = await this.objects.put(captionRel, rendered.body, rendered.contentType);
       await this.store.transaction((tx) => commitRows(tx, audioBytes, captionBytes));
     } catch (err) {
@@ -277,8 +301,8 @@ export class SynthesisService {
 
   private captions(
     payload: SynthesizePayload,
-    rendered: RenderedSpeech[],
-    mixed: Pick<MixedProgram, 'placements' | 'speech'>,
+    rendered: Array<Pick<RenderedSpeech, 'words'>>,
+    mixed: Pick<WrittenProgram, 'placements' | 'speech'>,
     voices: Map<string, { name: string; lang: Language }>,
   ): CaptionUnit[] {
     return buildCaptionUnits(

@@ -215,6 +215,37 @@ export function run(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** ffmpeg's own decode of a file, mono float samples. */
+export function ffmpegSamples(path: string): Float32Array {
+  const out = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-ac', '1', '-f', 'f32le', '-'], {
+    maxBuffer: 256 << 20,
+  });
+  return new Float32Array(out.buffer, out.byteOffset, out.byteLength / 4);
+}
+
+/** The shift of `y` against `x` over [from, to) that lines them up best, within ±`range` samples. */
+export function lagOf(x: Float32Array, y: Float32Array, from: number, to: number, range = 32): number {
+  let best = -Infinity;
+  let at = 0;
+  for (let d = -range; d <= range; d++) {
+    let c = 0;
+    for (let i = from; i < to; i++) c += x[i]! * (y[i + d] ?? 0);
+    if (c > best) [best, at] = [c, d];
+  }
+  return at;
+}
+
+/** Signal to error ratio of `y` against the reference `x` (from `x[0]` and `y[offset]` on), dB. */
+export function snrDb(x: Float32Array, y: Float32Array, offset = 0): number {
+  let error = 0;
+  let energy = 0;
+  for (let i = 0; i < x.length; i++) {
+    error += ((y[i + offset] ?? 0) - x[i]!) ** 2;
+    energy += x[i]! ** 2;
+  }
+  return 10 * Math.log10(energy / error);
+}
+
 /** ffmpeg's EBU R128 integrated loudness (the "I:" line of the ebur128 summary), LUFS. */
 export function ffmpegIntegratedLoudness(path: string): number {
   const res = spawnSync(

@@ -23,12 +23,13 @@ describe('THIRD_PARTY_NOTICES', () => {
   it('flags the copyleft licences at the top', () => {
     const top = generated.slice(0, generated.indexOf('PACKAGES ('));
     expect(top).toMatch(/GPL-3\.0-or-later: @echogarden\/espeak-ng-emscripten/);
-    expect(top).toMatch(/LGPL-3\.0: @breezystack\/lamejs/);
+    expect(top).toMatch(/LGPL-2\.0-or-later: libmp3lame \(LAME, the MP3 encoder/);
+    expect(top).toMatch(/LGPL-2\.1: libmpg123/);
   });
 
   it.each([
     ['@echogarden/espeak-ng-emscripten', /^GPL-3\.0/],
-    ['@breezystack/lamejs', /^LGPL-3\.0/],
+    ['wasm-media-encoders', /^MIT$/],
     ['kuromoji', /^Apache-2\.0$/],
     ['koa', /^MIT$/],
     ['better-sqlite3', /^MIT$/],

@@ -1,6 +1,7 @@
 import { spectralTilt } from '../../audio/tilt.js';
 import { nonSilentRegions } from '../../audio/vad.js';
 import { createJapaneseReader, type JapaneseReader } from '../japanese.js';
+import type { SharedKuromojiDictionary } from '../kuromoji-shared.js';
 import {
   LANGUAGES,
   type Language,
@@ -19,6 +20,8 @@ import { wordTimings } from './timing.js';
 export interface EspeakEnginePaths {
   espeakData: string;
   kuromojiDict: string;
+  /** The dictionary decompressed once by the main thread; read from kuromojiDict when absent. */
+  kuromojiShared?: SharedKuromojiDictionary;
 }
 
 /** Pauses shorter than this inside a sentence do not end a word early (stop closures, short gaps). */
@@ -53,7 +56,7 @@ const WARM_UP: Record<Language, string> = { en: 'Hello there.', ko: '안녕하�
 export async function createEspeakEngine(paths: EspeakEnginePaths): Promise<EspeakEngine> {
   const [espeak, japanese] = await Promise.all([
     loadEspeak(paths.espeakData),
-    createJapaneseReader(paths.kuromojiDict),
+    createJapaneseReader(paths.kuromojiDict, paths.kuromojiShared),
   ]);
   const voices = createVoiceMapper(espeak);
   for (const lang of LANGUAGES) espeak.synthesize(WARM_UP[lang], voices.settingsFor(lang, null));

@@ -23,7 +23,7 @@ const WARM_UP = 'OK.';
  */
 export class NeuralEngines {
   private constructor(
-    private readonly text: EspeakEngine,
+    private readonly text: EspeakEngine | null,
     private readonly packs: Map<string, Loaded>,
   ) {}
 
@@ -41,6 +41,11 @@ export class NeuralEngines {
       throw err;
     }
     return new NeuralEngines(text, loaded);
+  }
+
+  /** An analysis worker's: no packs, and no eSpeak to phonemize with. */
+  static none(): NeuralEngines {
+    return new NeuralEngines(null, new Map());
   }
 
   get size(): number {
@@ -63,7 +68,7 @@ export class NeuralEngines {
     ipa: readonly PhonemeEntry[] = [],
   ): Promise<RenderedSpeech> {
     const loaded = this.packs.get(spec.pack);
-    if (!loaded) throw new RangeError(`model pack ${spec.pack} is not loaded in this worker`);
+    if (!loaded || !this.text) throw new RangeError(`model pack ${spec.pack} is not loaded in this worker`);
     const units = this.text.units(lang, sentence, ipa);
     if (spec.engine !== loaded.family.name)
       throw new TypeError(`${spec.pack} is a ${loaded.family.label} pack`);

@@ -1,44 +1,48 @@
-import { durationOf } from '../../audio/dsp.js';
-import { encodeMp3, encodeWav } from '../../audio/encode.js';
-import { mixProgram, type Placement } from '../../audio/mix.js';
-import type { MixedProgram, MixRequest } from '../contract.js';
+import { mixChunk as mixSamples } from '../../audio/mix.js';
+import type { Mp3Lame } from '../../audio/mp3-lame.js';
+import { resampledLength } from '../../audio/resample.js';
+import { pcm16le } from '../../audio/stream-encode.js';
+import { type Checkpoint, NEVER_CANCELED } from '../cancel.js';
+import type { ChunkRequest, ChunkResult } from '../contract.js';
 
-/** The last step of a synthesis job, on a worker: level, place, resample, encode. */
-export function mixAndEncode(req: MixRequest): MixedProgram {
-  const { audio, placements } = mixProgram(
-    req.segments.map((s) => ({
-      audio: { samples: s.samples, sampleRate: s.sampleRate },
-      gapBefore: s.gapBefore,
-    })),
-    { sampleRate: req.sampleRate, targetLufs: req.targetLufs },
-  );
-  const speech = placements.map((p) => audibleWithin(audio.samples, audio.sampleRate, p));
-  const tail = Math.round(req.tailSeconds * req.sampleRate);
-  const padded = new Float32Array(audio.samples.length + tail);
-  padded.set(audio.samples);
-  const program = { samples: padded, sampleRate: req.sampleRate };
-  const bytes = req.format === 'mp3' ? encodeMp3(program, req.mp3Kbps) : encodeWav(program);
-  return { bytes, durationSeconds: durationOf(program), placements, speech };
+/** One stretch of a programme, on a worker: level, place, resample, encode (see engine/program.ts). */
+export function mixChunk(
+  req: ChunkRequest,
+  lame: Mp3Lame | undefined,
+  checkpoint: Checkpoint = NEVER_CANCELED,
+): ChunkResult {
+  const rate = req.sampleRate;
+  const segments = req.segments.map((s) => ({
+    audio: { samples: s.samples, sampleRate: s.sampleRate },
+    at: s.at,
+  }));
+  const lengths = segments.map((s) => resampledLength(s.audio.samples.length, s.audio.sampleRate, rate));
+  const samples = mixSamples(req.length, rate, segments, {
+    targetLufs: req.targetLufs,
+    beforeSegment: checkpoint,
+  });
+  const speech = segments.map((s, i) => audibleWithin(samples, s.at, s.at + lengths[i]!));
+  checkpoint();
+  if (req.encoding === 'pcm') return { bytes: pcm16le(samples), speech };
+  if (!lame) throw new Error('mixChunk: no MP3 encoder on this thread');
+  return { bytes: lame.encode(samples, rate, req.mp3Kbps, req.keepFrames), speech };
 }
 
 /**
- * Where a placed segment is audible in the finished program (levelled, resampled): from its first to
- * its last sample at or above AUDIBLE_DB. Captions start and end there, not at the segment's edges,
- * which keep a little room around the speech.
+ * Where a placed segment is audible in the finished chunk (levelled, resampled): from its first to
+ * its last sample at or above AUDIBLE_AMPLITUDE. Captions start and end there, not at the segment's
+ * edges, which keep a little room around the speech. Silent: the whole segment.
  */
-function audibleWithin(samples: Float32Array, rate: number, p: Placement): Placement {
-  const from = Math.round(p.start * rate);
-  const to = Math.min(samples.length, Math.round(p.end * rate));
+function audibleWithin(samples: Float32Array, from: number, to: number): { start: number; end: number } {
   let first = -1;
   let last = -1;
-  for (let i = from; i < to; i++) {
-    if (Math.abs(samples[i] as number) >= AUDIBLE_AMPLITUDE) {
+  for (let i = from; i < Math.min(to, samples.length); i++) {
+    if (Math.abs(samples[i]!) >= AUDIBLE_AMPLITUDE) {
       if (first < 0) first = i;
       last = i;
     }
   }
-  if (first < 0) return p;
-  return { start: first / rate, end: (last + 1) / rate };
+  return first < 0 ? { start: from, end: to } : { start: first, end: last + 1 };
 }
 
 /** Sample level that counts as sound in the output: -45 dBFS. */

@@ -1,6 +1,7 @@
 import { concatAudio, silence } from '../../audio/dsp.js';
 import type { PcmAudio } from '../../audio/types.js';
 import { splitSentences } from '../../text/split.js';
+import { type Checkpoint, NEVER_CANCELED } from '../cancel.js';
 import type { Language, LineLexiconEntry, PhonemeEntry, RenderedSpeech, WordTiming } from '../types.js';
 import { locateWords, type SpokenWord, spokenLine, writtenWords } from './spoken-line.js';
 
@@ -21,6 +22,7 @@ export interface SentenceVoice {
 export async function renderLine(
   voice: SentenceVoice,
   req: { text: string; lang: Language; sentenceGapSeconds: number; lexicon?: readonly LineLexiconEntry[] },
+  checkpoint: Checkpoint = NEVER_CANCELED,
 ): Promise<RenderedSpeech> {
   const entries = req.lexicon ?? [];
   // An IPA entry's grapheme stays as written (no rule rewrites it); engines that take phonemes
@@ -42,6 +44,7 @@ export async function renderLine(
   let rate = 0;
   let at = 0;
   for (const sentence of sentences) {
+    checkpoint();
     const offset = line.spoken.indexOf(sentence, at);
     at = offset < 0 ? at : offset + sentence.length;
     const spoken = await voice.speak(sentence, ipa);

@@ -1,22 +1,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { KUROMOJI_FILES } from '../../engine/kuromoji-shared.js';
 import type { AppPaths } from '../../runtime/paths.js';
 import { bad, type CheckResult, errCode, ok } from './result.js';
-
-export const KUROMOJI_FILES = [
-  'base.dat.gz',
-  'check.dat.gz',
-  'tid.dat.gz',
-  'tid_pos.dat.gz',
-  'tid_map.dat.gz',
-  'cc.dat.gz',
-  'unk.dat.gz',
-  'unk_pos.dat.gz',
-  'unk_map.dat.gz',
-  'unk_char.dat.gz',
-  'unk_compat.dat.gz',
-  'unk_invoke.dat.gz',
-];
 
 function readable(path: string, kind: 'file' | 'dir'): string | undefined {
   try {

@@ -183,4 +183,13 @@ describe('limitPeaks', () => {
     }
     expect(maxStep).toBeLessThan(0.05);
   });
+
+  it('limits in place, sample for sample as into a new buffer, for programs too long to copy', () => {
+    const x = concat([sine(200, 1, 16000, 0.3), sine(200, 0.05, 16000, 1), sine(200, 1, 16000, 0.3)]);
+    const copy = limitPeaks(x, -6).samples;
+    const input = x.samples.slice();
+    const inPlace = limitPeaks({ samples: input, sampleRate: 16000 }, -6, { inPlace: true }).samples;
+    expect(inPlace).toBe(input);
+    expect(inPlace).toEqual(copy);
+  });
 });

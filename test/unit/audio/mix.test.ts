@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { integratedLoudness, peakDb } from '../../../src/audio/loudness.js';
-import { mixProgram } from '../../../src/audio/mix.js';
-import type { MixSegment } from '../../../src/audio/mix.js';
+import { mixChunk, ProgramLayout } from '../../../src/audio/mix.js';
 import type { PcmAudio } from '../../../src/audio/types.js';
 import { nonSilentRegions } from '../../../src/audio/vad.js';
 import { concat, peakOf, sine, syllableTrain, vowel, zeros } from '../../helpers/audio-fixtures.js';
@@ -18,7 +17,35 @@ function slice(audio: PcmAudio, start: number, end: number): PcmAudio {
   };
 }
 
-describe('mixProgram', () => {
+interface MixSegment {
+  audio: PcmAudio;
+  gapBefore: number;
+}
+
+/** A whole programme as one chunk: the layout places the segments, mixChunk levels and copies them. */
+function mixProgram(
+  segments: MixSegment[],
+  opts: { sampleRate: number; targetLufs: number; tailSeconds?: number; peakCeilingDb?: number },
+) {
+  const rate = opts.sampleRate;
+  const layout = new ProgramLayout(
+    rate,
+    segments.map((s) => s.gapBefore),
+  );
+  const at = segments.map((s) => layout.place(layout.lengthOf(s.audio.samples.length, s.audio.sampleRate)));
+  const total = layout.nextStart() + Math.round((opts.tailSeconds ?? 0) * rate);
+  const chunk = segments.map((s, i) => ({ audio: s.audio, at: at[i]!.start }));
+  const samples = mixChunk(total, rate, chunk, {
+    targetLufs: opts.targetLufs,
+    peakCeilingDb: opts.peakCeilingDb,
+  });
+  return {
+    audio: { samples, sampleRate: rate },
+    placements: at.map((p) => ({ start: p.start / rate, end: p.end / rate })),
+  };
+}
+
+describe('ProgramLayout and mixChunk', () => {
   it('levels each speaker to the target, converts rates and places segments sample-accurately', () => {
     const segments: MixSegment[] = [
       { audio: scaled(syllableTrain(4, 2, 22050, 120), 0.05), gapBefore: 0.25 }, // quiet, 22.05 kHz
@@ -104,9 +131,46 @@ describe('mixProgram', () => {
     expect(empty.audio.samples.length).toBe(0);
     expect(empty.placements).toEqual([]);
     const seg = { audio: sine(300, 0.1, 16000), gapBefore: -0.1 };
+    // Gaps are checked when the layout is made, before any work.
     expect(() => mixProgram([seg], { sampleRate: 16000, targetLufs: -16 })).toThrow(RangeError);
     expect(() => mixProgram([{ ...seg, gapBefore: NaN }], { sampleRate: 16000, targetLufs: -16 })).toThrow(
       RangeError,
     );
+  });
+
+  it('ends with its tail of silence, and mixes the same in chunks cut in the pauses as whole', () => {
+    const segments: MixSegment[] = [
+      { audio: syllableTrain(4, 1, 22050, 120), gapBefore: 0.1 },
+      { audio: scaled(vowel(150, 1, 24000), 0.3), gapBefore: 0.2 },
+      { audio: syllableTrain(3, 0.8, 16000, 200), gapBefore: 0.35 },
+    ];
+    const plain = mixProgram(segments, { sampleRate: 44100, targetLufs: -16 });
+    const tailed = mixProgram(segments, { sampleRate: 44100, targetLufs: -16, tailSeconds: 0.3 });
+    const n = plain.audio.samples.length;
+    expect(tailed.audio.samples.length).toBe(n + Math.round(0.3 * 44100));
+    expect(tailed.audio.samples.subarray(0, n)).toEqual(plain.audio.samples);
+    expect(peakOf(tailed.audio.samples.subarray(n))).toBe(0);
+    expect(tailed.placements).toEqual(plain.placements);
+
+    // Cut in the pause before the last segment: two chunks, the second placed relative to its start.
+    const at = tailed.placements.map((p) => ({ start: Math.round(p.start * 44100) }));
+    const cut = Math.round(tailed.placements[1]!.end * 44100) + 100;
+    const first = mixChunk(
+      cut,
+      44100,
+      segments.slice(0, 2).map((s, i) => ({ audio: s.audio, at: at[i]!.start })),
+      { targetLufs: -16 },
+    );
+    const second = mixChunk(
+      tailed.audio.samples.length - cut,
+      44100,
+      [{ audio: segments[2]!.audio, at: at[2]!.start - cut }],
+      { targetLufs: -16 },
+    );
+    const joined = new Float32Array(first.length + second.length);
+    joined.set(first);
+    joined.set(second, first.length);
+    expect(joined).toEqual(tailed.audio.samples);
+    expect(() => mixChunk(10, 44100, [{ audio: segments[0]!.audio, at: 0 }])).toThrow(RangeError);
   });
 });

@@ -2,14 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MP3_BLOCK } from '../../../src/audio/encode.js';
-import {
-  Mp3Stream,
-  pcm16le,
-  streamEncoder,
-  wavHeader,
-  WAV_UNKNOWN_SIZE,
-} from '../../../src/audio/stream-encode.js';
+import { pcm16le, streamEncoder, wavHeader, WAV_UNKNOWN_SIZE } from '../../../src/audio/stream-encode.js';
 import { makeTempDir, run, sine } from '../../helpers/audio-fixtures.js';
 
 const tmp = makeTempDir();
@@ -26,8 +19,8 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 /** Feeds the samples in pieces of the given sizes (not frame multiples) and joins every chunk. */
-function streamed(format: 'mp3' | 'wav' | 'pcm', samples: Float32Array, pieces: number[]): Uint8Array {
-  const enc = streamEncoder(format, 24000, 64);
+function streamed(format: 'wav' | 'pcm', samples: Float32Array, pieces: number[]): Uint8Array {
+  const enc = streamEncoder(format, 24000);
   const out: Uint8Array[] = [];
   let at = 0;
   for (const n of pieces) {
@@ -82,34 +75,5 @@ describe('pcm stream', () => {
     const bytes = streamed('pcm', tone, [3, 1000, 999]);
     expect(bytes.length).toBe(tone.length * 2);
     expect(Buffer.from(bytes).equals(Buffer.from(pcm16le(tone)))).toBe(true);
-  });
-});
-
-describe('Mp3Stream', () => {
-  it('gives the same stream whatever the pieces, so frames join with no gap', () => {
-    const tone = sine(440, 2, 24000).samples;
-    const whole = streamed('mp3', tone, []);
-    const pieces = streamed('mp3', tone, [700, 1152, 5000, 1, 12345]);
-    expect(Buffer.from(pieces).equals(Buffer.from(whole))).toBe(true);
-  });
-
-  it('decodes to the input length plus at most the encoder delay and one frame', () => {
-    const tone = sine(440, 3, 24000).samples;
-    const path = file('s.mp3', streamed('mp3', tone, [2400, 2400, 24000]));
-    const decoded = ffmpegSamples(path);
-    expect(decoded).toBeGreaterThanOrEqual(tone.length);
-    expect(decoded - tone.length).toBeLessThan(2 * MP3_BLOCK);
-    expect(
-      run('ffprobe', ['-v', 'error', '-show_entries', 'stream=sample_rate', '-of', 'csv=p=0', path]).trim(),
-    ).toBe('24000');
-  });
-
-  it('keeps no state between encoders', () => {
-    const a = new Mp3Stream(24000, 64);
-    const b = new Mp3Stream(24000, 64);
-    const tone = sine(200, 0.2, 24000).samples;
-    expect(
-      Buffer.from(concat([a.push(tone), a.end()])).equals(Buffer.from(concat([b.push(tone), b.end()]))),
-    ).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnginePool, type EnginePool } from '../../../src/engine/pool.js';
+import type { RenderLineRequest } from '../../../src/engine/contract.js';
 import type { EngineWorkerData, PingResult } from '../../../src/engine/tasks.js';
 import type { RenderedSpeech } from '../../../src/engine/types.js';
 
@@ -75,6 +76,43 @@ describe('engine pool on the bundled worker', () => {
     expect(results[2]!.words.map((w) => w.text)).toEqual(['今日は', '良い', '天気ですね。']);
     expect(pool.busy()).toBe(0);
     expect(pool.queued()).toBe(0);
+  });
+
+  it('cancels a running task without ending its thread (ending one inside onnxruntime aborts the process)', async () => {
+    const one = await createEnginePool({ ...bundle, threads: 1 });
+    try {
+      const before = (await one.run<PingResult>({ kind: 'ping' })).threadId;
+      const text = Array.from({ length: 40 }, (_, i) => `This is sentence number ${i + 1} of a long line.`);
+      const req: RenderLineRequest = {
+        text: text.join(' '),
+        lang: 'en',
+        voice: { engine: 'builtin', profile: null, speed: 1 },
+        sentenceGapSeconds: 0.2,
+      };
+      const running = new AbortController();
+      const rendering = one.run<RenderedSpeech>({ kind: 'renderLine', req }, { signal: running.signal });
+      // Queued behind it: canceled before a thread is free, so it must not run either.
+      const queued = new AbortController();
+      const waiting = one.run<RenderedSpeech>({ kind: 'renderLine', req }, { signal: queued.signal });
+      await new Promise((r) => setTimeout(r, 150));
+      expect(one.busy()).toBe(1);
+      running.abort(new Error('job canceled'));
+      queued.abort(new Error('job canceled'));
+      await expect(rendering).rejects.toMatchObject({
+        name: 'AbortError',
+        cause: { message: 'job canceled' },
+      });
+      await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+      // The same thread answers next: it stopped at a checkpoint instead of being terminated.
+      expect((await one.run<PingResult>({ kind: 'ping' })).threadId).toBe(before);
+      expect(one.busy()).toBe(0);
+      // An already aborted signal is refused before the task is sent.
+      await expect(one.run({ kind: 'ping' }, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+        name: 'AbortError',
+      });
+    } finally {
+      await one.destroy();
+    }
   });
 
   it('rejects with the worker’s reason when the engine cannot load', async () => {
