@@ -2,16 +2,21 @@ import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
 /**
- * The API suite once more, every server on PostgreSQL (test/helpers/backend.ts). Tests of what only
- * the embedded SQLite file has (its backups, its file modes, doctor on it) and of the process
- * itself (the single executable, systemd, the chaos suite) run in the default pass only.
+ * The API suite once more, every server on PostgreSQL with its objects in an S3 bucket
+ * (test/helpers/backend.ts). Tests of what only the embedded default has (the SQLite file's backups,
+ * file modes and doctor checks) and of the process itself (the single executable, systemd, TLS
+ * start-up, the chaos suite, model packs) run in the default pass only; the backends' own tests
+ * (postgres-*, s3-cluster, object-store, migrate) start what they need in either.
  */
 export default defineConfig({
   test: {
     ...base.test,
     include: [
       'test/integration/api-errors.test.ts',
+      'test/integration/cancel-engine.test.ts',
+      'test/integration/cli-remote.test.ts',
       'test/integration/client.test.ts',
+      'test/integration/connections.test.ts',
       'test/integration/console-session.test.ts',
       'test/integration/durability.test.ts',
       'test/integration/fair-queue.test.ts',
@@ -25,6 +30,7 @@ export default defineConfig({
       'test/integration/limits.test.ts',
       'test/integration/metrics.test.ts',
       'test/integration/openapi.test.ts',
+      'test/integration/program-chunks.test.ts',
       'test/integration/registration-cancel.test.ts',
       'test/integration/request-auth.test.ts',
       'test/integration/retention.test.ts',

@@ -5,7 +5,7 @@ import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { backendToml } from './backend.js';
+import { withBackend } from './backend.js';
 
 export const BUNDLE = resolve('build/voicereel.cjs');
 
@@ -48,8 +48,7 @@ export async function serverSetup(opts: Pick<StartOptions, 'dataDir' | 'adminKey
   const adminKey = opts.adminKey ?? `vr_test_${randomBytes(16).toString('hex')}`;
   const made = existsSync(dataDir);
   const base = opts.command || !made ? opts.config : oneWorkerUnlessSet(opts.config ?? '');
-  const backend = made ? await backendToml(dataDir) : '';
-  const toml = base === undefined && backend === '' ? undefined : `${base ?? ''}${backend}`;
+  const toml = made ? await withBackend(base, dataDir) : base;
   let configFile: string | undefined;
   if (toml !== undefined) {
     configFile = join(dataDir, 'test.toml');

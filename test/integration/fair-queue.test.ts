@@ -6,9 +6,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/client/index.js';
 import { Api } from '../helpers/api.js';
-import { expectErrorShape, listDir } from '../helpers/expect.js';
+import { expectErrorShape } from '../helpers/expect.js';
 import { librivoxReference } from '../helpers/fixtures.js';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
+import { storedObjects } from '../helpers/backend.js';
 
 /**
  * One tenant cannot starve the others (issue 9): per-key and per-project caps on queued + running
@@ -138,7 +139,7 @@ describe('active-job caps (max_active_jobs_per_key = 2, max_active_jobs_per_proj
     expect(refused).toHaveLength(1);
     refusal(refused[0]!, 'active_jobs_per_key', 2);
     expect((await g.json<{ total: number }>('GET', '/v1/speakers')).body.total).toBe(2);
-    const references = listDir(join(server.dataDir, 'references'));
+    const references = await storedObjects(server.dataDir, 'references');
     expect(references.sort()).toEqual(accepted.map((r) => `${String(r.body.speaker_id)}.wav`).sort());
     for (const r of accepted)
       expect((await g.json('DELETE', `/v1/jobs/${String(r.body.job_id)}`)).status).toBe(204);

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../src/store/db.js';
-import { usingPostgres } from '../helpers/backend.js';
+import { storedObjects, usingPostgres } from '../helpers/backend.js';
 import { Api } from '../helpers/api.js';
-import { listDir } from '../helpers/expect.js';
+
 import { librivoxReference } from '../helpers/fixtures.js';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
 
@@ -46,8 +46,8 @@ async function register(ref: { file: string; script: string }, name: string) {
 
 const job = (id: string) => api.client.getJob(id);
 const speaker = (id: string) => api.client.getSpeaker(id);
-const referenceFiles = (speakerId: string) =>
-  listDir(join(dataDir, 'references')).filter((f) => f.startsWith(`${speakerId}.`));
+const referenceFiles = async (speakerId: string) =>
+  (await storedObjects(dataDir, 'references')).filter((f) => f.startsWith(`${speakerId}.`));
 
 async function until(cond: () => Promise<boolean>, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
@@ -69,7 +69,7 @@ async function expectCanceled(r: { jobId: string; speakerId: string }): Promise<
   expect(s.error?.code).toBe('CANCELED');
   expect(s.error?.message).toMatch(/canceled/i);
   expect(s.reference.retained).toBe(false);
-  expect(referenceFiles(r.speakerId)).toEqual([]);
+  expect(await referenceFiles(r.speakerId)).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -97,7 +97,7 @@ describe('canceling a registration', () => {
     const queued = await register(refs.normal, 'Waiting');
     expect((await job(long.job_id)).status).toBe('running');
     expect((await job(queued.jobId)).status).toBe('queued');
-    expect(referenceFiles(queued.speakerId)).toHaveLength(1);
+    expect(await referenceFiles(queued.speakerId)).toHaveLength(1);
 
     await api.client.cancelJob(queued.jobId);
     expect(api.lastStatus).toBe(204);

@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Job, type Speaker, type SynthesisResult, VoiceReelClient } from '../../src/client/index.js';
 import { Api } from '../helpers/api.js';
-import { listDir } from '../helpers/expect.js';
+
 import { librivoxReference } from '../helpers/fixtures.js';
 import { type AppServer, startApp } from '../helpers/app.js';
 import { removeDir, waitForLog } from '../helpers/server.js';
+import { storedObjects } from '../helpers/backend.js';
 
 /**
  * Retention (SPEC: "All job audio and reference audio is deleted after 48 hours by default
@@ -26,8 +25,8 @@ interface Setup {
 let short: Setup | undefined;
 let keep: Setup | undefined;
 
-const referenceFiles = (s: Setup, speakerId: string) =>
-  listDir(join(s.server.dataDir, 'references')).filter((f) => f.startsWith(`${speakerId}.`));
+const referenceFiles = async (s: Setup, speakerId: string) =>
+  (await storedObjects(s.server.dataDir, 'references')).filter((f) => f.startsWith(`${speakerId}.`));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function setup(storage: string): Promise<Setup> {
@@ -85,7 +84,7 @@ describe('retention_hours = 0.001 with a sweep every second', () => {
     // Served at first (the files expire 3.6 s after the job finished).
     expect((await s.api.download(audioUrl)).status).toBe(200);
     expect((await s.api.download(captionUrl)).status).toBe(200);
-    const jobDir = join(s.server.dataDir, 'jobs', job.id);
+    const jobDir = `jobs/${job.id}`;
 
     const started = Date.now();
     let gone = false;
@@ -98,8 +97,8 @@ describe('retention_hours = 0.001 with a sweep every second', () => {
       gone =
         audio.status === 404 &&
         captions.status === 404 &&
-        listDir(jobDir).length === 0 &&
-        referenceFiles(s, s.speakerId).length === 0 &&
+        (await storedObjects(s.server.dataDir, jobDir)).length === 0 &&
+        (await referenceFiles(s, s.speakerId)).length === 0 &&
         !spk.reference.retained;
     }
     expect(Date.now() - started).toBeLessThan(12_000);
@@ -110,8 +109,8 @@ describe('retention_hours = 0.001 with a sweep every second', () => {
     expect(body.error.code).toBe('NOT_FOUND');
     expect((await s.api.download(captionUrl)).status).toBe(404);
     // The job's own folder goes too, once its last file has expired.
-    expect(existsSync(jobDir)).toBe(false);
-    expect(referenceFiles(s, s.speakerId)).toEqual([]);
+    expect(await storedObjects(s.server.dataDir, jobDir)).toEqual([]);
+    expect(await referenceFiles(s, s.speakerId)).toEqual([]);
     const spk = await speaker(s, s.speakerId);
     expect(spk.status).toBe('ready');
     expect(spk.reference.retained).toBe(false);
@@ -168,7 +167,7 @@ describe('retention_hours = 0.001 with a sweep every second', () => {
     const until = Date.now() + 10_000;
     while ((await speaker(s, waitingId)).reference.retained && Date.now() < until) await sleep(250);
     expect((await speaker(s, waitingId)).reference.retained).toBe(false);
-    expect(referenceFiles(s, waitingId)).toEqual([]);
+    expect(await referenceFiles(s, waitingId)).toEqual([]);
   }, 90_000);
 });
 
@@ -181,8 +180,11 @@ describe('retention_hours = 0', () => {
     await sleep(5000);
     expect((await s.api.download(job.result?.audio_url ?? '')).status).toBe(200);
     expect((await s.api.download(job.result?.caption_url ?? '')).status).toBe(200);
-    expect(listDir(join(s.server.dataDir, 'jobs', job.id)).sort()).toEqual(['audio.wav', 'captions.vtt']);
-    expect(referenceFiles(s, s.speakerId)).toHaveLength(1);
+    expect((await storedObjects(s.server.dataDir, `jobs/${job.id}`)).sort()).toEqual([
+      'audio.wav',
+      'captions.vtt',
+    ]);
+    expect(await referenceFiles(s, s.speakerId)).toHaveLength(1);
     expect((await speaker(s, s.speakerId)).reference.retained).toBe(true);
     expect(s.server.logs.some((l) => l.includes(CLEANUP_MSG))).toBe(false);
   });

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+
 import SrtParser from 'srt-parser-2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { integratedLoudness } from '../../src/audio/loudness.js';
@@ -18,6 +18,7 @@ import { type AppServer, startApp } from '../helpers/app.js';
 import { removeDir } from '../helpers/server.js';
 import { ffmpegDecode, frameLevelsDb, maxLevel, offsetBefore, onsetAfter } from '../helpers/signal.js';
 import { nodeText, parseVtt } from '../helpers/webvtt.js';
+import { storedObjects } from '../helpers/backend.js';
 
 interface Unit {
   start: number;
@@ -94,7 +95,7 @@ describe('speaker registration', () => {
     expect(profiles.ko?.gender).toBe('female');
     expect(profiles.ja?.gender).toBe('male');
     expect((profiles.ko?.medianF0 ?? 0) - (profiles.ja?.medianF0 ?? 0)).toBeGreaterThan(80);
-    const files = readdirSync(join(server.dataDir, 'references'));
+    const files = await storedObjects(server.dataDir, 'references');
     expect(files.map((f) => f.split('.')[0]).sort()).toEqual([spk.en, spk.ko, spk.ja].sort());
   });
 
@@ -376,10 +377,10 @@ describe('multi-speaker synthesis', () => {
 
   it('cancels a job and deletes its files', async () => {
     const { jobId, result } = await synthesize('wav', 16000, 'vtt');
-    expect(existsSync(join(server.dataDir, 'jobs', jobId))).toBe(true);
+    expect(await storedObjects(server.dataDir, `jobs/${jobId}`)).not.toEqual([]);
     await api.client.cancelJob(jobId);
     expect(api.lastStatus).toBe(204);
-    expect(existsSync(join(server.dataDir, 'jobs', jobId))).toBe(false);
+    expect(await storedObjects(server.dataDir, `jobs/${jobId}`)).toEqual([]);
     expect((await api.download(result.audio_url)).status).toBe(404);
 
     // A queued or running job is canceled outright.
@@ -390,7 +391,7 @@ describe('multi-speaker synthesis', () => {
     const job = await api.client.waitForJob(job_id);
     expect(job.status).toBe('canceled');
     expect(job.result).toBeUndefined();
-    expect(existsSync(join(server.dataDir, 'jobs', job_id))).toBe(false);
+    expect(await storedObjects(server.dataDir, `jobs/${job_id}`)).toEqual([]);
   });
 
   it('lists speakers page by page and deletes a voice with its recording', async () => {
@@ -400,13 +401,12 @@ describe('multi-speaker synthesis', () => {
     const page2 = await api.client.listSpeakers({ page: 2, page_size: 2 });
     expect(page2.items.map((s) => s.id)).toEqual([spk.ja]);
 
-    const refFile = readdirSync(join(server.dataDir, 'references')).find((f) =>
-      f.startsWith(spk.ja),
-    ) as string;
+    const refFile = (await storedObjects(server.dataDir, 'references')).find((f) => f.startsWith(spk.ja));
+    expect(refFile).toBeDefined();
     await api.client.deleteSpeaker(spk.ja);
     expect(api.lastStatus).toBe(204);
     expect((await api.json('GET', `/v1/speakers/${spk.ja}`)).status).toBe(404);
-    expect(existsSync(join(server.dataDir, 'references', refFile))).toBe(false);
+    expect(await storedObjects(server.dataDir, 'references')).not.toContain(refFile);
     const synth = await api.json('POST', '/v1/synthesize', {
       script: [{ speaker_id: spk.ja, text: 'こんにちは' }],
     });

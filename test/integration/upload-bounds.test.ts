@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../helpers/api.js';
-import { expectErrorShape, listDir } from '../helpers/expect.js';
+import { expectErrorShape } from '../helpers/expect.js';
 import { fixturePath, librivoxReference } from '../helpers/fixtures.js';
 import { removeDir, startServer, type TestServer } from '../helpers/server.js';
+import { storedObjects } from '../helpers/backend.js';
 
 /**
  * Uploads that decode to hours, and fair sharing of the analysis thread, through the real server.
@@ -132,7 +133,7 @@ describe('uploads that decode to hours', () => {
       expect(ms, `${c.file} answered in ${ms} ms`).toBeLessThan(10_000);
     }
     expect((await keys.heavy.json<{ total: number }>('GET', '/v1/speakers')).body.total).toBe(0);
-    expect(listDir(join(server!.dataDir, 'references'))).toEqual([]);
+    expect(await storedObjects(server!.dataDir, 'references')).toEqual([]);
   }, 120_000);
 });
 
