@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.js';
+import { SCRATCH_DIR } from '../services/scratch-file.js';
 import type { ObjectStore } from '../store/objects/object-store.js';
 
 /** Upload temp folders live here, under the data dir (see the multipart body parser). */
@@ -26,7 +27,7 @@ export interface SweepTargets {
 
 /**
  * What a crash (kill -9, power loss) can leave between writing a file and committing the row that
- * names it: request upload folders, the local store's half-written `*.tmp` files, reference audio of
+ * names it: request upload folders, programmes half-written to scratch, the local store's `*.tmp` files, reference audio of
  * a speaker that was never stored, job output of a job that never succeeded. On the data dir it runs
  * at start-up, after recovery and before the API and the job runner start, so nothing it removes can
  * be in use; on a shared bucket only objects older than the grace period go. A file some row names
@@ -34,8 +35,9 @@ export interface SweepTargets {
  */
 export async function sweepOrphans(store: Store, at: SweepTargets, log: Logger): Promise<string[]> {
   const kept = new Set([...(await store.files.allPaths()), ...(await store.speakers.referenceFiles())]);
-  const removed = await at.local.list(UPLOAD_TMP_DIR);
+  const removed = [...(await at.local.list(UPLOAD_TMP_DIR)), ...(await at.local.list(SCRATCH_DIR))];
   await at.local.remove(UPLOAD_TMP_DIR);
+  await at.local.remove(SCRATCH_DIR);
   const options = { modifiedBefore: at.modifiedBefore };
   const stored = [
     ...(await at.objects.list('references', options)),

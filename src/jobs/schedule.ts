@@ -36,15 +36,17 @@ function sameTickWithin(schedule: string): number {
  */
 export async function startSchedule(deps: ScheduleDeps): Promise<{ stop(): void }> {
   const { store, objects, usage, clock, storage, log } = deps;
+  const sweep = () => runCleanup(store, objects, clock, storage.retention_hours, log);
   const cleanup = async () => {
     // Nodes sharing a database fire together: the first to claim the tick sweeps, the others skip.
     if (
       !(await store.cronRuns.claimTick(CLEANUP_TASK, clock.now(), sameTickWithin(storage.cleanup_schedule)))
     )
       return;
-    await runCleanup(store, objects, clock, storage.retention_hours, log);
+    await sweep();
   };
-  await cleanup();
+  // At start always: what fell due while this node was down (or a restart moments ago) is done now.
+  await sweep();
   const usageReport = async () => {
     await usage.flush();
     // Reports stay on a node's disk whatever the backend: operators collect them from there. Checked,

@@ -10,6 +10,9 @@ import { PRIVATE_DIR, PRIVATE_FILE } from '../lib/private-files.js';
  * object store. The scratch folder is under the data dir's `tmp/`, which the start-up sweep empties,
  * so a crash mid-job leaves nothing behind for long.
  */
+/** The scratch folder under the data dir (the start-up sweep empties it: jobs/orphans.ts). */
+export const SCRATCH_DIR = 'scratch';
+
 export interface ScratchFile {
   readonly path: string;
   append(bytes: Uint8Array): Promise<void>;

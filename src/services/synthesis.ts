@@ -12,7 +12,7 @@ import { newId } from '../lib/ids.js';
 import { mapLimited } from '../lib/map-limited.js';
 import type { Repos, Store } from '../store/index.js';
 import type { ObjectStore } from '../store/objects/object-store.js';
-import { createScratchFile } from './scratch-file.js';
+import { createScratchFile, SCRATCH_DIR } from './scratch-file.js';
 import type { AudioBackend } from '../engine/contract.js';
 import { ProgramWriter, type WrittenProgram } from '../engine/program.js';
 import type { JobAdmission } from './admission.js';
@@ -46,9 +46,6 @@ export interface JobContext {
 }
 
 export const AUDIO_TYPES: Record<AudioFormat, string> = { wav: 'audio/wav', mp3: 'audio/mpeg' };
-
-/** Where programmes are written before the object store takes them (emptied at start-up, as tmp/ is). */
-const SCRATCH_DIR = 'tmp/programmes';
 
 function audioPath(jobId: string, payload: SynthesizePayload): string {
   return `jobs/${jobId}/audio.${payload.output_format}`;
