@@ -14,16 +14,25 @@ declare module 'vitest' {
   }
 }
 
+/** What the run provided; nothing outside vitest (the benchmarks start test servers too). */
+function provided<K extends 'pgBase' | 's3Endpoint'>(key: K): string | undefined {
+  try {
+    return inject(key);
+  } catch {
+    return undefined;
+  }
+}
+
 /** s3rver's one account (test/helpers/s3.ts). */
 const S3_KEY = 'S3RVER';
 
 /** The API suite runs once as configured by default (SQLite, local disk) and once on PostgreSQL + S3. */
 export function usingPostgres(): boolean {
-  return inject('pgBase') !== undefined;
+  return provided('pgBase') !== undefined;
 }
 
 export function usingS3(): boolean {
-  return inject('s3Endpoint') !== undefined;
+  return provided('s3Endpoint') !== undefined;
 }
 
 interface Backing {
@@ -62,7 +71,7 @@ async function backingOf(dataDir: string, pgBase: string, endpoint: string | und
  * config that is not TOML (a test of a refused config), the text is left as it is.
  */
 export async function withBackend(toml: string | undefined, dataDir: string): Promise<string | undefined> {
-  const pgBase = inject('pgBase');
+  const pgBase = provided('pgBase');
   if (pgBase === undefined) return toml;
   let config: Record<string, unknown>;
   try {
@@ -70,7 +79,7 @@ export async function withBackend(toml: string | undefined, dataDir: string): Pr
   } catch {
     return toml;
   }
-  const endpoint = inject('s3Endpoint');
+  const endpoint = provided('s3Endpoint');
   const b = await backingOf(dataDir, pgBase, endpoint);
   config.database = { ...(config.database as object | undefined), url: b.url };
   if (endpoint && b.bucket) {
@@ -91,7 +100,7 @@ export async function withBackend(toml: string | undefined, dataDir: string): Pr
  */
 export async function storedObjects(dataDir: string, folder: string): Promise<string[]> {
   const bucket = backings.get(dataDir)?.bucket;
-  const endpoint = inject('s3Endpoint');
+  const endpoint = provided('s3Endpoint');
   if (!bucket || !endpoint) {
     const dir = join(dataDir, folder);
     return existsSync(dir) ? readdirSync(dir) : [];
