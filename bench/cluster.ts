@@ -15,6 +15,7 @@ import { Api } from '../test/helpers/api.js';
 import { startPostgres } from '../test/helpers/postgres.js';
 import { startS3, type TestS3 } from '../test/helpers/s3.js';
 import { removeDir, startServer, type TestServer } from '../test/helpers/server.js';
+import { latencySummary } from './poll.js';
 import { machine, writeResult } from './report.js';
 
 const SCRIPT = [
@@ -128,16 +129,7 @@ async function hammerAll(apis: Api[], jobId: string, durationMs: number) {
     }
   };
   await Promise.all(Array.from({ length: 16 }, (_, i) => client(apis[i % apis.length] as Api)));
-  const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) =>
-    round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN);
-  return {
-    requests: latencies.length,
-    requests_per_second: round(latencies.length / elapsed),
-    p50_ms: q(0.5),
-    p99_ms: q(0.99),
-  };
+  return latencySummary(latencies, (performance.now() - t0) / 1000);
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;

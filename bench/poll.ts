@@ -25,15 +25,17 @@ export async function hammer(
     }
   };
   await Promise.all([background(stopAt), ...Array.from({ length: concurrency }, client)]);
-  const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) =>
-    round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN);
+  return { concurrency, ...latencySummary(latencies, (performance.now() - t0) / 1000) };
+}
+
+/** Requests per second and latency quantiles of one window's requests (`latencies` in ms). */
+export function latencySummary(latencies: number[], seconds: number) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const q = (p: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN);
   return {
-    requests: latencies.length,
-    concurrency,
-    seconds: round(elapsed),
-    requests_per_second: round(latencies.length / elapsed),
+    requests: sorted.length,
+    seconds: round(seconds),
+    requests_per_second: round(sorted.length / seconds),
     p50_ms: q(0.5),
     p99_ms: q(0.99),
     max_ms: q(1),
