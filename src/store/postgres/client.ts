@@ -179,23 +179,12 @@ export class PgSql extends PgStatements {
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     const client = await this.on.connect();
-    let broken: unknown;
+    let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      const tx = new PgTx(client);
-      try {
-        const out = await fn(tx);
-        await client.query('COMMIT');
-        return out;
-      } catch (err) {
-        await client.query('ROLLBACK').catch((e: unknown) => (broken = e));
-        throw err;
-      } finally {
-        tx.closed = true;
-      }
+      return await inTransaction(client, fn, (err) => (broken = err));
     } finally {
       // A connection whose rollback failed is in an unknown state: it is closed, not reused.
-      client.release(broken instanceof Error ? broken : undefined);
+      client.release(broken);
     }
   }
 }
@@ -206,19 +195,35 @@ class PgSession extends PgStatements {
     super();
   }
 
-  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    await this.on.query('BEGIN');
-    const tx = new PgTx(this.on);
-    try {
-      const out = await fn(tx);
-      await this.on.query('COMMIT');
-      return out;
-    } catch (err) {
-      await this.on.query('ROLLBACK');
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    return inTransaction(this.on, fn, (err) => {
       throw err;
-    } finally {
-      tx.closed = true;
-    }
+    });
+  }
+}
+
+/**
+ * BEGIN, `fn` on the transaction, then COMMIT, or ROLLBACK when `fn` throws (its error is the one
+ * rethrown; a failed ROLLBACK goes to `rollbackFailed`). The transaction's handle dies with it.
+ */
+async function inTransaction<T>(
+  client: pg.PoolClient,
+  fn: (tx: Sql) => Promise<T>,
+  rollbackFailed: (err: Error) => void,
+): Promise<T> {
+  await client.query('BEGIN');
+  const tx = new PgTx(client);
+  try {
+    const out = await fn(tx);
+    await client.query('COMMIT');
+    return out;
+  } catch (err) {
+    await client
+      .query('ROLLBACK')
+      .catch((e: unknown) => rollbackFailed(e instanceof Error ? e : new Error(String(e))));
+    throw err;
+  } finally {
+    tx.closed = true;
   }
 }
 

@@ -23,33 +23,37 @@ const bind = (params: Params | undefined): Bind =>
 export class SqliteSql implements Sql {
   readonly dialect = sqliteDialect;
   private open: Promise<void> | undefined;
+  /** The same statements with no turn to wait for; each runs synchronously when called. */
+  private readonly now: SqliteTx;
 
-  constructor(readonly handle: Database.Database) {}
+  constructor(readonly handle: Database.Database) {
+    this.now = new SqliteTx(handle);
+  }
 
+  // Each waits only while another caller's transaction is open, then runs in the same step.
   async all<T>(sql: string, params?: Params): Promise<T[]> {
     while (this.open) await this.open;
-    return this.handle.prepare(sql).all(...bind(params)) as T[];
+    return this.now.all<T>(sql, params);
   }
 
   async one<T>(sql: string, params?: Params): Promise<T | undefined> {
     while (this.open) await this.open;
-    return this.handle.prepare(sql).get(...bind(params)) as T | undefined;
+    return this.now.one<T>(sql, params);
   }
 
   async value<T>(sql: string, params?: Params): Promise<T | undefined> {
     while (this.open) await this.open;
-    const stmt = this.handle.prepare(sql);
-    return (stmt.reader ? stmt.pluck().get(...bind(params)) : undefined) as T | undefined;
+    return this.now.value<T>(sql, params);
   }
 
   async run(sql: string, params?: Params): Promise<number> {
     while (this.open) await this.open;
-    return this.handle.prepare(sql).run(...bind(params)).changes;
+    return this.now.run(sql, params);
   }
 
   async exec(sql: string): Promise<void> {
     while (this.open) await this.open;
-    this.handle.exec(sql);
+    return this.now.exec(sql);
   }
 
   async reclaimSpace(): Promise<void> {
